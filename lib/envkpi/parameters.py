@@ -1,0 +1,451 @@
+"""Parameter files: load, merge and validate, so that every number carries a unit and a source.
+
+A fiscal year's file (``parameters/FY2018.yaml``) ``extends`` the common method file
+(``parameters/common.yaml``) and overrides only what changes that year, as USEPA flowsa's year
+files do. Both are merged (the year file wins, leaf by leaf) and validated by pydantic models that
+reject unknown keys (with a suggestion), missing units or sources, and units of the wrong
+dimension — every problem at once, each with its file and key path::
+
+    parameters/FY2018.yaml: production.electricity_factors.CN.unit: 'kg CO2 / MJ' ...
+    parameters/FY2018.yaml: production.fuels.lpg.calorific_valu: unknown key; did you mean calorific_value?
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import pint
+import yaml
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+
+from .provenance import FileRecord, file_record
+from .units import GASES, UnitError, format_unit, gas_unit, gwp_context, parse_unit, ureg
+
+__all__ = [
+    "Confidence",
+    "Param",
+    "Sourced",
+    "Parameters",
+    "ParameterError",
+    "load_parameters",
+    "parameter_file",
+]
+
+
+class ParameterError(ValueError):
+    """A parameter file that cannot be used; ``problems`` lists every reason, one line each."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        super().__init__(f"{count} in the parameters:\n" + "\n".join(f"  {p}" for p in problems))
+
+
+class Confidence(str, Enum):
+    """How far a value can be trusted, after the labels of ``REFERENCE_FACTS.md``."""
+
+    primary = "primary"            # [P] the primary document or official text
+    secondary = "secondary"        # [S] a secondary source quoting the primary
+    computed = "computed"          # [C] computed from sourced values, method stated
+    substitute = "substitute"      # stands in for a document that could not be obtained
+    illustrative = "illustrative"  # a placeholder for the sample; not a published figure
+    assumption = "assumption"      # a workbook assumption, stated in the report
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Param(_Strict):
+    """A number with its unit and its source: the only way a number enters the workbook."""
+
+    value: float
+    unit: str
+    source: str = Field(min_length=3)
+    confidence: Confidence | None = None
+    note: str | None = None
+
+    @field_validator("unit")
+    @classmethod
+    def _unit_parses(cls, text: str) -> str:
+        try:
+            parse_unit(text)
+        except UnitError as exc:
+            raise ValueError(str(exc)) from None
+        return text
+
+    @property
+    def quantity(self) -> pint.Quantity:
+        """The value as a pint quantity."""
+        return ureg.Quantity(self.value, parse_unit(self.unit))
+
+
+class Sourced(_Strict):
+    """A non-numeric setting (a year, a name, a choice) with its source."""
+
+    value: int | str
+    source: str = Field(min_length=3)
+    note: str | None = None
+
+
+def _dimension(*expected: str, example: str):
+    """Validator: the parameter's unit has one of the ``expected`` pint dimensionalities."""
+    wanted = [ureg.get_dimensionality(e) for e in expected]
+
+    def check(param: Param) -> Param:
+        found = parse_unit(param.unit).dimensionality
+        if found not in wanted:
+            raise ValueError(
+                f"unit {param.unit!r} has dimension {found}; expected "
+                + " or ".join(str(w) for w in wanted) + f" (e.g. {example})"
+            )
+        return param
+
+    return AfterValidator(check)
+
+
+Energy = Annotated[Param, _dimension("[energy]", example="GJ")]
+EnergyPerActivity = Annotated[
+    Param, _dimension("[energy] / [volume]", "[energy] / [mass]", example="GJ / kL or GJ / t")
+]
+CarbonPerEnergy = Annotated[Param, _dimension("[mass] * [carbon] / [energy]", example="t C / GJ")]
+CO2PerEnergy = Annotated[Param, _dimension("[mass] * [carbon] / [energy]", example="kg CO2 / kWh")]
+EnergyRatio = Annotated[Param, _dimension("[]", example="GJ / MWh")]
+
+
+class Exclusion(_Strict):
+    """An entity outside the boundary, with the reason and where the exclusion is stated."""
+
+    name: str
+    reason: str
+    source: str = Field(min_length=3)
+
+
+class Boundary(_Strict):
+    """Site boundary: manufacturing sites with an environmental management system, minus exclusions."""
+
+    description: str
+    excluded_entities: list[Exclusion] = []
+
+
+class Organisation(_Strict):
+    name: str
+    note: str | None = None
+
+
+class Standard(_Strict):
+    """The calculation standard the year is reported under."""
+
+    title: str
+    title_ja: str | None = None
+    edition: str
+    source: str
+
+
+class GwpSet(_Strict):
+    """A set of 100-year global warming potentials, e.g. IPCC AR4."""
+
+    source: str = Field(min_length=3)
+    values: dict[str, Param]
+
+    @model_validator(mode="after")
+    def _gases_and_units(self) -> "GwpSet":
+        problems = []
+        for gas, param in self.values.items():
+            if gas not in GASES:
+                problems.append(f"values.{gas}: unknown gas; known gases: {', '.join(GASES)}")
+                continue
+            expected = ureg.get_dimensionality(f"CO2e / {gas_unit(gas)}")
+            if parse_unit(param.unit).dimensionality != expected:
+                problems.append(f"values.{gas}.unit: {param.unit!r}; expected CO2e / {gas_unit(gas)}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def context(self, name: str) -> str:
+        """Register this set as a pint context (see :func:`envkpi.units.gwp_context`)."""
+        return gwp_context(name, {gas: p.quantity for gas, p in self.values.items()})
+
+
+class Fuel(_Strict):
+    """A fuel: names, unit calorific value (absent for city gas, which is per supplier) and carbon factor."""
+
+    name_en: str
+    name_ja: str
+    calorific_value: EnergyPerActivity | None = None
+    carbon_factor: CarbonPerEnergy
+
+
+class CityGasSupplier(_Strict):
+    name: str
+    calorific_value: EnergyPerActivity
+
+
+class HeatCarrier(_Strict):
+    name_en: str
+    name_ja: str
+    emission_factor: CO2PerEnergy
+
+
+class Production(_Strict):
+    """Parameters of the production family (PRD-01 … PRD-07)."""
+
+    gwp_set: Sourced
+    base_fiscal_year: Sourced
+    fuels: dict[str, Fuel]
+    city_gas_fuel: str = "city_gas"
+    city_gas_suppliers: dict[str, CityGasSupplier]
+    electricity_energy_factor: EnergyRatio
+    heat_energy_factor: EnergyRatio
+    electricity_factors: dict[str, CO2PerEnergy]
+    heat_carriers: dict[str, HeatCarrier]
+
+    @model_validator(mode="after")
+    def _fuels_complete(self) -> "Production":
+        problems = []
+        for key, fuel in self.fuels.items():
+            if key != self.city_gas_fuel and fuel.calorific_value is None:
+                problems.append(f"fuels.{key}.calorific_value: required (only {self.city_gas_fuel} takes it per supplier)")
+        if self.city_gas_fuel not in self.fuels:
+            problems.append(f"fuels.{self.city_gas_fuel}: city_gas_fuel names a fuel that is not defined")
+        for country in self.electricity_factors:
+            if len(country) != 2 or not country.isupper():
+                problems.append(f"electricity_factors.{country}: expected an ISO 3166-1 alpha-2 country code")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+class Parameters(_Strict):
+    """All parameters of one fiscal year, merged from the year file and the common file."""
+
+    fiscal_year: int = Field(ge=1990, le=2100)
+    extends: str | None = None
+    organisation: Organisation
+    standard: Standard
+    fiscal_year_start_month: Sourced
+    boundary: Boundary
+    gwp_sets: dict[str, GwpSet]
+    production: Production
+
+    _files: list[FileRecord] = PrivateAttr(default_factory=list)
+
+    @model_validator(mode="after")
+    def _references(self) -> "Parameters":
+        if self.production.gwp_set.value not in self.gwp_sets:
+            raise ValueError(
+                f"production.gwp_set: {self.production.gwp_set.value!r} is not one of gwp_sets "
+                f"({', '.join(self.gwp_sets)})"
+            )
+        return self
+
+    @property
+    def files(self) -> list[FileRecord]:
+        """The parameter files this object was read from (year file first), with SHA-256."""
+        return list(self._files)
+
+    def gwp_context(self, family_gwp: Sourced) -> str:
+        """Register and return the pint context of the GWP set a family's parameters choose."""
+        name = str(family_gwp.value)
+        return self.gwp_sets[name].context(name)
+
+    def get(self, path: str) -> Any:
+        """The value at a dotted key path, e.g. ``"production.electricity_factors.JP"``."""
+        node: Any = self
+        for part in path.split("."):
+            node = node[part] if isinstance(node, dict) else getattr(node, part)
+        return node
+
+    def flat(self, prefix: str = "") -> Iterator[tuple[str, Param | Sourced]]:
+        """Every :class:`Param` and :class:`Sourced` value under ``prefix``, with its key path."""
+        start = self.get(prefix) if prefix else self
+        yield from _walk(start, prefix)
+
+
+def _walk(node: Any, path: str) -> Iterator[tuple[str, Param | Sourced]]:
+    if isinstance(node, (Param, Sourced)):
+        yield path, node
+    elif isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            yield from _walk(getattr(node, name), f"{path}.{name}" if path else name)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _walk(value, f"{path}.{key}" if path else str(key))
+
+
+# --- loading -------------------------------------------------------------------------------------
+
+def parameter_file(root: Path, fiscal_year: int) -> Path:
+    """Default parameter file of a fiscal year: ``parameters/FY<yyyy>.yaml`` under ``root``."""
+    return root / "parameters" / f"FY{fiscal_year}.yaml"
+
+
+def _read_yaml(path: Path, display: str) -> dict:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ParameterError([f"{display}: file not found"]) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        line = f" line {where.line + 1}" if where is not None else ""
+        raise ParameterError([f"{display}:{line} not valid YAML ({getattr(exc, 'problem', exc)})"]) from None
+    if not isinstance(data, dict):
+        raise ParameterError([f"{display}: expected a mapping of keys at the top level"])
+    return data
+
+
+def _merge(base: dict, override: dict, origin: dict, file: str, path: tuple = ()) -> dict:
+    """Deep-merge ``override`` into ``base``; a parameter (a mapping with ``value``) is replaced whole."""
+    merged = dict(base)
+    for key, value in override.items():
+        here = path + (key,)
+        origin[here] = file
+        if (
+            isinstance(value, dict) and isinstance(merged.get(key), dict)
+            and "value" not in value and "value" not in merged[key]
+        ):
+            merged[key] = _merge(merged[key], value, origin, file, here)
+        else:
+            merged[key] = value
+            _mark(value, origin, file, here)
+    return merged
+
+
+def _mark(value: Any, origin: dict, file: str, path: tuple) -> None:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            origin[path + (key,)] = file
+            _mark(inner, origin, file, path + (key,))
+
+
+def _display(path: Path, root: Path | None) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve())) if root else str(path)
+    except ValueError:
+        return str(path)
+
+
+def _load_chain(path: Path, root: Path | None, seen: tuple[Path, ...] = ()) -> tuple[dict, dict, list[Path]]:
+    path = path.resolve()
+    display = _display(path, root)
+    if path in seen:
+        raise ParameterError([f"{display}: 'extends' loops back to itself"])
+    data = _read_yaml(path, display)
+    origin: dict = {}
+    files = [path]
+    merged: dict = {}
+    parent = data.get("extends")
+    if parent is not None:
+        if not isinstance(parent, str):
+            raise ParameterError([f"{display}: extends: expected a file name, e.g. common.yaml"])
+        merged, origin, parent_files = _load_chain(path.parent / parent, root, seen + (path,))
+        files += parent_files
+    merged = _merge(merged, data, origin, display)
+    return merged, origin, files
+
+
+def _suggest(model: type[BaseModel] | None, key: str) -> str:
+    if model is None:
+        return ""
+    close = difflib.get_close_matches(key, list(model.model_fields), n=1)
+    return f"; did you mean {close[0]}?" if close else f"; expected one of: {', '.join(model.model_fields)}"
+
+
+def _model_at(loc: tuple) -> type[BaseModel] | None:
+    """The pydantic model class that holds the key at ``loc`` (for 'did you mean' suggestions)."""
+    model: Any = Parameters
+    for part in loc[:-1]:
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            field = model.model_fields.get(str(part))
+            if field is None:
+                return None
+            model = field.annotation
+        else:
+            # a dict[str, X] level: the key itself is free, descend into X
+            model = getattr(model, "__args__", (None, None))[-1]
+        model = _unwrap(model)
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Optional[...] and Annotated[...] down to the model class or dict type."""
+    for _ in range(4):
+        args = getattr(annotation, "__args__", None)
+        metadata = getattr(annotation, "__metadata__", None)
+        if metadata is not None:
+            annotation = annotation.__origin__
+        elif args and type(None) in args:
+            annotation = next(a for a in args if a is not type(None))
+        else:
+            break
+    return annotation
+
+
+def _origin_of(loc: tuple, origin: dict, default: str) -> str:
+    for cut in range(len(loc), 0, -1):
+        if loc[:cut] in origin:
+            return origin[loc[:cut]]
+    return default
+
+
+def _problems(error: ValidationError, origin: dict, default: str) -> list[str]:
+    problems = []
+    for item in error.errors():
+        loc = tuple(str(p) for p in item["loc"])
+        path = ".".join(loc) or "(top level)"
+        file = _origin_of(loc, origin, default)
+        if item["type"] == "extra_forbidden":
+            message = "unknown key" + _suggest(_model_at(loc), loc[-1])
+        elif item["type"] == "missing":
+            message = "required key is missing"
+        else:
+            message = item["msg"].removeprefix("Value error, ")
+            if item["type"] not in ("value_error", "assertion_error") and "input" in item:
+                message += f" (got {item['input']!r})"
+        problems.append(f"{file}: {path}: {message}")
+    return problems
+
+
+def load_parameters(path: str | Path, root: str | Path | None = None) -> Parameters:
+    """Load a fiscal year's parameter file, merged with the files it extends, and validate it.
+
+    Parameters
+    ----------
+    path : str or Path
+        The year file, e.g. ``parameters/FY2018.yaml``.
+    root : str or Path, optional
+        Project root; file names in messages and provenance are shown relative to it.
+
+    Raises
+    ------
+    ParameterError
+        Listing every problem, each with file and key path.
+    """
+    __tracebackhide__ = True
+    path = Path(path)
+    root = Path(root) if root is not None else None
+    merged, origin, files = _load_chain(path, root)
+    try:
+        params = Parameters.model_validate(merged)
+    except ValidationError as exc:
+        raise ParameterError(_problems(exc, origin, _display(path, root))) from None
+    params._files = [file_record(f, root=root, role="parameters") for f in files]
+    return params
+
+
+def describe(param: Param | Sourced) -> dict[str, str]:
+    """A parameter as a row for a report table: value, unit, source, confidence."""
+    if isinstance(param, Param):
+        return {
+            "value": f"{param.value:,.10g}",
+            "unit": format_unit(param.unit),
+            "source": param.source,
+            "confidence": param.confidence.value if param.confidence else "",
+        }
+    return {"value": str(param.value), "unit": "", "source": param.source, "confidence": ""}

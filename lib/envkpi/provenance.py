@@ -1,0 +1,83 @@
+"""Provenance: what was read (with SHA-256), which code ran, with which packages.
+
+Every report shows near its top the parameter files and input files it read, each with its hash
+and row count, and the code version, so an auditor can tie a number to the exact bytes it came
+from and rerun it to the same result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+__all__ = ["FileRecord", "file_record", "sha256_file", "code_version", "package_versions", "PACKAGES"]
+
+#: Packages whose versions are recorded with every run.
+PACKAGES = ("envkpi", "pandas", "pandera", "pint", "pydantic", "papermill", "nbconvert", "matplotlib", "numpy")
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """One file read by a report."""
+
+    role: str          # "parameters", "input", "history", ...
+    path: str          # relative to the project root where possible
+    sha256: str
+    rows: int | None = None  # data rows (header excluded) for tables
+
+    def as_dict(self) -> dict:
+        return {"role": self.role, "path": self.path, "sha256": self.sha256, "rows": self.rows}
+
+
+def sha256_file(path: str | Path) -> str:
+    """SHA-256 of a file's bytes, as hex."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def file_record(path: str | Path, *, root: str | Path | None = None, role: str, rows: int | None = None) -> FileRecord:
+    """A :class:`FileRecord` for ``path``, shown relative to ``root`` when it lies below it."""
+    path = Path(path).resolve()
+    shown = str(path)
+    if root is not None:
+        try:
+            shown = path.relative_to(Path(root).resolve()).as_posix()
+        except ValueError:
+            pass
+    return FileRecord(role=role, path=shown, sha256=sha256_file(path), rows=rows)
+
+
+def code_version(root: str | Path) -> str:
+    """The git commit of the workbook (``+dirty`` when files differ from it), or the package version.
+
+    Outside a git checkout (an installed package, an archive) the package version is all there is.
+    """
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", "lib", "notebooks", "parameters", "data"],
+            cwd=root, capture_output=True, text=True, check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return f"envkpi {package_versions().get('envkpi', 'unknown')}"
+    return f"git {commit}{'+dirty' if dirty else ''}"
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of Python and of the packages in :data:`PACKAGES`."""
+    versions = {"python": sys.version.split()[0]}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
