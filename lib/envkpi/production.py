@@ -1,0 +1,523 @@
+"""Production: energy and greenhouse gases of the group's factories (PRD-01 … PRD-07).
+
+Pure calculation functions, after the calculation standard's rows 生産活動における… and
+スコープ1/2 (``METHODOLOGY.md`` Family 2). The formula functions take and return pint quantities;
+the table functions apply them row by row to validated input tables and return one row per input
+row (with its ``row`` in the source file), so that every figure can be tied to its input.
+
+References
+----------
+.. [1] 主な環境パフォーマンス指標の算定基準 (calculation standard), FY2018 edition, rows
+   生産活動におけるCO2排出量, …原単位(2013年度比), …エネルギー消費量, 再生可能エネルギー自社導入量,
+   …CO2以外の温室効果ガス排出量, スコープ1/2排出量, 燃料の使用に伴うCO2排出係数,
+   電力、熱の購入に伴うCO2排出係数.
+.. [2] 特定排出者の事業活動に伴う温室効果ガスの排出量の算定に関する省令 (算定省令), METI/MoE
+   Ordinance No.3 of 2006 as amended 2010; MoE 算定・報告マニュアル Ver.4.3.1.
+.. [3] IPCC (2007) Fourth Assessment Report, WG1 Table 2.14 (GWP-100).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pint
+
+from .units import Quantity, gas_unit, to_co2e
+
+__all__ = [
+    "fuel_energy",
+    "fuel_co2",
+    "purchased_energy_co2",
+    "electricity_primary_energy",
+    "non_co2_ghg_co2e",
+    "production_co2",
+    "scope1_emissions",
+    "scope2_emissions",
+    "fuel_emissions",
+    "purchased_emissions",
+    "non_co2_emissions",
+    "renewable_energy_used",
+    "site_totals",
+    "intensity_series",
+    "ChainedIndex",
+    "chained_intensity_index",
+]
+
+
+# --- formulas ------------------------------------------------------------------------------------
+
+def fuel_energy(quantity: pint.Quantity, calorific_value: pint.Quantity) -> pint.Quantity:
+    """Heat content of a fuel (PRD-03).
+
+    Parameters
+    ----------
+    quantity : Quantity
+        Fuel used, in its natural unit [kL], [t] or [kNm3].
+    calorific_value : Quantity
+        Unit calorific value [GJ/kL], [GJ/t] or [GJ/kNm3] — Energy Conservation Act enforcement
+        rules 別表第1, applied worldwide; for city gas the supplier's published value.
+
+    Returns
+    -------
+    Quantity
+        Energy [GJ].
+
+    Notes
+    -----
+    :math:`E = Q \\times HV`.
+    """
+    return (quantity * calorific_value).to("GJ")
+
+
+def fuel_co2(quantity: pint.Quantity, calorific_value: pint.Quantity, carbon_factor: pint.Quantity) -> pint.Quantity:
+    """CO2 from burning a fuel (PRD-01, PRD-06).
+
+    Parameters
+    ----------
+    quantity : Quantity
+        Fuel used [kL], [t] or [kNm3].
+    calorific_value : Quantity
+        Unit calorific value [GJ/kL], [GJ/t] or [GJ/kNm3].
+    carbon_factor : Quantity
+        Carbon emission factor [t C/GJ] (算定省令).
+
+    Returns
+    -------
+    Quantity
+        CO2 emitted [t CO2].
+
+    Notes
+    -----
+    :math:`CO_2 = Q \\times HV \\times EF_C \\times 44/12`. The factor 44/12 (molar mass of CO2 over
+    that of carbon) is the registry's definition ``CO2 = 12/44 C``, applied by the conversion from
+    ``t C`` to ``t CO2``.
+    """
+    return (quantity * calorific_value * carbon_factor).to("t CO2")
+
+
+def purchased_energy_co2(quantity: pint.Quantity, emission_factor: pint.Quantity) -> pint.Quantity:
+    """CO2 from purchased electricity or heat (PRD-01, PRD-07).
+
+    Parameters
+    ----------
+    quantity : Quantity
+        Electricity [kWh] or heat [GJ] purchased.
+    emission_factor : Quantity
+        [kg CO2/kWh] for electricity (Japan 0.410 fixed; other countries the GHG Protocol tool's
+        2002 value, fixed), [t CO2/GJ] for heat.
+
+    Returns
+    -------
+    Quantity
+        CO2 [t CO2].
+
+    Notes
+    -----
+    :math:`CO_2 = Q \\times EF`.
+    """
+    return (quantity * emission_factor).to("t CO2")
+
+
+def electricity_primary_energy(electricity: pint.Quantity, conversion_factor: pint.Quantity) -> pint.Quantity:
+    """Purchased electricity as heat, by the Energy Conservation Act conversion (PRD-03).
+
+    Parameters
+    ----------
+    electricity : Quantity
+        Purchased electricity [MWh].
+    conversion_factor : Quantity
+        Heat equivalent [GJ/MWh] (9.76 GJ/MWh, all hours).
+
+    Returns
+    -------
+    Quantity
+        Energy [GJ].
+    """
+    return (electricity * conversion_factor).to("GJ")
+
+
+def non_co2_ghg_co2e(mass: pint.Quantity, gwp_context: str) -> pint.Quantity:
+    """A non-CO2 greenhouse gas in CO2-equivalent (PRD-05).
+
+    Parameters
+    ----------
+    mass : Quantity
+        Mass of the gas emitted, e.g. ``Quantity(85, "kg SF6")`` [kg gas].
+    gwp_context : str
+        The GWP set chosen by the parameters (IPCC AR4 GWP-100 for this standard), as registered by
+        :meth:`envkpi.parameters.GwpSet.context`.
+
+    Returns
+    -------
+    Quantity
+        [t CO2e].
+
+    Notes
+    -----
+    :math:`CO_2e = m_{gas} \\times GWP_{gas}`.
+    """
+    return to_co2e(mass, gwp_context, "t CO2e")
+
+
+def production_co2(fuel: pint.Quantity, purchased: pint.Quantity) -> pint.Quantity:
+    """PRD-01: CO2 from production = CO2 from fuel use + CO2 from purchased electricity and heat [t CO2]."""
+    return (fuel + purchased).to("t CO2")
+
+
+def scope1_emissions(fuel: pint.Quantity, non_co2: pint.Quantity) -> pint.Quantity:
+    """PRD-06: Scope 1 = CO2 from fuel use [t CO2] + non-CO2 GHG [t CO2e] → [t CO2e]."""
+    return (fuel + non_co2).to("t CO2e")
+
+
+def scope2_emissions(purchased: pint.Quantity) -> pint.Quantity:
+    """PRD-07: Scope 2 = CO2 from purchased electricity and heat [t CO2] → [t CO2e]."""
+    return purchased.to("t CO2e")
+
+
+# --- tables --------------------------------------------------------------------------------------
+
+def fuel_emissions(fuel_use: pd.DataFrame, fuels: dict, suppliers: dict, city_gas: str = "city_gas") -> pd.DataFrame:
+    """Energy and CO2 of every fuel row (PRD-01, PRD-03, PRD-06).
+
+    Parameters
+    ----------
+    fuel_use : DataFrame
+        Validated rows with ``row, site_id, fuel, quantity, unit, supplier``.
+    fuels : dict
+        Fuel key → :class:`envkpi.parameters.Fuel` (calorific value, carbon factor).
+    suppliers : dict
+        City-gas supplier key → :class:`envkpi.parameters.CityGasSupplier`.
+    city_gas : str
+        The fuel whose calorific value is the supplier's.
+
+    Returns
+    -------
+    DataFrame
+        The input columns plus ``calorific_value``, ``carbon_factor`` (as text with unit),
+        ``energy_gj`` [GJ] and ``co2_t`` [t CO2].
+    """
+    out = fuel_use.copy()
+    energy, co2, heat_values, carbon_factors = [], [], [], []
+    for row in fuel_use.itertuples(index=False):
+        fuel = fuels[row.fuel]
+        heat = suppliers[row.supplier].calorific_value if row.fuel == city_gas else fuel.calorific_value
+        quantity = Quantity(row.quantity, row.unit)
+        energy.append(fuel_energy(quantity, heat.quantity).m_as("GJ"))
+        co2.append(fuel_co2(quantity, heat.quantity, fuel.carbon_factor.quantity).m_as("t CO2"))
+        heat_values.append(f"{heat.value:g} {heat.unit}")
+        carbon_factors.append(f"{fuel.carbon_factor.value:g} {fuel.carbon_factor.unit}")
+    out["calorific_value"] = heat_values
+    out["carbon_factor"] = carbon_factors
+    out["energy_gj"] = np.array(energy, dtype=float)
+    out["co2_t"] = np.array(co2, dtype=float)
+    return out
+
+
+def purchased_emissions(
+    purchased: pd.DataFrame,
+    countries: pd.Series,
+    electricity_factors: dict,
+    heat_carriers: dict,
+    electricity_energy_factor: pint.Quantity,
+    heat_energy_factor: pint.Quantity,
+) -> pd.DataFrame:
+    """Energy and CO2 of every purchased electricity or heat row (PRD-01, PRD-03, PRD-07).
+
+    Parameters
+    ----------
+    purchased : DataFrame
+        Validated rows with ``row, site_id, carrier, quantity, unit``.
+    countries : Series
+        Site id → ISO country code (electricity factors are per country).
+    electricity_factors : dict
+        Country → :class:`envkpi.parameters.Param` [kg CO2/kWh].
+    heat_carriers : dict
+        Carrier → :class:`envkpi.parameters.HeatCarrier` (factor [t CO2/GJ]).
+    electricity_energy_factor : Quantity
+        Heat equivalent of electricity [GJ/MWh].
+    heat_energy_factor : Quantity
+        Heat counted per unit of purchased heat [GJ/GJ].
+
+    Returns
+    -------
+    DataFrame
+        The input columns plus ``country``, ``emission_factor`` (text with unit), ``energy_gj`` [GJ]
+        and ``co2_t`` [t CO2].
+    """
+    out = purchased.copy()
+    out["country"] = purchased["site_id"].map(countries)
+    energy, co2, factors = [], [], []
+    for row, country in zip(purchased.itertuples(index=False), out["country"]):
+        quantity = Quantity(row.quantity, row.unit)
+        if row.carrier == "electricity":
+            factor = electricity_factors[country]
+            energy.append(electricity_primary_energy(quantity, electricity_energy_factor).m_as("GJ"))
+        else:
+            factor = heat_carriers[row.carrier].emission_factor
+            energy.append((quantity * heat_energy_factor).m_as("GJ"))
+        co2.append(purchased_energy_co2(quantity, factor.quantity).m_as("t CO2"))
+        factors.append(f"{factor.value:g} {factor.unit}")
+    out["emission_factor"] = factors
+    out["energy_gj"] = np.array(energy, dtype=float)
+    out["co2_t"] = np.array(co2, dtype=float)
+    return out
+
+
+def non_co2_emissions(ghg: pd.DataFrame, gwp: dict, gwp_context: str) -> pd.DataFrame:
+    """CO2-equivalent of every non-CO2 gas row (PRD-05).
+
+    Parameters
+    ----------
+    ghg : DataFrame
+        Validated rows with ``row, site_id, gas, quantity, unit``.
+    gwp : dict
+        Gas → :class:`envkpi.parameters.Param` [CO2e/gas], shown next to each row.
+    gwp_context : str
+        The registered GWP context used for the conversion.
+
+    Returns
+    -------
+    DataFrame
+        The input columns plus ``gwp`` and ``co2e_t`` [t CO2e].
+    """
+    out = ghg.copy()
+    out["gwp"] = [gwp[gas].value for gas in ghg["gas"]]
+    out["co2e_t"] = np.array(
+        [
+            non_co2_ghg_co2e(Quantity(row.quantity, f"{row.unit} {gas_unit(row.gas)}"), gwp_context).m_as("t CO2e")
+            for row in ghg.itertuples(index=False)
+        ],
+        dtype=float,
+    )
+    return out
+
+
+def renewable_energy_used(renewables: pd.DataFrame) -> pd.DataFrame:
+    """Renewable energy generated and used on site, per row in MWh (PRD-04).
+
+    Parameters
+    ----------
+    renewables : DataFrame
+        Validated rows with ``row, site_id, source, generated, used_on_site, unit``.
+
+    Returns
+    -------
+    DataFrame
+        The input columns plus ``generated_mwh`` and ``used_on_site_mwh`` [MWh]. PRD-04 is the sum
+        of ``used_on_site_mwh``: only what the group generated *and* used itself counts.
+    """
+    out = renewables.copy()
+    out["generated_mwh"] = [Quantity(g, u).m_as("MWh") for g, u in zip(renewables["generated"], renewables["unit"])]
+    out["used_on_site_mwh"] = [Quantity(g, u).m_as("MWh") for g, u in zip(renewables["used_on_site"], renewables["unit"])]
+    return out
+
+
+def site_totals(sites: pd.Index, fuel: pd.DataFrame, purchased: pd.DataFrame, non_co2: pd.DataFrame) -> pd.DataFrame:
+    """Per-site CO2 and GHG totals: the site breakdown of PRD-01, PRD-05, PRD-06 and PRD-07.
+
+    Parameters
+    ----------
+    sites : Index
+        The in-boundary site ids (every one gets a row, zero where it has no activity).
+    fuel, purchased, non_co2 : DataFrame
+        Results of :func:`fuel_emissions`, :func:`purchased_emissions`, :func:`non_co2_emissions`.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by site id: ``fuel_co2_t``, ``purchased_co2_t``, ``production_co2_t`` (PRD-01),
+        ``non_co2_co2e_t`` (PRD-05), ``scope1_t`` (PRD-06), ``scope2_t`` (PRD-07), ``energy_gj``.
+    """
+    def by_site(frame: pd.DataFrame, column: str) -> pd.Series:
+        return frame.groupby("site_id")[column].sum().reindex(sites, fill_value=0.0)
+
+    table = pd.DataFrame(index=sites)
+    table["fuel_co2_t"] = by_site(fuel, "co2_t")
+    table["purchased_co2_t"] = by_site(purchased, "co2_t")
+    table["production_co2_t"] = table["fuel_co2_t"] + table["purchased_co2_t"]
+    table["non_co2_co2e_t"] = by_site(non_co2, "co2e_t")
+    table["scope1_t"] = table["fuel_co2_t"] + table["non_co2_co2e_t"]
+    table["scope2_t"] = table["purchased_co2_t"]
+    table["energy_gj"] = by_site(fuel, "energy_gj") + by_site(purchased, "energy_gj")
+    table.index.name = "site_id"
+    return table
+
+
+# --- PRD-02 chained intensity index --------------------------------------------------------------
+
+def intensity_series(history: pd.DataFrame, site_co2: pd.Series, output: pd.DataFrame, fiscal_year: int) -> pd.DataFrame:
+    """CO2 and output of every site and year: published history plus this year's calculation (PRD-02 input).
+
+    Parameters
+    ----------
+    history : DataFrame
+        Published rows of earlier years: ``site_id, fiscal_year, co2, co2_unit, output, output_unit, source``.
+    site_co2 : Series
+        This year's PRD-01 per site [t CO2], indexed by site id.
+    output : DataFrame
+        This year's ``site_id, output, unit``.
+    fiscal_year : int
+        This year.
+
+    Returns
+    -------
+    DataFrame
+        ``site_id, fiscal_year, co2_t`` [t CO2], ``output`` (in the site's unit of this year, or of
+        its own history when it has no output this year), ``output_unit``, ``source``.
+    """
+    current_unit = dict(zip(output["site_id"], output["unit"]))
+    rows = []
+    for row in history.itertuples(index=False):
+        unit = current_unit.get(row.site_id, row.output_unit)
+        rows.append({
+            "site_id": row.site_id,
+            "fiscal_year": int(row.fiscal_year),
+            "co2_t": Quantity(row.co2, row.co2_unit).m_as("t CO2"),
+            "output": Quantity(row.output, row.output_unit).m_as(unit),
+            "output_unit": unit,
+            "source": row.source,
+        })
+    for row in output.itertuples(index=False):
+        if row.site_id in site_co2.index:
+            rows.append({
+                "site_id": row.site_id,
+                "fiscal_year": fiscal_year,
+                "co2_t": float(site_co2[row.site_id]),
+                "output": float(row.output),
+                "output_unit": row.unit,
+                "source": f"this report (FY{fiscal_year} calculation)",
+            })
+    series = pd.DataFrame(rows, columns=["site_id", "fiscal_year", "co2_t", "output", "output_unit", "source"])
+    return series.sort_values(["site_id", "fiscal_year"], ignore_index=True)
+
+
+@dataclass(frozen=True)
+class ChainedIndex:
+    """Result of :func:`chained_intensity_index`.
+
+    Attributes
+    ----------
+    index : float
+        :math:`A_{b+1} \\times … \\times A_N` [dimensionless]; the standard calls it the
+        "improvement rate" (原単位改善率); ``1 - index`` is the reduction of intensity since the base.
+    factors : DataFrame
+        One row per year n: ``fiscal_year``, ``factor`` (A_n, weighted form), ``cross_check``
+        (Σ CO2_n / Σ intensity_{n−1}·output_n), ``sites`` (number entering A_n), ``cumulative``.
+    contributions : DataFrame
+        One row per site and year entering A_n: intensities, ratio r, weight w, w·r.
+    left_out : DataFrame
+        ``fiscal_year, site_id, reason`` for every site with data in year n or n−1 that could not
+        enter A_n.
+    """
+
+    index: float
+    base_year: int
+    fiscal_year: int
+    factors: pd.DataFrame
+    contributions: pd.DataFrame
+    left_out: pd.DataFrame
+
+
+def chained_intensity_index(history: pd.DataFrame, base_year: int, fiscal_year: int) -> ChainedIndex:
+    """PRD-02: CO2 intensity index vs the base year, chained year by year.
+
+    Parameters
+    ----------
+    history : DataFrame
+        One row per site and fiscal year: ``site_id``, ``fiscal_year`` [year], ``co2_t`` [t CO2]
+        (PRD-01 of the site) and ``output`` (production output, in one unit per site, e.g. [MJPY]).
+    base_year : int
+        The base fiscal year (FY2013 in the standard).
+    fiscal_year : int
+        The year N reported.
+
+    Returns
+    -------
+    ChainedIndex
+
+    Notes
+    -----
+    With :math:`I_{i,n} = CO2_{i,n} / output_{i,n}` the intensity of site *i* in year *n*:
+
+    .. math::
+
+        index_N = \\prod_{n=b+1}^{N} A_n, \\quad A_n = \\sum_i w_{i,n} r_{i,n}, \\quad
+        r_{i,n} = \\frac{I_{i,n}}{I_{i,n-1}}, \\quad
+        w_{i,n} = \\frac{I_{i,n-1}\\,output_{i,n}}{\\sum_j I_{j,n-1}\\,output_{j,n}}
+
+    Algebraically :math:`A_n = \\sum_i CO2_{i,n} / \\sum_i I_{i,n-1} output_{i,n}`, returned as
+    ``cross_check``. A site enters :math:`A_n` only with a positive CO2 and output in both n−1 and n;
+    the others are listed in ``left_out`` with the reason.
+
+    Raises
+    ------
+    ValueError
+        If ``fiscal_year`` is not after ``base_year``, or a year has no site that can enter it.
+    """
+    if fiscal_year <= base_year:
+        raise ValueError(f"fiscal year {fiscal_year} must be after the base year {base_year}")
+    data = history.set_index(["site_id", "fiscal_year"])[["co2_t", "output"]]
+    factors, contributions, left_out = [], [], []
+    cumulative = 1.0
+    for year in range(base_year + 1, fiscal_year + 1):
+        rows, skipped = _chain_year(data, year)
+        left_out += skipped
+        if not rows:
+            raise ValueError(f"FY{year}: no site has CO2 and output in both FY{year - 1} and FY{year}")
+        frame = pd.DataFrame(rows)
+        frame["weight"] = frame["prior_intensity_x_output"] / frame["prior_intensity_x_output"].sum()
+        frame["weighted_ratio"] = frame["weight"] * frame["ratio"]
+        factor = float(frame["weighted_ratio"].sum())
+        cumulative *= factor
+        factors.append({
+            "fiscal_year": year,
+            "factor": factor,
+            "cross_check": float(frame["co2_t"].sum() / frame["prior_intensity_x_output"].sum()),
+            "sites": len(frame),
+            "cumulative": cumulative,
+        })
+        contributions.append(frame)
+    return ChainedIndex(
+        index=cumulative,
+        base_year=base_year,
+        fiscal_year=fiscal_year,
+        factors=pd.DataFrame(factors),
+        contributions=pd.concat(contributions, ignore_index=True),
+        left_out=pd.DataFrame(left_out, columns=["fiscal_year", "site_id", "reason"]),
+    )
+
+
+def _chain_year(data: pd.DataFrame, year: int) -> tuple[list[dict], list[tuple]]:
+    """The sites entering A_year, and those left out with the reason."""
+    sites = sorted({s for s, y in data.index if y in (year - 1, year)})
+    rows, skipped = [], []
+    for site in sites:
+        now = data.loc[(site, year)] if (site, year) in data.index else None
+        before = data.loc[(site, year - 1)] if (site, year - 1) in data.index else None
+        reason = None
+        if before is None:
+            reason = f"no data for FY{year - 1} (not yet in operation or not yet in the boundary)"
+        elif now is None:
+            reason = f"no data for FY{year} (closed or left the boundary)"
+        elif before["co2_t"] <= 0 or before["output"] <= 0:
+            reason = f"FY{year - 1} CO2 or output is zero: its intensity cannot be a base"
+        elif now["output"] <= 0:
+            reason = f"FY{year} output is zero: no intensity"
+        if reason:
+            skipped.append((year, site, reason))
+            continue
+        prior_intensity = before["co2_t"] / before["output"]
+        intensity = now["co2_t"] / now["output"]
+        rows.append({
+            "fiscal_year": year,
+            "site_id": site,
+            "prior_intensity": prior_intensity,
+            "intensity": intensity,
+            "ratio": intensity / prior_intensity,
+            "output": now["output"],
+            "co2_t": now["co2_t"],
+            "prior_intensity_x_output": prior_intensity * now["output"],
+        })
+    return rows, skipped

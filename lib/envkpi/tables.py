@@ -1,0 +1,262 @@
+"""Input tables of each family: their specifications (the data dictionary in code) and loaders.
+
+A loader reads every table of a family, validates each one and the references between them
+(site ids, fuels, suppliers, gases, countries, units against the parameters), and raises one
+:class:`envkpi.inputs.InputError` listing every problem found in every file. ``data/README.md``
+documents the same columns for people; ``tests/test_tables.py`` keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .boundary import site_boundary
+from .inputs import Column, Problem, Table, TableSpec, check_rows, raise_problems, read_table
+from .parameters import Parameters
+from .provenance import FileRecord
+from .units import Quantity, parse_unit
+
+__all__ = ["SITES", "FUEL_USE", "PURCHASED_ENERGY", "RENEWABLE_ENERGY", "NON_CO2_GHG", "PRODUCTION_OUTPUT",
+           "SITE_HISTORY", "PRODUCTION_TABLES", "ProductionInputs", "load_production_inputs", "data_dir"]
+
+_SITE = Column("site_id", "text", "site identifier; must exist in sites.csv")
+
+SITES = TableSpec("sites", "Site register with the attributes of the boundary.", (
+    Column("site_id", "text", "site identifier, e.g. JP-01"),
+    Column("site_name", "text", "display name"),
+    Column("country", "text", "ISO 3166-1 alpha-2 country code; selects the electricity emission factor"),
+    Column("entity", "text", "legal entity operating the site"),
+    Column("parent_entity", "text", "direct parent of the entity; empty for the parent company", required=False),
+    Column("has_ems", "boolean", "the site runs an environmental management system"),
+    Column("notes", "text", "free text", required=False),
+), unique=("site_id",))
+
+FUEL_USE = TableSpec("fuel_use", "Fuel burnt at each site in the fiscal year (Scope 1).", (
+    _SITE,
+    Column("fuel", "text", "fuel key of the parameters (production.fuels)"),
+    Column("quantity", "number", "amount used in the fiscal year", unit="from unit", unit_column="unit", minimum=0),
+    Column("unit", "unit", "natural unit of the fuel", dimensions=("[volume]", "[mass]")),
+    Column("supplier", "text", "city-gas supplier key (production.city_gas_suppliers); empty for other fuels",
+           required=False),
+))
+
+PURCHASED_ENERGY = TableSpec("purchased_energy", "Electricity and heat bought from others (Scope 2).", (
+    _SITE,
+    Column("carrier", "text", "electricity, or a heat carrier of the parameters (production.heat_carriers)"),
+    Column("quantity", "number", "amount purchased in the fiscal year", unit="from unit", unit_column="unit",
+           minimum=0),
+    Column("unit", "unit", "kWh, MWh (electricity) or GJ (heat)", dimensions=("[energy]",)),
+))
+
+RENEWABLE_ENERGY = TableSpec("renewable_energy", "Renewable electricity generated on site.", (
+    _SITE,
+    Column("source", "text", "solar, wind, biomass or small_hydro",
+           allowed=("solar", "wind", "biomass", "small_hydro")),
+    Column("generated", "number", "electricity generated", unit="from unit", unit_column="unit", minimum=0),
+    Column("used_on_site", "number", "part of it used by the group itself (≤ generated)", unit="from unit",
+           unit_column="unit", minimum=0),
+    Column("unit", "unit", "kWh or MWh", dimensions=("[energy]",)),
+), unique=("site_id", "source"))
+
+NON_CO2_GHG = TableSpec("non_co2_ghg", "Greenhouse gases other than CO2 emitted by each site (Scope 1).", (
+    _SITE,
+    Column("gas", "text", "gas by its IPCC AR4 name, e.g. SF6, HFC-134a, c-C4F8"),
+    Column("quantity", "number", "mass emitted", unit="from unit", unit_column="unit", minimum=0),
+    Column("unit", "unit", "kg or t (mass of the gas itself)", dimensions=("[mass]",)),
+    Column("activity", "text", "where the gas comes from", required=False),
+))
+
+PRODUCTION_OUTPUT = TableSpec("production_output", "Production output of each site: the intensity denominator.", (
+    _SITE,
+    Column("output", "number", "production output (production value)", unit="from unit", unit_column="unit",
+           minimum=0),
+    Column("unit", "unit", "unit of output, e.g. MJPY (million yen); the same unit every year per site"),
+), unique=("site_id",))
+
+SITE_HISTORY = TableSpec("site_history", "Published CO2 and output of each site in earlier fiscal years.", (
+    _SITE,
+    Column("fiscal_year", "integer", "fiscal year (April to March), e.g. 2016", minimum=1990),
+    Column("co2", "number", "CO2 from production (PRD-01 of the site)", unit="from co2_unit",
+           unit_column="co2_unit", minimum=0),
+    Column("co2_unit", "unit", "t CO2", dimensions=("[mass] * [carbon]",)),
+    Column("output", "number", "production output", unit="from output_unit", unit_column="output_unit", minimum=0),
+    Column("output_unit", "unit", "unit of output, the same as production_output.csv for the site"),
+    Column("source", "text", "where the published figure comes from"),
+), unique=("site_id", "fiscal_year"))
+
+#: The tables of the production family, in the order they are read.
+PRODUCTION_TABLES = (SITES, FUEL_USE, PURCHASED_ENERGY, RENEWABLE_ENERGY, NON_CO2_GHG, PRODUCTION_OUTPUT)
+
+
+def data_dir(root: Path, fiscal_year: int) -> Path:
+    """Default input folder of a fiscal year: ``data/FY<yyyy>``."""
+    return root / "data" / f"FY{fiscal_year}"
+
+
+@dataclass
+class ProductionInputs:
+    """Validated inputs of the production family, restricted to the boundary.
+
+    Each activity frame has a ``row`` column: the row of the source file (header = row 1).
+    """
+
+    fiscal_year: int
+    boundary: pd.DataFrame
+    fuel_use: pd.DataFrame
+    purchased_energy: pd.DataFrame
+    renewable_energy: pd.DataFrame
+    non_co2_ghg: pd.DataFrame
+    production_output: pd.DataFrame
+    history: pd.DataFrame
+    excluded_rows: pd.DataFrame
+    files: list[FileRecord] = field(default_factory=list)
+
+    @property
+    def sites_in_boundary(self) -> pd.Index:
+        return pd.Index(self.boundary.loc[self.boundary["in_boundary"], "site_id"], name="site_id")
+
+    @property
+    def countries(self) -> pd.Series:
+        return self.boundary.set_index("site_id")["country"]
+
+
+def _with_rows(table: Table) -> pd.DataFrame:
+    frame = table.data.copy()
+    frame.insert(0, "row", table.rows)
+    return frame
+
+
+def load_production_inputs(
+    params: Parameters, folder: str | Path, history_file: str | Path, *, root: str | Path | None = None
+) -> ProductionInputs:
+    """Read and validate the production family's inputs; keep the rows of in-boundary sites.
+
+    Parameters
+    ----------
+    params : Parameters
+        The fiscal year's parameters (fuels, suppliers, carriers, GWP set, factors, boundary).
+    folder : str or Path
+        The year's input folder, e.g. ``data/FY2018``.
+    history_file : str or Path
+        ``data/history/site_history.csv``: rows before the fiscal year are used.
+    root : str or Path, optional
+        Project root, for file names in messages and provenance.
+
+    Raises
+    ------
+    InputError
+        Listing every problem in every table.
+    """
+    __tracebackhide__ = True
+    folder = Path(folder)
+    production = params.production
+    problems: list[Problem] = []
+    sites = read_table(folder / SITES.file_name, SITES, root=root, problems=problems)
+    site_ids = list(sites.data["site_id"].dropna()) if sites is not None else []
+    references = {
+        "site_id": site_ids,
+        "fuel": list(production.fuels),
+        "carrier": ["electricity", *production.heat_carriers],
+        "gas": list(params.gwp_sets[str(production.gwp_set.value)].values),
+    }
+    tables: dict[str, Table | None] = {}
+    for spec in PRODUCTION_TABLES[1:]:
+        tables[spec.name] = read_table(folder / spec.file_name, spec, root=root, references=references,
+                                       problems=problems)
+    history = read_table(history_file, SITE_HISTORY, root=root, references=references, role="history",
+                         problems=problems)
+    raise_problems(problems)
+
+    boundary = site_boundary(sites.data, params.boundary.excluded_entities)
+    inside = set(boundary.loc[boundary["in_boundary"], "site_id"])
+    countries = boundary.set_index("site_id")["country"]
+    problems += _cross_checks(tables, params, inside, countries)
+    problems += _unit_consistency(tables["production_output"], history)
+    raise_problems(problems)
+
+    frames = {name: _with_rows(table) for name, table in tables.items()}
+    excluded = pd.DataFrame(
+        [{"table": f"{name}.csv", "rows_outside_boundary": int((~frame["site_id"].isin(inside)).sum())}
+         for name, frame in frames.items()]
+    )
+    frames = {name: frame[frame["site_id"].isin(inside)].reset_index(drop=True) for name, frame in frames.items()}
+    past = _with_rows(history)
+    past = past[past["site_id"].isin(inside) & (past["fiscal_year"] < params.fiscal_year)].reset_index(drop=True)
+    return ProductionInputs(
+        fiscal_year=params.fiscal_year,
+        boundary=boundary,
+        fuel_use=frames["fuel_use"],
+        purchased_energy=frames["purchased_energy"],
+        renewable_energy=frames["renewable_energy"],
+        non_co2_ghg=frames["non_co2_ghg"],
+        production_output=frames["production_output"],
+        history=past,
+        excluded_rows=excluded,
+        files=[*params.files, sites.record, *(t.record for t in tables.values()), history.record],
+    )
+
+
+def _cross_checks(tables: dict[str, Table], params: Parameters, inside: set, countries: pd.Series) -> list[Problem]:
+    """Rules between columns and against the parameters (only for rows inside the boundary)."""
+    production = params.production
+    city_gas = production.city_gas_fuel
+
+    def fuel_rule(row: dict) -> str | None:
+        if row["site_id"] not in inside:
+            return None
+        if row["fuel"] == city_gas:
+            supplier = production.city_gas_suppliers.get(row["supplier"])
+            if not row["supplier"]:
+                return "supplier: missing; city gas takes the supplier's calorific value (production.city_gas_suppliers)"
+            if supplier is None:
+                return (f"supplier: got {row['supplier']!r}; expected one of "
+                        f"{', '.join(production.city_gas_suppliers) or '(none defined)'}")
+            heat = supplier.calorific_value
+        else:
+            if row["supplier"]:
+                return f"supplier: got {row['supplier']!r}; expected empty (only {city_gas} has a supplier)"
+            heat = production.fuels[row["fuel"]].calorific_value
+        if not _compatible(row["unit"], heat.unit):
+            return (f"unit: {row['unit']!r} cannot be multiplied by the calorific value [{heat.unit}] of "
+                    f"{row['fuel']} to give energy; expected a unit like {heat.unit.split('/')[-1].strip()}")
+        return None
+
+    def purchased_rule(row: dict) -> str | None:
+        if row["site_id"] in inside and row["carrier"] == "electricity":
+            country = countries.get(row["site_id"])
+            if country not in production.electricity_factors:
+                return (f"site_id: {row['site_id']} is in {country}, which has no electricity emission factor "
+                        f"(production.electricity_factors)")
+        return None
+
+    def renewable_rule(row: dict) -> str | None:
+        if row["used_on_site"] > row["generated"]:
+            return f"used_on_site: {row['used_on_site']:g} is more than generated ({row['generated']:g})"
+        return None
+
+    return [
+        *check_rows(tables["fuel_use"], fuel_rule),
+        *check_rows(tables["purchased_energy"], purchased_rule),
+        *check_rows(tables["renewable_energy"], renewable_rule),
+    ]
+
+
+def _compatible(activity_unit: str, factor_unit: str) -> bool:
+    """True when quantity [activity_unit] × factor [factor_unit] is an energy."""
+    product = parse_unit(activity_unit) * parse_unit(factor_unit)
+    return Quantity(1, product).check("[energy]")
+
+
+def _unit_consistency(output: Table, history: Table) -> list[Problem]:
+    """Each site's output must be in one dimension in every year, so its intensities compare."""
+    current = dict(zip(output.data["site_id"], output.data["unit"]))
+    problems = []
+    for index, row in enumerate(history.data.itertuples(index=False)):
+        unit = current.get(row.site_id)
+        if unit and parse_unit(unit).dimensionality != parse_unit(row.output_unit).dimensionality:
+            problems.append(history.problem(index, "output_unit", f"{row.output_unit!r} cannot be compared with "
+                                            f"this year's output unit {unit!r} for {row.site_id}"))
+    return problems
