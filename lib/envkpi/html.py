@@ -362,8 +362,17 @@ def _resolve_title(notebook: NotebookNode, title: str | None) -> str:
 
 # ------------------------------------------------------------ offline check
 
-_LOADING_TAGS = {"img": "src", "iframe": "src", "embed": "src", "video": "src",
-                 "audio": "src", "source": "src", "script": "src", "link": "href"}
+#: Elements that fetch a resource, with the attribute holding its URL.
+_LOADING_TAGS = {
+    "img": "src",
+    "iframe": "src",
+    "embed": "src",
+    "video": "src",
+    "audio": "src",
+    "source": "src",
+    "script": "src",
+    "link": "href",
+}
 _EXTERNAL_URL_RE = re.compile(r"^\s*(?:https?:)?//", re.I)
 _EXTERNAL_LOAD_RE = re.compile(
     r"<(?:img|iframe|embed|video|audio|source|script|link)\b[^>]*?"

@@ -260,15 +260,18 @@ class Parameters(_Strict):
             node = node[part] if isinstance(node, dict) else getattr(node, part)
         return node
 
-    def flat(self, prefix: str = "") -> Iterator[tuple[str, Param | Sourced]]:
-        """Every :class:`Param` and :class:`Sourced` value under ``prefix``, with its key path."""
+    def flat(self, prefix: str = "") -> Iterator[tuple[str, Param | Sourced | Exclusion]]:
+        """Every :class:`Param`, :class:`Sourced` and :class:`Exclusion` under ``prefix``, with its key path."""
         start = self.get(prefix) if prefix else self
         yield from _walk(start, prefix)
 
 
-def _walk(node: Any, path: str) -> Iterator[tuple[str, Param | Sourced]]:
-    if isinstance(node, (Param, Sourced)):
+def _walk(node: Any, path: str) -> Iterator[tuple[str, Param | Sourced | Exclusion]]:
+    if isinstance(node, (Param, Sourced, Exclusion)):
         yield path, node
+    elif isinstance(node, list):
+        for number, item in enumerate(node):
+            yield from _walk(item, f"{path}[{number}]")
     elif isinstance(node, BaseModel):
         for name in type(node).model_fields:
             yield from _walk(getattr(node, name), f"{path}.{name}" if path else name)
@@ -439,8 +442,10 @@ def load_parameters(path: str | Path, root: str | Path | None = None) -> Paramet
     return params
 
 
-def describe(param: Param | Sourced) -> dict[str, str]:
+def describe(param: Param | Sourced | Exclusion) -> dict[str, str]:
     """A parameter as a row for a report table: value, unit, source, confidence."""
+    if isinstance(param, Exclusion):
+        return {"value": f"{param.name} — {param.reason}", "unit": "", "source": param.source, "confidence": ""}
     if isinstance(param, Param):
         return {
             "value": f"{param.value:,.10g}",

@@ -24,7 +24,8 @@ import numpy as np
 import pandas as pd
 import pint
 
-from .units import Quantity, gas_unit, to_co2e
+from .results import Check
+from .units import Quantity, format_unit, gas_unit, to_co2e
 
 __all__ = [
     "fuel_energy",
@@ -40,6 +41,10 @@ __all__ = [
     "non_co2_emissions",
     "renewable_energy_used",
     "site_totals",
+    "GroupTotals",
+    "group_totals",
+    "renewable_energy_total",
+    "production_checks",
     "intensity_series",
     "ChainedIndex",
     "chained_intensity_index",
@@ -345,6 +350,92 @@ def site_totals(sites: pd.Index, fuel: pd.DataFrame, purchased: pd.DataFrame, no
     return table
 
 
+@dataclass(frozen=True)
+class GroupTotals:
+    """Group totals of the production family, as quantities with units."""
+
+    fuel_co2: pint.Quantity        # [t CO2]
+    purchased_co2: pint.Quantity   # [t CO2]
+    production_co2: pint.Quantity  # PRD-01 [t CO2]
+    energy: pint.Quantity          # PRD-03 [GJ]
+    non_co2: pint.Quantity         # PRD-05 [t CO2e]
+    scope1: pint.Quantity          # PRD-06 [t CO2e]
+    scope2: pint.Quantity          # PRD-07 [t CO2e]
+
+
+def group_totals(sites: pd.DataFrame) -> GroupTotals:
+    """Sum the site table of :func:`site_totals` and apply PRD-01, PRD-06 and PRD-07 to the sums.
+
+    Parameters
+    ----------
+    sites : DataFrame
+        From :func:`site_totals` ([t CO2], [t CO2e], [GJ] columns).
+    """
+    fuel = Quantity(float(sites["fuel_co2_t"].sum()), "t CO2")
+    purchased = Quantity(float(sites["purchased_co2_t"].sum()), "t CO2")
+    non_co2 = Quantity(float(sites["non_co2_co2e_t"].sum()), "t CO2e")
+    return GroupTotals(
+        fuel_co2=fuel,
+        purchased_co2=purchased,
+        production_co2=production_co2(fuel, purchased),
+        energy=Quantity(float(sites["energy_gj"].sum()), "GJ"),
+        non_co2=non_co2,
+        scope1=scope1_emissions(fuel, non_co2),
+        scope2=scope2_emissions(purchased),
+    )
+
+
+def renewable_energy_total(renewables: pd.DataFrame) -> pint.Quantity:
+    """PRD-04: renewable energy generated and used on site [MWh], from :func:`renewable_energy_used`."""
+    return Quantity(float(renewables["used_on_site_mwh"].sum()), "MWh")
+
+
+def production_checks(totals: GroupTotals, sites: pd.DataFrame, index: "ChainedIndex",
+                      activity: dict[str, pd.Series], rel: float = 1e-9) -> list[Check]:
+    """Reconciliations of the production family, each a pass/fail :class:`~envkpi.results.Check`.
+
+    Parameters
+    ----------
+    totals : GroupTotals
+        Group totals.
+    sites : DataFrame
+        The site table of :func:`site_totals`.
+    index : ChainedIndex
+        PRD-02.
+    activity : dict
+        Name → activity quantities (input magnitudes) that must not be negative.
+    rel : float
+        Relative tolerance for rounding.
+
+    Returns
+    -------
+    list of Check
+        Scope 1 + Scope 2 = PRD-01 + PRD-05; the sum over sites equals the group total for PRD-01,
+        PRD-06 and PRD-07; for every year the weighted A_n equals Σ CO2_n / Σ I_{n−1}·output_n;
+        no activity is negative.
+    """
+    def close(a: float, b: float) -> bool:
+        return abs(a - b) <= rel * max(abs(a), abs(b), 1e-300)
+
+    scopes = (totals.scope1 + totals.scope2).m_as("t CO2e")
+    prd = (totals.production_co2 + totals.non_co2).m_as("t CO2e")
+    checks = [Check("Scope 1 + Scope 2 = PRD-01 + PRD-05", close(scopes, prd),
+                    f"{scopes:,.3f} t CO2e vs {prd:,.3f} t CO2e")]
+    for column, total, name in (("production_co2_t", totals.production_co2, "PRD-01"),
+                                ("scope1_t", totals.scope1, "PRD-06"), ("scope2_t", totals.scope2, "PRD-07")):
+        by_site = float(sites[column].sum())
+        checks.append(Check(f"{name}: sum over sites = group total", close(by_site, total.magnitude),
+                            f"{by_site:,.3f} vs {total.magnitude:,.3f} {format_unit(total.units)}"))
+    for row in index.factors.itertuples(index=False):
+        checks.append(Check(
+            f"A_{row.fiscal_year}: Σ w·r = Σ CO2_n / Σ I_(n-1)·output_n", close(row.factor, row.cross_check),
+            f"{row.factor:.12f} vs {row.cross_check:.12f} ({row.sites} sites)"))
+    negative = {name: int((values < 0).sum()) for name, values in activity.items()}
+    checks.append(Check("No negative activity", not any(negative.values()),
+                        ", ".join(f"{name}: {count} negative" for name, count in negative.items())))
+    return checks
+
+
 # --- PRD-02 chained intensity index --------------------------------------------------------------
 
 def intensity_series(history: pd.DataFrame, site_co2: pd.Series, output: pd.DataFrame, fiscal_year: int) -> pd.DataFrame:
@@ -418,6 +509,16 @@ class ChainedIndex:
     factors: pd.DataFrame
     contributions: pd.DataFrame
     left_out: pd.DataFrame
+
+    @property
+    def index_percent(self) -> pint.Quantity:
+        """The index as a percentage of the base year [percent]."""
+        return Quantity(100 * self.index, "percent")
+
+    @property
+    def reduction_percent(self) -> pint.Quantity:
+        """``1 − index``: the reduction of intensity since the base year [percent]."""
+        return Quantity(100 * (1 - self.index), "percent")
 
 
 def chained_intensity_index(history: pd.DataFrame, base_year: int, fiscal_year: int) -> ChainedIndex:

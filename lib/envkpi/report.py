@@ -1,0 +1,251 @@
+"""Display helpers for the report notebooks: results with units, tables, parameters, provenance, checks.
+
+Notebooks call these so that a code cell stays one line of intent. Every helper renders HTML that
+escapes text from the data, and formats numbers with thousands separators; full precision lives in
+``results.csv``. :func:`show_result` and :func:`show_checks` also attach the machine-readable
+bundles the runner collects (see :mod:`envkpi.results`).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict
+
+import matplotlib
+import pandas as pd
+import pint
+from IPython.display import Markdown, display
+
+from .catalogue import indicator
+from .inputs import Problem
+from .parameters import Parameters, describe
+from .provenance import FileRecord, package_versions
+from .results import CHECK_MIME, PROVENANCE_MIME, RESULT_MIME, Check, make_result
+from .units import Quantity, format_unit
+
+__all__ = ["setup", "fmt", "show_result", "show_breakdown", "show_table", "show_parameters", "show_provenance",
+           "say", "check", "check_close", "show_checks"]
+
+
+def setup() -> None:
+    """Matplotlib and pandas settings shared by every report (print-friendly, deterministic)."""
+    matplotlib.rcParams.update({
+        "figure.figsize": (8, 4.2),
+        "figure.dpi": 110,
+        "axes.grid": True,
+        "grid.alpha": 0.3,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "font.size": 9,
+        "svg.hashsalt": "envkpi",
+    })
+    pd.set_option("display.max_rows", 200)
+
+
+def fmt(value: pint.Quantity | float, unit: str | None = None, decimals: int | None = None) -> str:
+    """Format a quantity for reading: ``449,281 t CO2``, ``89.5 percent``, ``0.4100 kg CO2 / kWh``.
+
+    Parameters
+    ----------
+    value : Quantity or float
+        The value; a quantity is converted to ``unit`` when given.
+    unit : str, optional
+        Unit to show the quantity in.
+    decimals : int, optional
+        Digits after the decimal point; by default fewer as the number grows.
+    """
+    if isinstance(value, pint.Quantity):
+        quantity = value.to(unit) if unit else value
+        number, unit_text = float(quantity.magnitude), format_unit(quantity.units)
+    else:
+        number, unit_text = float(value), unit or ""
+    if decimals is None:
+        size = abs(number)
+        decimals = 0 if size >= 1000 else 1 if size >= 10 else 2 if size >= 1 else 4
+    text = f"{number:,.{decimals}f}"
+    if unit_text == "percent":
+        return f"{text} %"
+    return f"{text} {unit_text}".rstrip()
+
+
+def _bundle(html_text: str, plain: str, mime: str | None = None, payload: dict | None = None) -> None:
+    data = {"text/html": html_text, "text/plain": plain}
+    if mime:
+        data[mime] = payload
+    display(data, raw=True)
+
+
+def show_result(indicator_id: str, quantity: pint.Quantity, *, fiscal_year: int, label: str | None = None) -> None:
+    """Show an indicator's headline value with its unit, and record it for ``results.csv``.
+
+    Parameters
+    ----------
+    indicator_id : str
+        Catalogue id, e.g. ``PRD-06``.
+    quantity : Quantity
+        The value; converted to the catalogue unit of the indicator.
+    fiscal_year : int
+        The year it belongs to.
+    label : str, optional
+        Text shown instead of the catalogue's English name.
+    """
+    result = make_result(indicator_id, quantity, fiscal_year)
+    entry = indicator(indicator_id)
+    name = html.escape(label or entry.name_en)
+    value = fmt(result.value, result.unit)
+    _bundle(
+        f'<div class="envkpi-result"><span class="envkpi-id">{entry.id}</span> {name} '
+        f'<span lang="ja">({html.escape(entry.name_ja)})</span>, FY{fiscal_year}: <strong>{html.escape(value)}</strong></div>',
+        f"{entry.id} {label or entry.name_en}, FY{fiscal_year}: {value}",
+        RESULT_MIME,
+        {"results": [asdict(result)]},
+    )
+
+
+def show_breakdown(
+    indicator_id: str,
+    values: pd.Series,
+    *,
+    unit: str,
+    key: str,
+    fiscal_year: int,
+    labels: Mapping[str, str] | None = None,
+) -> None:
+    """Show and record an indicator's breakdown (e.g. by site or by gas) as a table.
+
+    Parameters
+    ----------
+    indicator_id : str
+        Catalogue id.
+    values : Series
+        Magnitudes indexed by the breakdown label (e.g. site id), in ``unit``.
+    unit : str
+        Unit of ``values``.
+    key : str
+        Breakdown dimension written in ``results.csv``: ``site`` gives ``site=JP-01``.
+    fiscal_year : int
+        The year.
+    labels : mapping, optional
+        Display names for the labels (e.g. site names).
+    """
+    results = [
+        make_result(indicator_id, Quantity(float(v), unit), fiscal_year, f"{key}={label}")
+        for label, v in values.items()
+    ]
+    entry = indicator(indicator_id)
+    rows = "".join(
+        f"<tr><td>{html.escape(str(label))}</td><td>{html.escape((labels or {}).get(label, ''))}</td>"
+        f'<td class="num">{html.escape(fmt(r.value, r.unit))}</td></tr>'
+        for (label, _), r in zip(values.items(), results)
+    )
+    _bundle(
+        f'<table class="envkpi-breakdown"><caption>{entry.id} {html.escape(entry.name_en)} by {html.escape(key)}, '
+        f"FY{fiscal_year}</caption><thead><tr><th>{html.escape(key)}</th><th></th><th>{html.escape(entry.unit)}</th>"
+        f"</tr></thead><tbody>{rows}</tbody></table>",
+        "\n".join(f"{r.breakdown}: {fmt(r.value, r.unit)}" for r in results),
+        RESULT_MIME,
+        {"results": [asdict(r) for r in results]},
+    )
+
+
+def show_table(frame: pd.DataFrame, *, caption: str | None = None, decimals: int | Mapping[str, int] = 1,
+               index: bool = False) -> None:
+    """Show a table with numbers formatted (thousands separators) and all text escaped.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table; column names should carry their unit (``co2_t``, ``energy_gj``).
+    caption : str, optional
+        A caption above the table.
+    decimals : int or mapping
+        Digits after the decimal point, for all float columns or per column.
+    index : bool
+        Show the index as the first column.
+    """
+    shown = frame.reset_index() if index else frame.copy()
+    for column in shown.columns:
+        if pd.api.types.is_float_dtype(shown[column]):
+            digits = decimals.get(column, 1) if isinstance(decimals, Mapping) else decimals
+            shown[column] = shown[column].map(lambda v, d=digits: "" if pd.isna(v) else f"{v:,.{d}f}")
+    table = shown.to_html(index=False, escape=True, border=0, classes="envkpi-table", na_rep="")
+    head = f'<p class="envkpi-caption">{html.escape(caption)}</p>' if caption else ""
+    display({"text/html": head + table, "text/plain": (caption + "\n" if caption else "") + shown.to_string(index=False)},
+            raw=True)
+
+
+def show_parameters(params: Parameters, *paths: str) -> None:
+    """Show the parameters a section uses: key, value, unit, source, confidence.
+
+    ``paths`` are dotted key paths; a path to a group (``production.electricity_factors``) shows every
+    parameter under it.
+    """
+    rows = []
+    for path in paths:
+        for key, param in params.flat(path):
+            rows.append({"parameter": key, **describe(param)})
+    frame = pd.DataFrame(rows, columns=["parameter", "value", "unit", "source", "confidence"])
+    show_table(frame)
+
+
+def show_provenance(files: Iterable[FileRecord], code_version: str) -> None:
+    """Show what the report read (file, SHA-256, rows) and which code and packages computed it."""
+    records = [f.as_dict() for f in files]
+    frame = pd.DataFrame(records, columns=["role", "path", "sha256", "rows"])
+    frame["rows"] = frame["rows"].map(lambda r: "" if r is None or pd.isna(r) else str(int(r)))
+    caption = "Files read (SHA-256 of their bytes; rows exclude the header)"
+    display({"text/html": f'<p class="envkpi-caption">{html.escape(caption)}</p>'
+                          + frame.to_html(index=False, escape=True, border=0, classes="envkpi-table"),
+             "text/plain": frame.to_string(index=False), PROVENANCE_MIME: {"files": records}}, raw=True)
+    versions = package_versions()
+    software = pd.DataFrame(
+        [{"item": "code version", "value": code_version}] + [{"item": k, "value": v} for k, v in versions.items()]
+    )
+    show_table(software, caption="Code and software")
+
+
+def say(template: str, **values: pint.Quantity | float | str) -> None:
+    """Show a sentence whose numbers are generated from computed values.
+
+    ``say("Scope 1 was {scope1}.", scope1=q)`` formats each quantity with :func:`fmt`; pass a
+    pre-formatted string to control the format.
+    """
+    formatted = {k: (fmt(v) if isinstance(v, (pint.Quantity, float)) else str(v)) for k, v in values.items()}
+    display(Markdown(template.format(**formatted)))
+
+
+def check(name: str, passed: bool, detail: str) -> Check:
+    """A named pass/fail test with a sentence saying what was compared."""
+    return Check(name=name, passed=bool(passed), detail=detail)
+
+
+def check_close(name: str, left: pint.Quantity, right: pint.Quantity, *, rel: float = 1e-9) -> Check:
+    """Check that two quantities agree to a relative tolerance (rounding only)."""
+    right_in_left = right.to(left.units)
+    difference = abs(left.magnitude - right_in_left.magnitude)
+    scale = max(abs(left.magnitude), abs(right_in_left.magnitude), 1e-300)
+    return check(name, difference <= rel * scale,
+                 f"{fmt(left)} vs {fmt(right_in_left)}; difference {difference:.3g} {format_unit(left.units)}")
+
+
+def show_checks(checks: Iterable[Check]) -> None:
+    """Show checks as a pass/fail table and record them; the run fails if any check fails."""
+    checks = list(checks)
+    rows = "".join(
+        f'<tr class="{"pass" if c.passed else "fail"}"><td>{"✔ pass" if c.passed else "✘ FAIL"}</td>'
+        f"<td>{html.escape(c.name)}</td><td>{html.escape(c.detail)}</td></tr>"
+        for c in checks
+    )
+    _bundle(
+        f'<table class="envkpi-checks"><thead><tr><th>result</th><th>check</th><th>detail</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table>",
+        "\n".join(f"{'PASS' if c.passed else 'FAIL'}  {c.name}: {c.detail}" for c in checks),
+        CHECK_MIME,
+        {"checks": [asdict(c) for c in checks]},
+    )
+
+
+def problems_table(problems: Iterable[Problem]) -> pd.DataFrame:
+    """Problems as a table (file, row, column, message), e.g. to show warnings in a report."""
+    return pd.DataFrame([asdict(p) for p in problems], columns=["file", "row", "column", "message"])
