@@ -1,8 +1,11 @@
-"""Charts of the reports: matplotlib figures with labelled axes and units, readable in print."""
+"""Charts of the reports: matplotlib figures with labelled axes and units, readable in print.
+
+Figures are built without pyplot (no global figure state), and shown with
+:func:`envkpi.report.show_figure`, which renders a deterministic PNG with its alternative text.
+"""
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -26,9 +29,8 @@ def emissions_by_site_and_scope(site_totals: pd.DataFrame, fiscal_year: int) -> 
     """
     frame = site_totals[["scope1_t", "scope2_t"]].rename(columns={"scope1_t": "Scope 1", "scope2_t": "Scope 2"})
     frame = frame.loc[frame.sum(axis=1).sort_values().index]
-    figure, (by_site, by_scope) = plt.subplots(
-        1, 2, figsize=(9, 0.32 * len(frame) + 1.6), gridspec_kw={"width_ratios": [3, 1]}
-    )
+    figure = Figure(figsize=(9, 0.32 * len(frame) + 1.6), layout="constrained")
+    by_site, by_scope = figure.subplots(1, 2, gridspec_kw={"width_ratios": [3, 1]})
     left = pd.Series(0.0, index=frame.index)
     for scope, colour in SCOPE_COLOURS.items():
         by_site.barh(frame.index, frame[scope], left=left, color=colour, label=scope)
@@ -43,7 +45,6 @@ def emissions_by_site_and_scope(site_totals: pd.DataFrame, fiscal_year: int) -> 
     by_scope.set_ylabel("Group total [t CO2e]")
     by_scope.set_title("Group total by scope")
     by_scope.yaxis.set_major_formatter(lambda y, _: f"{y:,.0f}")
-    figure.tight_layout()
     return figure
 
 
@@ -57,7 +58,8 @@ def intensity_index_trend(result: ChainedIndex) -> Figure:
     """
     years = [result.base_year, *result.factors["fiscal_year"]]
     index = [100.0, *(100 * result.factors["cumulative"])]
-    figure, (trend, factors) = plt.subplots(1, 2, figsize=(9, 3.6), gridspec_kw={"width_ratios": [3, 2]})
+    figure = Figure(figsize=(9, 3.6), layout="constrained")
+    trend, factors = figure.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
     trend.plot(years, index, marker="o", color="#1b7837")
     for year, value in zip(years, index):
         trend.annotate(f"{value:.1f}", (year, value), textcoords="offset points", xytext=(0, 6), ha="center")
@@ -71,5 +73,4 @@ def intensity_index_trend(result: ChainedIndex) -> Figure:
     factors.set_xlabel("Fiscal year n")
     factors.set_ylabel("A_n [percent of previous year]")
     factors.set_title("Year-on-year factor A_n")
-    figure.tight_layout()
     return figure

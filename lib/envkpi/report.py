@@ -8,7 +8,9 @@ bundles the runner collects (see :mod:`envkpi.results`).
 
 from __future__ import annotations
 
+import base64
 import html
+import io
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 
@@ -16,6 +18,7 @@ import matplotlib
 import pandas as pd
 import pint
 from IPython.display import Markdown, display
+from matplotlib.figure import Figure
 
 from .catalogue import indicator
 from .inputs import Problem
@@ -24,8 +27,12 @@ from .provenance import FileRecord, package_versions
 from .results import CHECK_MIME, PROVENANCE_MIME, RESULT_MIME, Check, make_result
 from .units import Quantity, format_unit
 
-__all__ = ["setup", "fmt", "show_result", "show_breakdown", "show_table", "show_parameters", "show_provenance",
-           "say", "check", "check_close", "show_checks"]
+__all__ = ["setup", "fmt", "show_result", "show_breakdown", "show_table", "show_parameters", "show_provenance", "show_software",
+           "show_figure", "say", "check", "check_close", "show_checks"]
+
+
+#: Resolution of report figures [dots per inch]: sharp on screen and in print on A4.
+FIGURE_DPI = 120
 
 
 def setup() -> None:
@@ -189,8 +196,11 @@ def show_parameters(params: Parameters, *paths: str) -> None:
     show_table(frame)
 
 
-def show_provenance(files: Iterable[FileRecord], code_version: str) -> None:
-    """Show what the report read (file, SHA-256, rows) and which code and packages computed it."""
+def show_provenance(files: Iterable[FileRecord]) -> None:
+    """Show the files a report read: role, path, SHA-256 of the bytes, data rows.
+
+    The same list is attached for the runner, which writes it into ``manifest.json``.
+    """
     records = [f.as_dict() for f in files]
     frame = pd.DataFrame(records, columns=["role", "path", "sha256", "rows"])
     frame["rows"] = frame["rows"].map(lambda r: "" if r is None or pd.isna(r) else str(int(r)))
@@ -198,11 +208,30 @@ def show_provenance(files: Iterable[FileRecord], code_version: str) -> None:
     display({"text/html": f'<p class="envkpi-caption">{html.escape(caption)}</p>'
                           + frame.to_html(index=False, escape=True, border=0, classes="envkpi-table"),
              "text/plain": frame.to_string(index=False), PROVENANCE_MIME: {"files": records}}, raw=True)
-    versions = package_versions()
+
+
+def show_software(code_version: str) -> None:
+    """Show the code version (git commit) and the versions of Python and the packages that computed the report."""
     software = pd.DataFrame(
-        [{"item": "code version", "value": code_version}] + [{"item": k, "value": v} for k, v in versions.items()]
+        [{"item": "code version", "value": code_version}] + [{"item": k, "value": v} for k, v in package_versions().items()]
     )
     show_table(software, caption="Code and software")
+
+
+def show_figure(figure: Figure, alt: str) -> None:
+    """Show a figure as an embedded PNG with its alternative text (deterministic bytes, no pyplot state).
+
+    Parameters
+    ----------
+    figure : Figure
+        A matplotlib figure (see :mod:`envkpi.charts`).
+    alt : str
+        What the figure shows, for readers who cannot see it; also its plain-text form.
+    """
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=FIGURE_DPI, metadata={"Software": None})
+    display({"image/png": base64.b64encode(buffer.getvalue()).decode("ascii"), "text/plain": alt},
+            metadata={"image/png": {"alt": alt}}, raw=True)
 
 
 def say(template: str, **values: pint.Quantity | float | str) -> None:
