@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,lab]'
-	$(BIN)/python -m ipykernel install --sys-prefix --name envkpi --display-name "envkpi (Python 3)" >/dev/null
+	$(BIN)/envkpi kernel
 	@touch $(STAMP)
 
 run: setup

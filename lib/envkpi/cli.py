@@ -64,6 +64,14 @@ def _indicators(args: argparse.Namespace) -> int:
     return 0
 
 
+def _kernel(args: argparse.Namespace) -> int:
+    from .runner import KERNEL_NAME, ensure_kernel
+
+    ensure_kernel()
+    print(f"Jupyter kernel {KERNEL_NAME!r} runs {sys.executable}")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="envkpi", description="Environmental performance indicator workbook.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -83,6 +91,8 @@ def _parser() -> argparse.ArgumentParser:
     indicators.add_argument("--family", choices=FAMILIES, help="only this family")
     indicators.add_argument("--format", choices=("table", "csv", "json"), default="table")
     indicators.set_defaults(handler=_indicators)
+    kernel = commands.add_parser("kernel", help="install the project's Jupyter kernel (envkpi) into this environment")
+    kernel.set_defaults(handler=_kernel)
     return parser
 
 

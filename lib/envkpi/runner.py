@@ -35,6 +35,7 @@ __all__ = ["KERNEL_NAME", "RunError", "RunSummary", "available_notebooks", "ensu
 
 #: The Jupyter kernel every notebook declares: the Python of the project's own environment.
 KERNEL_NAME = "envkpi"
+KERNEL_LOG_LEVEL = "--IPKernelApp.log_level=ERROR"
 
 
 class RunError(RuntimeError):
@@ -63,18 +64,26 @@ class RunSummary:
 
 
 def ensure_kernel() -> None:
-    """Install the ``envkpi`` kernelspec into this environment if it is missing or points elsewhere."""
+    """Install the ``envkpi`` kernelspec into this environment if it is missing or points elsewhere.
+
+    The kernel runs this environment's Python. Its log level is ERROR, so that a run's output is not
+    drowned in ipykernel's start-up warnings (errors in cells are reported by the runner).
+    """
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
     try:
         spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
-        if Path(spec.argv[0]).resolve() == Path(sys.executable).resolve():
+        if Path(spec.argv[0]).resolve() == Path(sys.executable).resolve() and KERNEL_LOG_LEVEL in spec.argv:
             return
     except NoSuchKernel:
         pass
     from ipykernel.kernelspec import install
 
-    install(kernel_name=KERNEL_NAME, display_name="envkpi (Python 3)", prefix=sys.prefix)
+    folder = Path(install(kernel_name=KERNEL_NAME, display_name="envkpi (Python 3)", prefix=sys.prefix))
+    spec_file = folder / "kernel.json"
+    spec = json.loads(spec_file.read_text(encoding="utf-8"))
+    spec["argv"].append(KERNEL_LOG_LEVEL)
+    spec_file.write_text(json.dumps(spec, indent=1), encoding="utf-8")
 
 
 def available_notebooks(root: Path) -> list[str]:
@@ -109,12 +118,16 @@ def _execute(root: Path, name: str, staging: Path, parameters: dict) -> Notebook
 
 
 def _describe_failure(output: Path, name: str, exc: papermill.PapermillExecutionError) -> str:
-    cell_id = "?"
+    """Name the notebook, the failing cell (its id, as in the executed notebook) and the cause."""
+    where = f"In [{exc.exec_count}]"
     try:
-        cell_id = nbformat.read(output, as_version=4).cells[exc.cell_index].get("id", "?")
-    except Exception:  # the partial notebook is a courtesy; the error message stands without it
+        notebook = nbformat.read(output, as_version=4)
+        failing = [c for c in notebook.cells if any(o.get("output_type") == "error" for o in c.get("outputs", []))]
+        if failing:
+            where = f"the cell with id {failing[0].get('id', '?')!r} ({where})"
+    except (OSError, ValueError):  # the partial notebook is a courtesy; the cause stands without it
         pass
-    return f"{name}.ipynb failed in cell {exc.exec_count} (id {cell_id!r}):\n{exc.ename}: {exc.evalue}"
+    return f"{name}.ipynb failed in {where}:\n{exc.ename}: {exc.evalue}"
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -37,7 +37,7 @@ SITES = TableSpec("sites", "Site register with the attributes of the boundary.",
 FUEL_USE = TableSpec("fuel_use", "Fuel burnt at each site in the fiscal year (Scope 1).", (
     _SITE,
     Column("fuel", "text", "fuel key of the parameters (production.fuels)"),
-    Column("quantity", "number", "amount used in the fiscal year", unit="from unit", unit_column="unit", minimum=0),
+    Column("quantity", "number", "amount used in the fiscal year", unit_column="unit", minimum=0),
     Column("unit", "unit", "natural unit of the fuel", dimensions=("[volume]", "[mass]")),
     Column("supplier", "text", "city-gas supplier key (production.city_gas_suppliers); empty for other fuels",
            required=False),
@@ -46,7 +46,7 @@ FUEL_USE = TableSpec("fuel_use", "Fuel burnt at each site in the fiscal year (Sc
 PURCHASED_ENERGY = TableSpec("purchased_energy", "Electricity and heat bought from others (Scope 2).", (
     _SITE,
     Column("carrier", "text", "electricity, or a heat carrier of the parameters (production.heat_carriers)"),
-    Column("quantity", "number", "amount purchased in the fiscal year", unit="from unit", unit_column="unit",
+    Column("quantity", "number", "amount purchased in the fiscal year", unit_column="unit",
            minimum=0),
     Column("unit", "unit", "kWh, MWh (electricity) or GJ (heat)", dimensions=("[energy]",)),
 ))
@@ -55,8 +55,8 @@ RENEWABLE_ENERGY = TableSpec("renewable_energy", "Renewable electricity generate
     _SITE,
     Column("source", "text", "solar, wind, biomass or small_hydro",
            allowed=("solar", "wind", "biomass", "small_hydro")),
-    Column("generated", "number", "electricity generated", unit="from unit", unit_column="unit", minimum=0),
-    Column("used_on_site", "number", "part of it used by the group itself (≤ generated)", unit="from unit",
+    Column("generated", "number", "electricity generated", unit_column="unit", minimum=0),
+    Column("used_on_site", "number", "part of it used by the group itself (≤ generated)",
            unit_column="unit", minimum=0),
     Column("unit", "unit", "kWh or MWh", dimensions=("[energy]",)),
 ), unique=("site_id", "source"))
@@ -64,14 +64,14 @@ RENEWABLE_ENERGY = TableSpec("renewable_energy", "Renewable electricity generate
 NON_CO2_GHG = TableSpec("non_co2_ghg", "Greenhouse gases other than CO2 emitted by each site (Scope 1).", (
     _SITE,
     Column("gas", "text", "gas by its IPCC AR4 name, e.g. SF6, HFC-134a, c-C4F8"),
-    Column("quantity", "number", "mass emitted", unit="from unit", unit_column="unit", minimum=0),
+    Column("quantity", "number", "mass emitted", unit_column="unit", minimum=0),
     Column("unit", "unit", "kg or t (mass of the gas itself)", dimensions=("[mass]",)),
     Column("activity", "text", "where the gas comes from", required=False),
 ))
 
 PRODUCTION_OUTPUT = TableSpec("production_output", "Production output of each site: the intensity denominator.", (
     _SITE,
-    Column("output", "number", "production output (production value)", unit="from unit", unit_column="unit",
+    Column("output", "number", "production output (production value)", unit_column="unit",
            minimum=0),
     Column("unit", "unit", "unit of output, e.g. MJPY (million yen); the same unit every year per site"),
 ), unique=("site_id",))
@@ -82,7 +82,7 @@ SITE_HISTORY = TableSpec("site_history", "Published CO2 and output of each site 
     Column("co2", "number", "CO2 from production (PRD-01 of the site)", unit="from co2_unit",
            unit_column="co2_unit", minimum=0),
     Column("co2_unit", "unit", "t CO2", dimensions=("[mass] * [carbon]",)),
-    Column("output", "number", "production output", unit="from output_unit", unit_column="output_unit", minimum=0),
+    Column("output", "number", "production output", unit_column="output_unit", minimum=0),
     Column("output_unit", "unit", "unit of output, the same as production_output.csv for the site"),
     Column("source", "text", "where the published figure comes from"),
 ), unique=("site_id", "fiscal_year"))

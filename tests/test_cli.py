@@ -1,0 +1,41 @@
+"""The envkpi command: catalogue printing and clear errors for bad parameters."""
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+
+from test_catalogue import METHODOLOGY_IDS
+
+
+def envkpi(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "envkpi.cli", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def test_indicators_prints_every_id_with_english_and_japanese_names(root):
+    finished = envkpi("indicators", cwd=root)
+    assert finished.returncode == 0
+    lines = finished.stdout.splitlines()
+    assert [line.split()[0] for line in lines[1:]] == METHODOLOGY_IDS
+    assert any("PRD-07" in line and "t CO2e" in line and "Scope 2 emissions / スコープ2排出量" in line for line in lines)
+
+
+def test_indicators_as_csv_and_json(root):
+    rows = list(csv.DictReader(io.StringIO(envkpi("indicators", "--format", "csv", cwd=root).stdout)))
+    assert [r["id"] for r in rows] == METHODOLOGY_IDS
+    entries = json.loads(envkpi("indicators", "--format", "json", "--family", "production", cwd=root).stdout)
+    assert [e["id"] for e in entries] == [f"PRD-0{n}" for n in range(1, 8)]
+
+
+def test_run_with_a_misspelt_parameter_key_exits_2_naming_file_and_key(root, tmp_path):
+    shutil.copy(root / "parameters" / "common.yaml", tmp_path / "common.yaml")
+    text = (root / "parameters" / "FY2018.yaml").read_text(encoding="utf-8")
+    (tmp_path / "FY2018.yaml").write_text(text.replace("excluded_entities:", "excluded_entites:"), encoding="utf-8")
+    finished = envkpi("run", "--fy", "2018", "--params", str(tmp_path / "FY2018.yaml"), "--out", str(tmp_path / "out"),
+                      cwd=root)
+    assert finished.returncode == 2
+    assert "boundary.excluded_entites: unknown key; did you mean excluded_entities?" in finished.stderr
+    assert "FY2018.yaml" in finished.stderr and "Traceback" not in finished.stderr
+    assert not (tmp_path / "out").exists()

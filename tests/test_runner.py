@@ -1,0 +1,201 @@
+"""End-to-end runs of a fiscal year (envkpi.runner and the ``envkpi run`` command) on real files.
+
+Each run executes the production notebook with Papermill in a real kernel, into a scratch folder,
+on the sample data or a copy of it edited by the test.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from envkpi.provenance import sha256_file
+from envkpi.results import read_results
+from envkpi.runner import RunError, run_year
+
+FY = 2018
+OUTPUT_FILES = {"production.ipynb", "production.html", "results.csv", "results.json", "manifest.json"}
+
+
+def headline(rows, indicator_id):
+    [row] = [r for r in rows if r.indicator_id == indicator_id and r.breakdown == ""]
+    return row
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory, root):
+    """One run of the sample year into a scratch folder, shared by the tests that only read it."""
+    out = tmp_path_factory.mktemp("run") / f"FY{FY}"
+    summary = run_year(FY, root=root, out=out)
+    return summary, out
+
+
+def copy_data(root: Path, tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(root / "data" / f"FY{FY}", data)
+    return data
+
+
+def edit_csv(path: Path, match: dict, column: str, value: str) -> None:
+    """Set ``column`` to ``value`` in the one row of a CSV file whose fields equal ``match``."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    hits = [r for r in rows if all(r[k] == v for k, v in match.items())]
+    assert len(hits) == 1, f"expected one row matching {match} in {path}"
+    hits[0][column] = value
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_run_writes_the_five_kinds_of_output(sample_run):
+    summary, out = sample_run
+    assert {p.name for p in out.iterdir()} == OUTPUT_FILES
+    notebook = nbformat.read(out / "production.ipynb", as_version=4)
+    assert notebook.metadata.papermill.parameters["fiscal_year"] == FY
+    assert notebook.metadata.papermill.input_path == "notebooks/production.ipynb"
+    assert not any(o.get("output_type") == "error" for c in notebook.cells for o in c.get("outputs", []))
+    assert "<math" in (out / "production.html").read_text(encoding="utf-8")
+    assert json.loads((out / "results.json").read_text(encoding="utf-8"))[0].keys() == {
+        "indicator_id", "fiscal_year", "breakdown", "value", "unit", "notebook", "cell_id"}
+    assert not list(out.parent.glob(".staging-*")), "the staging folder must be gone after a run"
+
+
+def test_results_have_a_headline_per_production_indicator_with_units(sample_run):
+    _, out = sample_run
+    rows = read_results(out / "results.csv")
+    units = {r.indicator_id: r.unit for r in rows if r.breakdown == ""}
+    assert units == {"PRD-01": "t CO2", "PRD-02": "percent", "PRD-03": "GJ", "PRD-04": "MWh",
+                     "PRD-05": "t CO2e", "PRD-06": "t CO2e", "PRD-07": "t CO2e"}
+    cell_ids = {c.id for c in nbformat.read(out / "production.ipynb", as_version=4).cells}
+    assert all(r.cell_id in cell_ids and r.notebook == "production" and r.fiscal_year == FY for r in rows)
+
+
+def test_scope1_plus_scope2_equals_prd01_plus_prd05(sample_run):
+    _, out = sample_run
+    rows = read_results(out / "results.csv")
+    scopes = headline(rows, "PRD-06").value + headline(rows, "PRD-07").value
+    production = headline(rows, "PRD-01").value + headline(rows, "PRD-05").value
+    assert scopes == pytest.approx(production, rel=1e-12)
+
+
+def test_site_breakdown_sums_to_headline(sample_run):
+    _, out = sample_run
+    rows = read_results(out / "results.csv")
+    for indicator_id in ("PRD-01", "PRD-03", "PRD-06", "PRD-07"):
+        sites = [r.value for r in rows if r.indicator_id == indicator_id and r.breakdown.startswith("site=")]
+        assert sum(sites) == pytest.approx(headline(rows, indicator_id).value, rel=1e-12)
+
+
+def test_manifest_hashes_every_output_and_input(sample_run, root):
+    _, out = sample_run
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert {o["path"] for o in manifest["outputs"]} == OUTPUT_FILES - {"manifest.json"}
+    for entry in manifest["outputs"]:
+        assert sha256_file(out / entry["path"]) == entry["sha256"]
+    inputs = {i["path"]: i["sha256"] for i in manifest["inputs"]}
+    assert inputs["parameters/FY2018.yaml"] == sha256_file(root / "parameters" / "FY2018.yaml")
+    assert inputs["data/FY2018/fuel_use.csv"] == sha256_file(root / "data" / "FY2018" / "fuel_use.csv")
+    assert inputs["data/history/site_history.csv"] == sha256_file(root / "data" / "history" / "site_history.csv")
+
+
+def test_reference_results_are_what_a_run_produces(sample_run, root):
+    """The committed outputs/FY2018/results.csv is the output of a run of the committed code and data."""
+    _, out = sample_run
+    assert (out / "results.csv").read_bytes() == (root / "outputs" / f"FY{FY}" / "results.csv").read_bytes()
+
+
+def test_more_electricity_at_one_site_changes_scope2_by_that_amount_times_its_factor(sample_run, root, tmp_path):
+    _, baseline_out = sample_run
+    data = copy_data(root, tmp_path)
+    # JP-01 (Japan, 0.410 kg CO2/kWh) buys 96,400 MWh in the sample; add 1,234.5 MWh.
+    edit_csv(data / "purchased_energy.csv", {"site_id": "JP-01", "carrier": "electricity"}, "quantity", "97634.5")
+    run_year(FY, root=root, data=data, out=tmp_path / "out")
+    before = read_results(baseline_out / "results.csv")
+    after = read_results(tmp_path / "out" / "results.csv")
+    # 1,234.5 MWh × 1,000 kWh/MWh × 0.410 kg CO2/kWh = 506,145 kg = 506.145 t CO2e
+    expected = 1234.5 * 1000 * 0.410 / 1000
+    assert headline(after, "PRD-07").value - headline(before, "PRD-07").value == pytest.approx(expected, rel=1e-9)
+    assert headline(after, "PRD-06").value == headline(before, "PRD-06").value
+    # energy moves with it: 1,234.5 MWh × 9.76 GJ/MWh = 12,048.72 GJ
+    assert headline(after, "PRD-03").value - headline(before, "PRD-03").value == pytest.approx(1234.5 * 9.76, rel=1e-9)
+
+
+def test_a_text_in_a_numeric_column_gives_a_one_screen_error_naming_file_row_column(root, tmp_path):
+    data = copy_data(root, tmp_path)
+    edit_csv(data / "fuel_use.csv", {"site_id": "JP-01", "fuel": "a_heavy_oil"}, "quantity", "1,240 kL")
+    out = tmp_path / "out"
+    finished = subprocess.run(
+        [sys.executable, "-m", "envkpi.cli", "run", "--fy", str(FY), "--data", str(data), "--out", str(out)],
+        cwd=root, capture_output=True, text=True,
+    )
+    assert finished.returncode == 1
+    message = finished.stderr
+    assert f"{data / 'fuel_use.csv'}, row 3, column 'quantity': got '1,240 kL'; expected a number" in message
+    assert "failed in the cell with id 'setup'" in message
+    assert "Traceback" not in message
+    assert len(message.strip().splitlines()) <= 25, message
+    assert not out.exists(), "a failed run must not leave an output folder that looks complete"
+    assert (tmp_path / "out.failed" / "production.ipynb").exists()
+
+
+def test_a_failed_run_leaves_the_previous_outputs_untouched(root, tmp_path):
+    out = tmp_path / "out"
+    run_year(FY, root=root, out=out)
+    before = {p.name: sha256_file(p) for p in out.iterdir()}
+    data = copy_data(root, tmp_path)
+    edit_csv(data / "purchased_energy.csv", {"site_id": "JP-02", "carrier": "electricity"}, "quantity", "-5")
+    with pytest.raises(RunError, match=r"purchased_energy\.csv, row \d+, column 'quantity'"):
+        run_year(FY, root=root, data=data, out=out)
+    assert {p.name: sha256_file(p) for p in out.iterdir()} == before
+
+
+def project_with_notebook(root: Path, tmp_path: Path, source: str) -> Path:
+    """A scratch project: the real parameters and data, and one production notebook with ``source``."""
+    project = tmp_path / "project"
+    shutil.copytree(root / "parameters", project / "parameters")
+    shutil.copytree(root / "data", project / "data")
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    notebook.cells[0].id = "the-check"
+    notebook.metadata["kernelspec"] = {"name": "envkpi", "display_name": "envkpi", "language": "python"}
+    parameters = nbformat.v4.new_code_cell('fiscal_year = 0\nparameters_file = ""\ndata_dir = ""')
+    parameters.id = "parameters"
+    parameters.metadata["tags"] = ["parameters"]
+    notebook.cells.insert(0, parameters)
+    (project / "notebooks").mkdir()
+    nbformat.write(notebook, project / "notebooks" / "production.ipynb")
+    return project
+
+
+def test_a_failed_check_fails_the_run_naming_notebook_cell_and_check(root, tmp_path):
+    project = project_with_notebook(
+        root, tmp_path,
+        "from envkpi import report\n"
+        "report.show_checks([report.check('totals agree', False, '1 vs 2')])",
+    )
+    with pytest.raises(RunError) as failure:
+        run_year(FY, root=project)
+    assert "production.ipynb, cell 'the-check': check failed: totals agree (1 vs 2)" in str(failure.value)
+    assert not (project / "outputs" / f"FY{FY}").exists()
+
+
+def test_run_rejects_a_parameter_file_of_another_year(root, tmp_path):
+    params = tmp_path / "FY2018.yaml"
+    text = (root / "parameters" / "FY2018.yaml").read_text(encoding="utf-8").replace("fiscal_year: 2018", "fiscal_year: 2017")
+    params.write_text(text, encoding="utf-8")
+    shutil.copy(root / "parameters" / "common.yaml", tmp_path / "common.yaml")
+    with pytest.raises(RunError, match="is for FY2017, not FY2018"):
+        run_year(FY, root=root, params=params, out=tmp_path / "out")
+
+
+def test_only_rejects_an_unknown_family(root, tmp_path):
+    with pytest.raises(RunError, match="no notebook named nonsense"):
+        run_year(FY, root=root, only=["nonsense"], out=tmp_path / "out")
