@@ -8,7 +8,7 @@ a family are gathered into one :class:`InputError`, which prints one line per pr
 
     data/FY2018/fuel_use.csv, row 8, column 'quantity': got 'abc'; expected a number
 
-Rows are the line numbers of the file, the header being row 1, as a spreadsheet shows them.
+Rows are the line numbers of the file where the record starts, the header being row 1.
 """
 
 from __future__ import annotations
@@ -121,9 +121,15 @@ class Table:
     display: str
     record: FileRecord
     rows: list[int] = field(default_factory=list)  # file row number of each data row
+    raw: list[dict[str, str]] = field(default_factory=list)  # the text of each cell, as in the file
+    clean: bool = True  # False when the table has problems of its own (it may still be partly usable)
+
+    @property
+    def spec_columns(self) -> set[str]:
+        return {c.name for c in self.spec.columns}
 
     def row_of(self, index: int) -> int:
-        """File row number (header = 1) of the data row at position ``index``."""
+        """File line (header = 1) where the data row at position ``index`` starts."""
         return self.rows[index]
 
     def problem(self, index: int, column: str, message: str) -> Problem:
@@ -139,7 +145,7 @@ def _parse(column: Column, text: str) -> tuple[object, str | None]:
     """Parse one cell; return (value, error message or None)."""
     if text == "":
         if column.required:
-            return None, "missing value" + (f"; expected {_expectation(column)}" if column.kind != "text" else "")
+            return None, f"missing value; expected {_expectation(column)}"
         return ("" if column.kind == "text" else None), None
     if column.kind == "number" or column.kind == "integer":
         try:
@@ -185,7 +191,7 @@ def _expectation(column: Column) -> str:
         return "true or false"
     if column.allowed:
         return "one of " + ", ".join(column.allowed)
-    return "a value"
+    return column.description
 
 
 def _schema(spec: TableSpec, references: Mapping[str, Iterable[str]]) -> pa.DataFrameSchema:
@@ -222,6 +228,8 @@ def _schema_problems(error: SchemaErrors, table: Table, spec: TableSpec, referen
             problems.append(Problem(table.display, None, column, f"{check}: {value}"))
             continue
         index = int(index)
+        if column in table.spec_columns and index < len(table.raw):
+            value = table.raw[index][column]
         if check.startswith("field_uniqueness") or check.startswith("multiple_fields_uniqueness") or "unique" in check:
             key = ", ".join(f"{c}={table.data.iloc[index][c]}" for c in spec.unique)
             problems.append(table.problem(index, None, f"duplicate row for {key}; expected one row per {', '.join(spec.unique)}"))
@@ -263,8 +271,9 @@ def read_table(
     references : mapping, optional
         Column name → allowed values known only at run time (site ids, fuels of the parameters).
     problems : list, optional
-        If given, problems are appended to it and ``None`` is returned when the table is unusable,
-        so that a caller can gather the problems of several tables before raising; otherwise an
+        If given, problems are appended to it so that a caller can gather the problems of several
+        tables before raising: the table is returned with ``clean=False`` when it has problems, and
+        ``None`` when it cannot be read at all (no file, a broken header). Otherwise an
         :class:`InputError` is raised at once.
 
     Returns
@@ -272,12 +281,13 @@ def read_table(
     Table or None
     """
     __tracebackhide__ = True
-    collect = problems is not None
     found: list[Problem] = []
     table = _read(Path(path), spec, root, references or {}, role, found)
-    if collect:
+    if table is not None:
+        table.clean = not found
+    if problems is not None:
         problems.extend(found)
-        return None if found else table
+        return table
     raise_problems(found)
     return table
 
@@ -286,7 +296,12 @@ def _read(path: Path, spec: TableSpec, root, references, role, problems: list[Pr
     display = _display(path, root)
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
-            lines = list(csv.reader(handle))
+            reader = csv.reader(handle)
+            lines, starts, end = [], [], 0
+            for record in reader:
+                lines.append(record)
+                starts.append(end + 1)  # a quoted cell may span lines: a record starts after the last
+                end = reader.line_num
     except FileNotFoundError:
         problems.append(Problem(display, None, None, f"file not found; expected a CSV table with columns "
                                 f"{', '.join(c.name for c in spec.columns)}"))
@@ -308,13 +323,14 @@ def _read(path: Path, spec: TableSpec, root, references, role, problems: list[Pr
             hint = difflib.get_close_matches(name, expected, n=1)
             problems.append(Problem(display, 1, name, "unknown column" + (f"; did you mean {hint[0]}?" if hint else
                                                                            f"; expected {', '.join(expected)}")))
-    if missing or len(set(header)) != len(header):
-        if len(set(header)) != len(header):
-            problems.append(Problem(display, 1, None, "a column name appears twice in the header"))
+    twice = sorted({name for name in header if header.count(name) > 1})
+    for name in twice:
+        problems.append(Problem(display, 1, name, "column appears twice in the header; expected each column once"))
+    if missing or twice:
         return None
 
-    records, rows = [], []
-    for number, cells in enumerate(lines[1:], start=2):
+    records, rows, raws = [], [], []
+    for number, cells in zip(starts[1:], lines[1:]):
         if not any(cell.strip() for cell in cells):
             continue  # blank line
         if len(cells) != len(header):
@@ -330,10 +346,11 @@ def _read(path: Path, spec: TableSpec, root, references, role, problems: list[Pr
             record[column.name] = value
         records.append(record)
         rows.append(number)
+        raws.append(raw)
 
     data = pd.DataFrame.from_records(records, columns=expected)
     record = file_record(path, root=root, role=role, rows=len(records))
-    table = Table(spec=spec, data=data, display=display, record=record, rows=rows)
+    table = Table(spec=spec, data=data, display=display, record=record, rows=rows, raw=raws)
     try:
         _schema(spec, references).validate(data, lazy=True)
     except SchemaErrors as exc:

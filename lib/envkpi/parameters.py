@@ -13,6 +13,7 @@ dimension — every problem at once, each with its file and key path::
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
@@ -20,10 +21,11 @@ from typing import Annotated, Any
 
 import pint
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, StrictFloat, StrictInt, StrictStr,
+                      ValidationError, field_validator, model_validator)
 
 from .provenance import FileRecord, file_record
-from .units import GASES, UnitError, format_unit, gas_unit, gwp_context, parse_unit, ureg
+from .units import GASES, UnitError, format_unit, gas_unit, parse_unit, ureg
 
 __all__ = [
     "Confidence",
@@ -56,6 +58,12 @@ class Confidence(str, Enum):
     assumption = "assumption"      # a workbook assumption, stated in the report
 
 
+def _source_text(text: str) -> str:
+    if len(text.strip()) < 3:
+        raise ValueError(f"source {text!r} is blank; expected the document, table or clause, and edition")
+    return text.strip()
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -63,11 +71,13 @@ class _Strict(BaseModel):
 class Param(_Strict):
     """A number with its unit and its source: the only way a number enters the workbook."""
 
-    value: float
+    value: Annotated[StrictFloat, Field(allow_inf_nan=False)]
     unit: str
-    source: str = Field(min_length=3)
+    source: str
     confidence: Confidence | None = None
     note: str | None = None
+
+    _source_given = field_validator("source")(lambda cls, text: _source_text(text))
 
     @field_validator("unit")
     @classmethod
@@ -87,22 +97,23 @@ class Param(_Strict):
 class Sourced(_Strict):
     """A non-numeric setting (a year, a name, a choice) with its source."""
 
-    value: int | str
-    source: str = Field(min_length=3)
+    value: StrictInt | StrictStr
+    source: str
     note: str | None = None
 
+    _source_given = field_validator("source")(lambda cls, text: _source_text(text))
 
-def _dimension(*expected: str, example: str):
-    """Validator: the parameter's unit has one of the ``expected`` pint dimensionalities."""
+
+def _dimension(*expected: str, example: str, positive: bool = True):
+    """Validator: the parameter's unit converts to one of the ``expected`` dimensionalities (and,
+    for factors, the value is positive)."""
     wanted = [ureg.get_dimensionality(e) for e in expected]
 
     def check(param: Param) -> Param:
-        found = parse_unit(param.unit).dimensionality
-        if found not in wanted:
-            raise ValueError(
-                f"unit {param.unit!r} has dimension {found}; expected "
-                + " or ".join(str(w) for w in wanted) + f" (e.g. {example})"
-            )
+        if parse_unit(param.unit).dimensionality not in wanted:
+            raise ValueError(f"unit {param.unit!r} is not a unit of this kind of factor; expected a unit like {example}")
+        if positive and not param.value > 0:
+            raise ValueError(f"value {param.value!r} must be positive for a factor [{example}]")
         return param
 
     return AfterValidator(check)
@@ -114,7 +125,7 @@ EnergyPerActivity = Annotated[
 ]
 CarbonPerEnergy = Annotated[Param, _dimension("[mass] * [carbon] / [energy]", example="t C / GJ")]
 CO2PerEnergy = Annotated[Param, _dimension("[mass] * [carbon] / [energy]", example="kg CO2 / kWh")]
-EnergyRatio = Annotated[Param, _dimension("[]", example="GJ / MWh")]
+EnergyRatio = Annotated[Param, _dimension("[]", example="GJ / MWh (energy per energy)")]
 
 
 class Exclusion(_Strict):
@@ -122,7 +133,9 @@ class Exclusion(_Strict):
 
     name: str
     reason: str
-    source: str = Field(min_length=3)
+    source: str
+
+    _source_given = field_validator("source")(lambda cls, text: _source_text(text))
 
 
 class Boundary(_Strict):
@@ -149,8 +162,10 @@ class Standard(_Strict):
 class GwpSet(_Strict):
     """A set of 100-year global warming potentials, e.g. IPCC AR4."""
 
-    source: str = Field(min_length=3)
+    source: str
     values: dict[str, Param]
+
+    _source_given = field_validator("source")(lambda cls, text: _source_text(text))
 
     @model_validator(mode="after")
     def _gases_and_units(self) -> "GwpSet":
@@ -163,12 +178,8 @@ class GwpSet(_Strict):
             if parse_unit(param.unit).dimensionality != expected:
                 problems.append(f"values.{gas}.unit: {param.unit!r}; expected CO2e / {gas_unit(gas)}")
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError("\n".join(problems))
         return self
-
-    def context(self, name: str) -> str:
-        """Register this set as a pint context (see :func:`envkpi.units.gwp_context`)."""
-        return gwp_context(name, {gas: p.quantity for gas, p in self.values.items()})
 
 
 class Fuel(_Strict):
@@ -216,7 +227,7 @@ class Production(_Strict):
             if len(country) != 2 or not country.isupper():
                 problems.append(f"electricity_factors.{country}: expected an ISO 3166-1 alpha-2 country code")
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError("\n".join(problems))
         return self
 
 
@@ -238,7 +249,7 @@ class Parameters(_Strict):
     def _references(self) -> "Parameters":
         if self.production.gwp_set.value not in self.gwp_sets:
             raise ValueError(
-                f"production.gwp_set: {self.production.gwp_set.value!r} is not one of gwp_sets "
+                f"production.gwp_set.value: {self.production.gwp_set.value!r} is not one of gwp_sets "
                 f"({', '.join(self.gwp_sets)})"
             )
         return self
@@ -247,11 +258,6 @@ class Parameters(_Strict):
     def files(self) -> list[FileRecord]:
         """The parameter files this object was read from (year file first), with SHA-256."""
         return list(self._files)
-
-    def gwp_context(self, family_gwp: Sourced) -> str:
-        """Register and return the pint context of the GWP set a family's parameters choose."""
-        name = str(family_gwp.value)
-        return self.gwp_sets[name].context(name)
 
     def get(self, path: str) -> Any:
         """The value at a dotted key path, e.g. ``"production.electricity_factors.JP"``."""
@@ -287,13 +293,30 @@ def parameter_file(root: Path, fiscal_year: int) -> Path:
     return root / "parameters" / f"FY{fiscal_year}.yaml"
 
 
-def _read_yaml(path: Path, display: str) -> dict:
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A YAML loader that rejects a key given twice in one mapping (YAML would keep the last silently)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {key!r} appears twice in one mapping (first at line {seen[key] + 1})",
+                    key_node.start_mark)
+            seen[key] = key_node.start_mark.line
+        return super().construct_mapping(node, deep=deep)
+
+
+def _read_yaml(path: Path, display: str, wanted_by: str | None = None) -> dict:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
+        if wanted_by:
+            raise ParameterError([f"{wanted_by}: extends: {display} not found"]) from None
         raise ParameterError([f"{display}: file not found"]) from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         line = f" line {where.line + 1}" if where is not None else ""
@@ -339,7 +362,7 @@ def _load_chain(path: Path, root: Path | None, seen: tuple[Path, ...] = ()) -> t
     display = _display(path, root)
     if path in seen:
         raise ParameterError([f"{display}: 'extends' loops back to itself"])
-    data = _read_yaml(path, display)
+    data = _read_yaml(path, display, wanted_by=_display(seen[-1], root) if seen else None)
     origin: dict = {}
     files = [path]
     merged: dict = {}
@@ -397,21 +420,29 @@ def _origin_of(loc: tuple, origin: dict, default: str) -> str:
     return default
 
 
+_RULE_LINE = re.compile(r"^(?P<path>[\w\-\[\]]+(?:\.[\w\-\[\]]+)*): (?P<message>.+)$")
+
+
 def _problems(error: ValidationError, origin: dict, default: str) -> list[str]:
     problems = []
     for item in error.errors():
         loc = tuple(str(p) for p in item["loc"])
-        path = ".".join(loc) or "(top level)"
-        file = _origin_of(loc, origin, default)
         if item["type"] == "extra_forbidden":
-            message = "unknown key" + _suggest(_model_at(loc), loc[-1])
+            messages = [(loc, "unknown key" + _suggest(_model_at(loc), loc[-1]))]
         elif item["type"] == "missing":
-            message = "required key is missing"
+            messages = [(loc, "required key is missing")]
         else:
-            message = item["msg"].removeprefix("Value error, ")
+            text = item["msg"].removeprefix("Value error, ")
             if item["type"] not in ("value_error", "assertion_error") and "input" in item:
-                message += f" (got {item['input']!r})"
-        problems.append(f"{file}: {path}: {message}")
+                text += f" (got {item['input']!r})"
+            # a rule of a whole model reports one line per problem, each "relative.key.path: message"
+            messages = []
+            for line in text.splitlines():
+                match = _RULE_LINE.match(line)
+                messages.append((loc + tuple(match["path"].split(".")), match["message"]) if match else (loc, line))
+        for where, message in messages:
+            path = ".".join(where) or "(top level)"
+            problems.append(f"{_origin_of(where, origin, default)}: {path}: {message}")
     return problems
 
 

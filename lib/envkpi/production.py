@@ -25,7 +25,7 @@ import pandas as pd
 import pint
 
 from .results import Check
-from .units import Quantity, format_unit, gas_unit, to_co2e
+from .units import Quantity, format_unit, gas_unit, gwp_context, to_co2e
 
 __all__ = [
     "fuel_energy",
@@ -183,6 +183,11 @@ def scope2_emissions(purchased: pint.Quantity) -> pint.Quantity:
 
 # --- tables --------------------------------------------------------------------------------------
 
+def _factor_text(param) -> str:
+    """A parameter as shown next to the rows it applies to: full value (``repr``) and unit."""
+    return f"{param.value!r} {format_unit(param.unit)}"
+
+
 def fuel_emissions(fuel_use: pd.DataFrame, fuels: dict, suppliers: dict, city_gas: str = "city_gas") -> pd.DataFrame:
     """Energy and CO2 of every fuel row (PRD-01, PRD-03, PRD-06).
 
@@ -211,8 +216,8 @@ def fuel_emissions(fuel_use: pd.DataFrame, fuels: dict, suppliers: dict, city_ga
         quantity = Quantity(row.quantity, row.unit)
         energy.append(fuel_energy(quantity, heat.quantity).m_as("GJ"))
         co2.append(fuel_co2(quantity, heat.quantity, fuel.carbon_factor.quantity).m_as("t CO2"))
-        heat_values.append(f"{heat.value:g} {heat.unit}")
-        carbon_factors.append(f"{fuel.carbon_factor.value:g} {fuel.carbon_factor.unit}")
+        heat_values.append(_factor_text(heat))
+        carbon_factors.append(_factor_text(fuel.carbon_factor))
     out["calorific_value"] = heat_values
     out["carbon_factor"] = carbon_factors
     out["energy_gj"] = np.array(energy, dtype=float)
@@ -263,14 +268,14 @@ def purchased_emissions(
             factor = heat_carriers[row.carrier].emission_factor
             energy.append((quantity * heat_energy_factor).m_as("GJ"))
         co2.append(purchased_energy_co2(quantity, factor.quantity).m_as("t CO2"))
-        factors.append(f"{factor.value:g} {factor.unit}")
+        factors.append(_factor_text(factor))
     out["emission_factor"] = factors
     out["energy_gj"] = np.array(energy, dtype=float)
     out["co2_t"] = np.array(co2, dtype=float)
     return out
 
 
-def non_co2_emissions(ghg: pd.DataFrame, gwp: dict, gwp_context: str) -> pd.DataFrame:
+def non_co2_emissions(ghg: pd.DataFrame, gwp: dict, gwp_set: str) -> pd.DataFrame:
     """CO2-equivalent of every non-CO2 gas row (PRD-05).
 
     Parameters
@@ -278,20 +283,22 @@ def non_co2_emissions(ghg: pd.DataFrame, gwp: dict, gwp_context: str) -> pd.Data
     ghg : DataFrame
         Validated rows with ``row, site_id, gas, quantity, unit``.
     gwp : dict
-        Gas → :class:`envkpi.parameters.Param` [CO2e/gas], shown next to each row.
-    gwp_context : str
-        The registered GWP context used for the conversion.
+        Gas → :class:`envkpi.parameters.Param` [CO2e/gas]: the GWP set the parameters choose. The
+        same values are shown next to each row and registered as the pint context of the conversion.
+    gwp_set : str
+        Name of the set, e.g. ``AR4``.
 
     Returns
     -------
     DataFrame
         The input columns plus ``gwp`` and ``co2e_t`` [t CO2e].
     """
+    context = gwp_context(gwp_set, {gas: param.quantity for gas, param in gwp.items()})
     out = ghg.copy()
     out["gwp"] = [gwp[gas].value for gas in ghg["gas"]]
     out["co2e_t"] = np.array(
         [
-            non_co2_ghg_co2e(Quantity(row.quantity, f"{row.unit} {gas_unit(row.gas)}"), gwp_context).m_as("t CO2e")
+            non_co2_ghg_co2e(Quantity(row.quantity, f"{row.unit} {gas_unit(row.gas)}"), context).m_as("t CO2e")
             for row in ghg.itertuples(index=False)
         ],
         dtype=float,
@@ -390,18 +397,18 @@ def renewable_energy_total(renewables: pd.DataFrame) -> pint.Quantity:
     return Quantity(float(renewables["used_on_site_mwh"].sum()), "MWh")
 
 
-def production_checks(totals: GroupTotals, sites: pd.DataFrame, index: "ChainedIndex",
-                      activity: dict[str, pd.Series], rel: float = 1e-9) -> list[Check]:
+def production_checks(totals: GroupTotals, index: "ChainedIndex", fuel: pd.DataFrame, purchased: pd.DataFrame,
+                      ghg: pd.DataFrame, activity: dict[str, pd.Series], rel: float = 1e-9) -> list[Check]:
     """Reconciliations of the production family, each a pass/fail :class:`~envkpi.results.Check`.
 
     Parameters
     ----------
     totals : GroupTotals
-        Group totals.
-    sites : DataFrame
-        The site table of :func:`site_totals`.
+        Group totals (from the site table).
     index : ChainedIndex
         PRD-02.
+    fuel, purchased, ghg : DataFrame
+        The row tables of :func:`fuel_emissions`, :func:`purchased_emissions`, :func:`non_co2_emissions`.
     activity : dict
         Name → activity quantities (input magnitudes) that must not be negative.
     rel : float
@@ -410,9 +417,9 @@ def production_checks(totals: GroupTotals, sites: pd.DataFrame, index: "ChainedI
     Returns
     -------
     list of Check
-        Scope 1 + Scope 2 = PRD-01 + PRD-05; the sum over sites equals the group total for PRD-01,
-        PRD-06 and PRD-07; for every year the weighted A_n equals Σ CO2_n / Σ I_{n−1}·output_n;
-        no activity is negative.
+        Scope 1 + Scope 2 = PRD-01 + PRD-05; the sum of the input rows equals the group total for
+        PRD-01, PRD-03 and PRD-05 (no row lost between rows, sites and group); for every year the
+        weighted A_n equals Σ CO2_n / Σ I_{n−1}·output_n; no activity is negative.
     """
     def close(a: float, b: float) -> bool:
         return abs(a - b) <= rel * max(abs(a), abs(b), 1e-300)
@@ -421,11 +428,14 @@ def production_checks(totals: GroupTotals, sites: pd.DataFrame, index: "ChainedI
     prd = (totals.production_co2 + totals.non_co2).m_as("t CO2e")
     checks = [Check("Scope 1 + Scope 2 = PRD-01 + PRD-05", close(scopes, prd),
                     f"{scopes:,.3f} t CO2e vs {prd:,.3f} t CO2e")]
-    for column, total, name in (("production_co2_t", totals.production_co2, "PRD-01"),
-                                ("scope1_t", totals.scope1, "PRD-06"), ("scope2_t", totals.scope2, "PRD-07")):
-        by_site = float(sites[column].sum())
-        checks.append(Check(f"{name}: sum over sites = group total", close(by_site, total.magnitude),
-                            f"{by_site:,.3f} vs {total.magnitude:,.3f} {format_unit(total.units)}"))
+    row_sums = (
+        ("PRD-01", float(fuel["co2_t"].sum() + purchased["co2_t"].sum()), totals.production_co2, "fuel and purchased"),
+        ("PRD-03", float(fuel["energy_gj"].sum() + purchased["energy_gj"].sum()), totals.energy, "fuel and purchased"),
+        ("PRD-05", float(ghg["co2e_t"].sum()), totals.non_co2, "gas"),
+    )
+    for name, rows, total, kind in row_sums:
+        checks.append(Check(f"{name}: sum of {kind} rows = group total over sites", close(rows, total.magnitude),
+                            f"{rows:,.3f} vs {total.magnitude:,.3f} {format_unit(total.units)}"))
     for row in index.factors.itertuples(index=False):
         checks.append(Check(
             f"A_{row.fiscal_year}: Σ w·r = Σ CO2_n / Σ I_(n-1)·output_n", close(row.factor, row.cross_check),
@@ -456,11 +466,13 @@ def intensity_series(history: pd.DataFrame, site_co2: pd.Series, output: pd.Data
     -------
     DataFrame
         ``site_id, fiscal_year, co2_t`` [t CO2], ``output`` (in the site's unit of this year, or of
-        its own history when it has no output this year), ``output_unit``, ``source``.
+        its own history when it has no output this year; NaN for a site of ``site_co2`` without an
+        output row, which :func:`chained_intensity_index` then leaves out with the reason),
+        ``output_unit``, ``source``. History rows of ``fiscal_year`` or later are not taken.
     """
     current_unit = dict(zip(output["site_id"], output["unit"]))
     rows = []
-    for row in history.itertuples(index=False):
+    for row in history[history["fiscal_year"] < fiscal_year].itertuples(index=False):
         unit = current_unit.get(row.site_id, row.output_unit)
         rows.append({
             "site_id": row.site_id,
@@ -470,16 +482,17 @@ def intensity_series(history: pd.DataFrame, site_co2: pd.Series, output: pd.Data
             "output_unit": unit,
             "source": row.source,
         })
-    for row in output.itertuples(index=False):
-        if row.site_id in site_co2.index:
-            rows.append({
-                "site_id": row.site_id,
-                "fiscal_year": fiscal_year,
-                "co2_t": float(site_co2[row.site_id]),
-                "output": float(row.output),
-                "output_unit": row.unit,
-                "source": f"this report (FY{fiscal_year} calculation)",
-            })
+    outputs = output.set_index("site_id")
+    for site, co2 in site_co2.items():
+        known = site in outputs.index
+        rows.append({
+            "site_id": site,
+            "fiscal_year": fiscal_year,
+            "co2_t": float(co2),
+            "output": float(outputs.loc[site, "output"]) if known else float("nan"),
+            "output_unit": outputs.loc[site, "unit"] if known else "",
+            "source": f"this report (FY{fiscal_year} calculation)" + ("" if known else "; no production output reported"),
+        })
     series = pd.DataFrame(rows, columns=["site_id", "fiscal_year", "co2_t", "output", "output_unit", "source"])
     return series.sort_values(["site_id", "fiscal_year"], ignore_index=True)
 
@@ -549,16 +562,22 @@ def chained_intensity_index(history: pd.DataFrame, base_year: int, fiscal_year: 
         w_{i,n} = \\frac{I_{i,n-1}\\,output_{i,n}}{\\sum_j I_{j,n-1}\\,output_{j,n}}
 
     Algebraically :math:`A_n = \\sum_i CO2_{i,n} / \\sum_i I_{i,n-1} output_{i,n}`, returned as
-    ``cross_check``. A site enters :math:`A_n` only with a positive CO2 and output in both n−1 and n;
-    the others are listed in ``left_out`` with the reason.
+    ``cross_check``. A site enters :math:`A_n` only with rows in both n−1 and n, a positive CO2 and
+    output in n−1 (its intensity is the base of the ratio) and a positive output in n (CO2 in n may
+    be zero); the others are listed in ``left_out`` with the reason.
 
     Raises
     ------
     ValueError
-        If ``fiscal_year`` is not after ``base_year``, or a year has no site that can enter it.
+        If ``fiscal_year`` is not after ``base_year``, a site has two rows for one year, or a year
+        has no site that can enter it.
     """
     if fiscal_year <= base_year:
         raise ValueError(f"fiscal year {fiscal_year} must be after the base year {base_year}")
+    twice = history[history.duplicated(["site_id", "fiscal_year"], keep=False)]
+    if not twice.empty:
+        pairs = sorted({f"{s} FY{y}" for s, y in zip(twice["site_id"], twice["fiscal_year"])})
+        raise ValueError(f"more than one row for {', '.join(pairs)}: one row per site and year expected")
     data = history.set_index(["site_id", "fiscal_year"])[["co2_t", "output"]]
     factors, contributions, left_out = [], [], []
     cumulative = 1.0
@@ -602,10 +621,10 @@ def _chain_year(data: pd.DataFrame, year: int) -> tuple[list[dict], list[tuple]]
             reason = f"no data for FY{year - 1} (not yet in operation or not yet in the boundary)"
         elif now is None:
             reason = f"no data for FY{year} (closed or left the boundary)"
-        elif before["co2_t"] <= 0 or before["output"] <= 0:
+        elif not (before["co2_t"] > 0 and before["output"] > 0):
             reason = f"FY{year - 1} CO2 or output is zero: its intensity cannot be a base"
-        elif now["output"] <= 0:
-            reason = f"FY{year} output is zero: no intensity"
+        elif not now["output"] > 0:  # zero or missing (NaN)
+            reason = f"FY{year} output is zero or not reported: no intensity"
         if reason:
             skipped.append((year, site, reason))
             continue

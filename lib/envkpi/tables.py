@@ -155,27 +155,27 @@ def load_production_inputs(
     production = params.production
     problems: list[Problem] = []
     sites = read_table(folder / SITES.file_name, SITES, root=root, problems=problems)
-    site_ids = list(sites.data["site_id"].dropna()) if sites is not None else []
     references = {
-        "site_id": site_ids,
         "fuel": list(production.fuels),
         "carrier": ["electricity", *production.heat_carriers],
         "gas": list(params.gwp_sets[str(production.gwp_set.value)].values),
     }
-    tables: dict[str, Table | None] = {}
-    for spec in PRODUCTION_TABLES[1:]:
-        tables[spec.name] = read_table(folder / spec.file_name, spec, root=root, references=references,
-                                       problems=problems)
+    if sites is not None:  # without a site register, site ids cannot be judged: say only that
+        references["site_id"] = [s for s in sites.data["site_id"] if s]
+    tables: dict[str, Table | None] = {
+        spec.name: read_table(folder / spec.file_name, spec, root=root, references=references, problems=problems)
+        for spec in PRODUCTION_TABLES[1:]
+    }
     history = read_table(history_file, SITE_HISTORY, root=root, references=references, role="history",
                          problems=problems)
+    # Rules between tables run on every table that is clean, so that they are reported together with
+    # the value problems of the others.
+    boundary = site_boundary(sites.data, params.boundary.excluded_entities) if sites and sites.clean else None
+    problems += _cross_checks(tables, sites, params, boundary)
+    if tables["production_output"] and tables["production_output"].clean and history and history.clean:
+        problems += _unit_consistency(tables["production_output"], history)
     raise_problems(problems)
-
-    boundary = site_boundary(sites.data, params.boundary.excluded_entities)
     inside = set(boundary.loc[boundary["in_boundary"], "site_id"])
-    countries = boundary.set_index("site_id")["country"]
-    problems += _cross_checks(tables, params, inside, countries)
-    problems += _unit_consistency(tables["production_output"], history)
-    raise_problems(problems)
 
     frames = {name: _with_rows(table) for name, table in tables.items()}
     excluded = pd.DataFrame(
@@ -199,10 +199,20 @@ def load_production_inputs(
     )
 
 
-def _cross_checks(tables: dict[str, Table], params: Parameters, inside: set, countries: pd.Series) -> list[Problem]:
-    """Rules between columns and against the parameters (only for rows inside the boundary)."""
+def _cross_checks(tables: dict[str, Table | None], sites: Table | None, params: Parameters,
+                  boundary: pd.DataFrame | None) -> list[Problem]:
+    """Rules between columns, tables and the parameters, on the tables that are clean.
+
+    The rules that depend on the boundary (suppliers, units against calorific values, electricity
+    factors) apply to the rows of in-boundary sites and need a clean site register.
+    """
     production = params.production
     city_gas = production.city_gas_fuel
+    problems: list[Problem] = []
+
+    def usable(name: str) -> Table | None:
+        table = tables[name]
+        return table if table is not None and table.clean else None
 
     def fuel_rule(row: dict) -> str | None:
         if row["site_id"] not in inside:
@@ -224,24 +234,30 @@ def _cross_checks(tables: dict[str, Table], params: Parameters, inside: set, cou
                     f"{row['fuel']} to give energy; expected a unit like {heat.unit.split('/')[-1].strip()}")
         return None
 
-    def purchased_rule(row: dict) -> str | None:
-        if row["site_id"] in inside and row["carrier"] == "electricity":
-            country = countries.get(row["site_id"])
-            if country not in production.electricity_factors:
-                return (f"site_id: {row['site_id']} is in {country}, which has no electricity emission factor "
-                        f"(production.electricity_factors)")
-        return None
-
     def renewable_rule(row: dict) -> str | None:
         if row["used_on_site"] > row["generated"]:
             return f"used_on_site: {row['used_on_site']:g} is more than generated ({row['generated']:g})"
         return None
 
-    return [
-        *check_rows(tables["fuel_use"], fuel_rule),
-        *check_rows(tables["purchased_energy"], purchased_rule),
-        *check_rows(tables["renewable_energy"], renewable_rule),
-    ]
+    if usable("renewable_energy"):
+        problems += check_rows(tables["renewable_energy"], renewable_rule)
+    if boundary is None:
+        return problems
+    inside = set(boundary.loc[boundary["in_boundary"], "site_id"])
+    if usable("fuel_use"):
+        problems += check_rows(tables["fuel_use"], fuel_rule)
+    if usable("purchased_energy"):
+        frame = tables["purchased_energy"].data
+        buying = set(frame.loc[frame["carrier"] == "electricity", "site_id"]) & inside
+
+        def country_rule(row: dict) -> str | None:
+            if row["site_id"] in buying and row["country"] not in production.electricity_factors:
+                return (f"country: {row['site_id']} buys electricity in {row['country']!r}, which has no emission "
+                        f"factor; expected one of production.electricity_factors ({', '.join(production.electricity_factors)})")
+            return None
+
+        problems += check_rows(sites, country_rule)
+    return problems
 
 
 def _compatible(activity_unit: str, factor_unit: str) -> bool:

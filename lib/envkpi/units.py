@@ -71,7 +71,9 @@ class UnitError(ValueError):
 
 
 def _build_registry() -> pint.UnitRegistry:
-    registry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    registry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, on_redefinition="ignore")
+    # In this field "kt" is a kilotonne (千t), never pint's knot.
+    registry.define("kilotonne = 1000 * tonne = kt")
     registry.define("C = [carbon]")
     registry.define("CO2 = 12 / 44 * C")
     registry.define("CO2e = CO2")

@@ -1,0 +1,118 @@
+"""Tests for envkpi.boundary.site_boundary: which sites the site indicators cover, and why.
+
+Clause: calculation standard, 対象範囲 (METHODOLOGY.md, scope of site indicators) — manufacturing
+sites in Japan and abroad that run an environmental management system, except the entities the
+fiscal year's parameters exclude *and their subsidiaries* (``boundary.excluded_entities``).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from envkpi.boundary import IN_SCOPE, site_boundary
+from envkpi.parameters import Exclusion
+
+EXCLUDED = "Sold Off Co., Ltd."
+EXCLUDED_REASON = "deconsolidated during the fiscal year"
+PARENT = "Hoshikawa Industrial Co., Ltd."
+
+
+def _sites() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "site_id": ["JP-01", "JP-02", "JP-03", "TH-01", "CN-01", "US-01"],
+            "site_name": ["Chiba Works", "Sold Works", "Sold Sub Works", "Bangkok Works", "Suzhou Works", "Ohio Works"],
+            "country": ["JP", "JP", "JP", "TH", "CN", "US"],
+            "entity": [PARENT, EXCLUDED, "Sold Sub K.K.", "Hoshikawa Thailand", "Hoshikawa Suzhou", "Hoshikawa USA"],
+            "parent_entity": [None, PARENT, EXCLUDED, PARENT, PARENT, PARENT],
+            "has_ems": [True, True, True, False, True, True],
+            "notes": ["", "", "", "EMS certification pending", "", ""],
+        }
+    )
+
+
+def _exclusions() -> list[Exclusion]:
+    return [Exclusion(name=EXCLUDED, reason=EXCLUDED_REASON, source="test source")]
+
+
+def test_site_of_an_excluded_entity_is_out_with_the_entity_reason():
+    table = site_boundary(_sites(), _exclusions()).set_index("site_id")
+    assert not table.loc["JP-02", "in_boundary"]
+    assert table.loc["JP-02", "reason"] == f"{EXCLUDED}: {EXCLUDED_REASON}"
+
+
+def test_subsidiary_of_an_excluded_entity_is_out():
+    table = site_boundary(_sites(), _exclusions()).set_index("site_id")
+    assert not table.loc["JP-03", "in_boundary"]
+    assert table.loc["JP-03", "reason"] == f"subsidiary of {EXCLUDED}: {EXCLUDED_REASON}"
+
+
+def test_site_without_ems_is_out():
+    table = site_boundary(_sites(), _exclusions()).set_index("site_id")
+    assert not table.loc["TH-01", "in_boundary"]
+    assert table.loc["TH-01", "reason"] == "no environmental management system"
+
+
+def test_other_sites_are_in_scope():
+    table = site_boundary(_sites(), _exclusions()).set_index("site_id")
+    for site in ("JP-01", "CN-01", "US-01"):
+        assert table.loc[site, "in_boundary"], site
+        assert table.loc[site, "reason"] == IN_SCOPE
+
+
+def test_whole_table_in_input_order():
+    table = site_boundary(_sites(), _exclusions())
+    assert list(table.columns) == ["site_id", "site_name", "country", "entity", "in_boundary", "reason"]
+    assert list(table["site_id"]) == ["JP-01", "JP-02", "JP-03", "TH-01", "CN-01", "US-01"]
+    assert [bool(v) for v in table["in_boundary"]] == [True, False, False, False, True, True]
+    assert list(table["site_name"]) == list(_sites()["site_name"])
+
+
+def test_reversed_input_gives_reversed_output():
+    sites = _sites().iloc[::-1].reset_index(drop=True)
+    table = site_boundary(sites, _exclusions())
+    assert list(table["site_id"]) == ["US-01", "CN-01", "TH-01", "JP-03", "JP-02", "JP-01"]
+
+
+def test_excluded_entity_reason_wins_over_missing_ems():
+    sites = _sites()
+    sites.loc[sites["site_id"] == "JP-02", "has_ems"] = False
+    table = site_boundary(sites, _exclusions()).set_index("site_id")
+    assert table.loc["JP-02", "reason"] == f"{EXCLUDED}: {EXCLUDED_REASON}"
+
+
+def test_without_exclusions_only_ems_decides():
+    table = site_boundary(_sites(), []).set_index("site_id")
+    assert [bool(v) for v in table["in_boundary"]] == [True, True, True, False, True, True]
+    assert table.loc["JP-02", "reason"] == IN_SCOPE
+
+
+def test_exclusions_may_be_any_iterable():
+    table = site_boundary(_sites(), iter(_exclusions()))
+    assert int((~table["in_boundary"].astype(bool)).sum()) == 3
+
+
+def test_input_table_is_not_modified():
+    sites = _sites()
+    before = sites.copy()
+    site_boundary(sites, _exclusions())
+    pd.testing.assert_frame_equal(sites, before)
+
+
+def test_empty_parent_entity_text_is_no_parent():
+    sites = _sites()
+    sites["parent_entity"] = ""
+    table = site_boundary(sites, _exclusions()).set_index("site_id")
+    assert table.loc["JP-03", "in_boundary"]  # its parent is no longer named: only the EMS counts
+    assert table.loc["JP-03", "reason"] == IN_SCOPE
+
+
+@pytest.mark.parametrize("missing", [None, float("nan")])
+def test_missing_parent_entity_is_no_parent(missing):
+    sites = _sites()
+    sites["parent_entity"] = sites["parent_entity"].astype(object)
+    sites.loc[sites["site_id"] == "JP-01", "parent_entity"] = missing
+    table = site_boundary(sites, _exclusions()).set_index("site_id")
+    assert table.loc["JP-01", "in_boundary"]
+    assert table.loc["JP-01", "reason"] == IN_SCOPE
