@@ -358,3 +358,13 @@ def test_fuel_without_calorific_value_is_rejected(params_root):
     )
     problem = problem_with(load_error(params_root), "fuels.lpg.calorific_value")
     assert "required" in problem
+
+
+def test_period_runs_from_the_start_month_to_the_day_before_it_a_year_later(root):
+    from datetime import date
+
+    from envkpi.parameters import load_parameters
+
+    params = load_parameters(root / "parameters" / "FY2018.yaml", root=root)
+    # fiscal_year_start_month 4: 1 April 2018 … 31 March 2019
+    assert params.period == (date(2018, 4, 1), date(2019, 3, 31))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from datetime import date, timedelta
 from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
@@ -253,6 +254,14 @@ class Parameters(_Strict):
                 f"({', '.join(self.gwp_sets)})"
             )
         return self
+
+    @property
+    def period(self) -> tuple[date, date]:
+        """First and last day of the fiscal year (FY2018 with start month 4: 2018-04-01 … 2019-03-31)."""
+        month = int(self.fiscal_year_start_month.value)
+        start = date(self.fiscal_year, month, 1)
+        end = date(self.fiscal_year + 1, month, 1) - timedelta(days=1)
+        return start, end
 
     @property
     def files(self) -> list[FileRecord]:

@@ -158,7 +158,7 @@ def show_breakdown(
 
 def show_table(frame: pd.DataFrame, *, caption: str | None = None, decimals: int | Mapping[str, int] = 1,
                index: bool = False) -> None:
-    """Show a table with numbers formatted (thousands separators) and all text escaped.
+    """Show a table with numbers formatted (thousands separators, right-aligned) and all text escaped.
 
     Parameters
     ----------
@@ -172,14 +172,27 @@ def show_table(frame: pd.DataFrame, *, caption: str | None = None, decimals: int
         Show the index as the first column.
     """
     shown = frame.reset_index() if index else frame.copy()
+    numeric = {c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c]) and not pd.api.types.is_bool_dtype(shown[c])}
     for column in shown.columns:
         if pd.api.types.is_float_dtype(shown[column]):
             digits = decimals.get(column, 1) if isinstance(decimals, Mapping) else decimals
             shown[column] = shown[column].map(lambda v, d=digits: "" if pd.isna(v) else f"{v:,.{d}f}")
-    table = shown.to_html(index=False, escape=True, border=0, classes="envkpi-table", na_rep="")
-    head = f'<p class="envkpi-caption">{html.escape(caption)}</p>' if caption else ""
-    display({"text/html": head + table, "text/plain": (caption + "\n" if caption else "") + shown.to_string(index=False)},
-            raw=True)
+    _show_html_table(shown, numeric, caption)
+
+
+def _show_html_table(shown: pd.DataFrame, numeric: set, caption: str | None, extra: dict | None = None) -> None:
+    """Display a table as escaped HTML: text left-aligned, numbers right-aligned; plain text beside it."""
+    def cell(tag: str, column, value) -> str:
+        css = ' class="num"' if column in numeric else ""
+        return f"<{tag}{css}>{html.escape('' if value is None or (isinstance(value, float) and pd.isna(value)) else str(value))}</{tag}>"
+
+    head = "".join(cell("th", c, c) for c in shown.columns)
+    body = "".join("<tr>" + "".join(cell("td", c, v) for c, v in zip(shown.columns, row)) + "</tr>"
+                   for row in shown.itertuples(index=False))
+    title = f'<p class="envkpi-caption">{html.escape(caption)}</p>' if caption else ""
+    data = {"text/html": f'{title}<table class="envkpi-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>',
+            "text/plain": (caption + "\n" if caption else "") + shown.to_string(index=False)}
+    display({**data, **(extra or {})}, raw=True)
 
 
 def show_parameters(params: Parameters, *paths: str) -> None:
@@ -204,10 +217,8 @@ def show_provenance(files: Iterable[FileRecord]) -> None:
     records = [f.as_dict() for f in files]
     frame = pd.DataFrame(records, columns=["role", "path", "sha256", "rows"])
     frame["rows"] = frame["rows"].map(lambda r: "" if r is None or pd.isna(r) else str(int(r)))
-    caption = "Files read (SHA-256 of their bytes; rows exclude the header)"
-    display({"text/html": f'<p class="envkpi-caption">{html.escape(caption)}</p>'
-                          + frame.to_html(index=False, escape=True, border=0, classes="envkpi-table"),
-             "text/plain": frame.to_string(index=False), PROVENANCE_MIME: {"files": records}}, raw=True)
+    _show_html_table(frame, {"rows"}, "Files read (SHA-256 of their bytes; rows exclude the header)",
+                     {PROVENANCE_MIME: {"files": records}})
 
 
 def show_software(code_version: str) -> None:

@@ -144,6 +144,9 @@ def _finish_notebook(root: Path, staging: Path, out: Path, run: NotebookRun) -> 
     meta = notebook.metadata.get("papermill", {})
     meta["input_path"] = f"notebooks/{run.name}.ipynb"
     meta["output_path"] = _relative(out / f"{run.name}.ipynb", root)
+    for cell in notebook.cells:  # papermill gives the cell it injects a random id; make it stable
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"
     nbformat.write(notebook, path)
     write_html(notebook, staging / f"{run.name}.html")
     files = []
