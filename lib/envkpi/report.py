@@ -13,6 +13,7 @@ import html
 import io
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict
+from pathlib import Path
 
 import matplotlib
 import pandas as pd
@@ -23,7 +24,7 @@ from matplotlib.figure import Figure
 from .catalogue import indicator
 from .inputs import Problem
 from .parameters import Parameters, describe
-from .provenance import FileRecord, package_versions
+from .provenance import FileRecord, code_version, package_versions
 from .results import CHECK_MIME, PROVENANCE_MIME, RESULT_MIME, Check, make_result
 from .units import Quantity, format_unit
 
@@ -112,7 +113,7 @@ def show_result(indicator_id: str, quantity: pint.Quantity, *, fiscal_year: int,
 
 def show_breakdown(
     indicator_id: str,
-    values: pd.Series,
+    values: pd.Series | Mapping[str, float],
     *,
     unit: str,
     key: str,
@@ -125,8 +126,8 @@ def show_breakdown(
     ----------
     indicator_id : str
         Catalogue id.
-    values : Series
-        Magnitudes indexed by the breakdown label (e.g. site id), in ``unit``.
+    values : Series or mapping
+        Magnitudes by breakdown label (e.g. site id), in ``unit``.
     unit : str
         Unit of ``values``.
     key : str
@@ -221,10 +222,11 @@ def show_provenance(files: Iterable[FileRecord]) -> None:
                      {PROVENANCE_MIME: {"files": records}})
 
 
-def show_software(code_version: str) -> None:
-    """Show the code version (git commit) and the versions of Python and the packages that computed the report."""
+def show_software(root: Path) -> None:
+    """Show the code version (git commit of the project at ``root``) and the versions of Python and packages."""
     software = pd.DataFrame(
-        [{"item": "code version", "value": code_version}] + [{"item": k, "value": v} for k, v in package_versions().items()]
+        [{"item": "code version", "value": code_version(root)}]
+        + [{"item": k, "value": v} for k, v in package_versions().items()]
     )
     show_table(software, caption="Code and software")
 
