@@ -94,6 +94,11 @@ class Param(_Strict):
         """The value as a pint quantity."""
         return ureg.Quantity(self.value, parse_unit(self.unit))
 
+    @property
+    def text(self) -> str:
+        """The value in full (``repr``, never rounded) and its unit, as shown next to the rows it applies to."""
+        return f"{self.value!r} {format_unit(self.unit)}"
+
 
 class Sourced(_Strict):
     """A non-numeric setting (a year, a name, a choice) with its source."""
@@ -120,7 +125,25 @@ def _dimension(*expected: str, example: str, positive: bool = True):
     return AfterValidator(check)
 
 
-Energy = Annotated[Param, _dimension("[energy]", example="GJ")]
+Years = Annotated[Param, _dimension("[time]", example="year")]
+EnergyPerYear = Annotated[Param, _dimension("[energy] / [time]", example="kWh / year")]
+Fraction = Annotated[Param, _dimension("[]", example="percent")]
+Count = Annotated[Param, _dimension("[]", example="count")]
+Distance = Annotated[Param, _dimension("[length]", example="km")]
+DistancePerYear = Annotated[Param, _dimension("[length] / [time]", example="km / year")]
+PerYear = Annotated[Param, _dimension("1 / [time]", example="1 / year")]
+CO2PerDistance = Annotated[Param, _dimension("[mass] * [carbon] / [length]", example="g CO2 / km")]
+VolumePerDistance = Annotated[Param, _dimension("[volume] / [length]", example="L / km")]
+CO2Mass = Annotated[Param, _dimension("[mass] * [carbon]", example="Mt CO2")]
+Angle = Annotated[Param, _dimension("[]", example="degree", positive=False)]
+Temperature = Annotated[Param, _dimension("[temperature]", example="degC", positive=False)]
+Power = Annotated[Param, _dimension("[power]", example="W")]
+Airflow = Annotated[Param, _dimension("[volume] / [time]", example="m**3 / h")]
+Density = Annotated[Param, _dimension("[mass] / [volume]", example="kg / m**3")]
+SpecificHeat = Annotated[Param, _dimension("[energy] / [mass] / [temperature]", example="kJ / (kg K)")]
+EnergyPerVolume = Annotated[Param, _dimension("[energy] / [volume]", example="Wh / L or GJ / kL")]
+PricePerEnergy = Annotated[Param, _dimension("[currency] / [energy]", example="JPY / kWh")]
+PricePerVolume = Annotated[Param, _dimension("[currency] / [volume]", example="JPY / L")]
 EnergyPerActivity = Annotated[
     Param, _dimension("[energy] / [volume]", "[energy] / [mass]", example="GJ / kL or GJ / t")
 ]
@@ -232,6 +255,170 @@ class Production(_Strict):
         return self
 
 
+class Airport(_Strict):
+    """An airport: the end of a business trip by air (coordinates from OpenFlights airports.dat)."""
+
+    code: str
+    city: str
+    latitude: Angle
+    longitude: Angle
+
+
+class Region(_Strict):
+    """A sales region of products: its electricity factor and the figures set per region."""
+
+    name: str
+    emission_factor: CO2PerEnergy
+    pv_annual_generation: Annotated[Param, _dimension("[]", example="kWh / (kW year)")]
+    airport: Airport | None = None  # main airport of the region's representative country (teleconferencing)
+
+
+class PV(_Strict):
+    lifetime: Years
+    emission_factor: CO2PerEnergy
+    reference_scenario: Sourced
+
+
+class FuelCell(_Strict):
+    annual_generation: EnergyPerYear
+    lifetime: Years
+    emission_factor: CO2PerEnergy
+    reference_scenario: Sourced
+
+
+class EnergySaving(_Strict):
+    reference_fiscal_year: Sourced
+    lifetimes: dict[str, Years]
+    reference_scenario: Sourced
+
+
+class Housing(_Strict):
+    lifetime: Years
+    reference_scenario: Sourced
+
+
+class HostLifetimes(_Strict):
+    """A line whose saving lasts the life of another maker's product that hosts the group's part."""
+
+    host_lifetimes: dict[str, Years]
+    emission_factor: CO2PerEnergy
+    reference_scenario: Sourced
+
+
+class VehicleType(_Strict):
+    service_life: Years
+    annual_distance: DistancePerYear
+    fuel_saving: VolumePerDistance
+
+
+class AutomotiveBatteries(_Strict):
+    vehicle_types: dict[str, VehicleType]
+    fuel: Sourced  # a key of production.fuels: the fuel the improvement saves
+    reference_scenario: Sourced
+
+
+class TripType(_Strict):
+    trips_per_year: PerYear
+    travellers: Count
+    emission_factor: CO2PerDistance
+
+
+class Teleconference(_Strict):
+    """CO2-03.5: the standard's 別表 (a, b, c, d, e, f)."""
+
+    units_per_set: Count
+    lifetime: Years
+    domestic: TripType
+    domestic_one_way_distance: Distance
+    overseas: TripType
+    origin_airport: Airport
+    earth_radius: Distance
+    system_electricity: EnergyPerYear
+    system_emission_factor: CO2PerEnergy
+    reference_scenario: Sourced
+
+
+class EnergyManagement(_Strict):
+    """HEMS or BEMS (CO2-03.6): consumption of the home or building × saving × lifetime."""
+
+    annual_consumption: EnergyPerYear
+    saving: Fraction
+    lifetime: Years
+
+
+class EnergyManagementSystems(_Strict):
+    hems: EnergyManagement
+    bems: EnergyManagement
+    emission_factor: CO2PerEnergy
+    reference_scenario: Sourced
+
+
+Ratio = Annotated[Param, _dimension("[]", example="dimensionless (e.g. APF 4.9)")]
+
+
+class HeatExchange(_Strict):
+    """CO2-03.7: conditions of the heat-exchange ventilation simulation (standard's 別表) and the model's own."""
+
+    heating_period: Sourced  # "MM-DD/MM-DD", both days included, may wrap the year end
+    cooling_period: Sourced
+    heating_set_point: Temperature
+    cooling_set_point: Temperature
+    ld_airflow: Airflow
+    ld_start_hour: Sourced
+    ld_hours: Sourced
+    private_airflow: Airflow
+    private_start_hour: Sourced
+    private_hours: Sourced
+    exchange_efficiency: Fraction
+    apf: Ratio
+    boiler_cop: Ratio
+    boiler_heating_share: Annotated[Param, _dimension("[]", example="percent", positive=False)]
+    humidifier_energy: EnergyPerVolume
+    plain_fans: Count
+    plain_fan_power: Power
+    heat_exchange_units: Count
+    heat_exchange_unit_power: Power
+    air_density: Density
+    specific_heat: SpecificHeat
+    electricity_price: PricePerEnergy
+    kerosene_price: PricePerVolume
+    kerosene_heating_value: EnergyPerVolume
+    lifetime: Years
+    emission_factor: CO2PerEnergy
+    reference_scenario: Sourced
+
+
+class Target(_Strict):
+    """A long-term avoided-emissions target (seed 000: at least 300 Mt by 2050)."""
+
+    amount: CO2Mass
+    target_fiscal_year: Sourced
+    counts_from_fiscal_year: Sourced
+    counts: Sourced
+
+
+class AvoidedEmissions(_Strict):
+    """Parameters of the avoided-emissions family (CO2-01 … CO2-03) and its long-term target."""
+
+    pv: PV
+    fuel_cell: FuelCell
+    energy_saving: EnergySaving
+    housing: Housing
+    compressors_motors: HostLifetimes
+    automotive_batteries: AutomotiveBatteries
+    vacuum_insulation: HostLifetimes
+    teleconference: Teleconference
+    energy_management: EnergyManagementSystems
+    heat_exchange: "HeatExchange"
+    target: Target
+
+
+class ProductUse(_Strict):
+    """Parameters of CO2-04: the years the group keeps repair parts, per category (the product lifetime)."""
+
+    lifetimes: dict[str, Years]
+
+
 class Parameters(_Strict):
     """All parameters of one fiscal year, merged from the year file and the common file."""
 
@@ -243,6 +430,9 @@ class Parameters(_Strict):
     boundary: Boundary
     gwp_sets: dict[str, GwpSet]
     production: Production
+    product_regions: dict[str, Region]
+    avoided_emissions: AvoidedEmissions
+    product_use: ProductUse
 
     _files: list[FileRecord] = PrivateAttr(default_factory=list)
 

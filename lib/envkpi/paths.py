@@ -42,6 +42,10 @@ class ReportPaths:
     data_dir: Path
     history_file: Path
 
+    def resolve(self, given: str, default: str) -> Path:
+        """A notebook's file parameter: ``given`` if not empty, else ``default``; relative to the root."""
+        return (self.root / (given or default)).resolve()
+
 
 def report_paths(fiscal_year: int, parameters_file: str = "", data_dir: str = "", history_file: str = "") -> ReportPaths:
     """Resolve a notebook's path parameters; empty strings mean the defaults of ``fiscal_year``.

@@ -183,11 +183,6 @@ def scope2_emissions(purchased: pint.Quantity) -> pint.Quantity:
 
 # --- tables --------------------------------------------------------------------------------------
 
-def _factor_text(param) -> str:
-    """A parameter as shown next to the rows it applies to: full value (``repr``) and unit."""
-    return f"{param.value!r} {format_unit(param.unit)}"
-
-
 def fuel_emissions(fuel_use: pd.DataFrame, fuels: dict, suppliers: dict, city_gas: str = "city_gas") -> pd.DataFrame:
     """Energy and CO2 of every fuel row (PRD-01, PRD-03, PRD-06).
 
@@ -216,8 +211,8 @@ def fuel_emissions(fuel_use: pd.DataFrame, fuels: dict, suppliers: dict, city_ga
         quantity = Quantity(row.quantity, row.unit)
         energy.append(fuel_energy(quantity, heat.quantity).m_as("GJ"))
         co2.append(fuel_co2(quantity, heat.quantity, fuel.carbon_factor.quantity).m_as("t CO2"))
-        heat_values.append(_factor_text(heat))
-        carbon_factors.append(_factor_text(fuel.carbon_factor))
+        heat_values.append(heat.text)
+        carbon_factors.append(fuel.carbon_factor.text)
     out["calorific_value"] = heat_values
     out["carbon_factor"] = carbon_factors
     out["energy_gj"] = np.array(energy, dtype=float)
@@ -268,7 +263,7 @@ def purchased_emissions(
             factor = heat_carriers[row.carrier].emission_factor
             energy.append((quantity * heat_energy_factor).m_as("GJ"))
         co2.append(purchased_energy_co2(quantity, factor.quantity).m_as("t CO2"))
-        factors.append(_factor_text(factor))
+        factors.append(factor.text)
     out["emission_factor"] = factors
     out["energy_gj"] = np.array(energy, dtype=float)
     out["co2_t"] = np.array(co2, dtype=float)

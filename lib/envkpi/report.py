@@ -23,13 +23,13 @@ from matplotlib.figure import Figure
 
 from .catalogue import indicator
 from .inputs import Problem
-from .parameters import Parameters, describe
+from .parameters import Parameters, describe, load_parameters
 from .provenance import FileRecord, code_version, package_versions
 from .results import CHECK_MIME, PROVENANCE_MIME, RESULT_MIME, Check, make_result
 from .units import Quantity, format_unit
 
 __all__ = ["setup", "fmt", "show_result", "show_breakdown", "show_table", "show_parameters", "show_provenance", "show_software",
-           "show_figure", "say", "check", "check_close", "show_checks"]
+           "show_figure", "show_parameter_across_years", "say", "check", "check_close", "show_checks"]
 
 
 #: Resolution of report figures [dots per inch]: sharp on screen and in print on A4.
@@ -245,6 +245,20 @@ def show_figure(figure: Figure, alt: str) -> None:
     figure.savefig(buffer, format="png", dpi=FIGURE_DPI, metadata={"Software": None})
     display({"image/png": base64.b64encode(buffer.getvalue()).decode("ascii"), "text/plain": alt},
             metadata={"image/png": {"alt": alt}}, raw=True)
+
+
+def show_parameter_across_years(root: Path, path: str) -> None:
+    """Show one parameter's value in every fiscal year's file of ``parameters/``, with its source.
+
+    Used where a method changed between years (e.g. the PV lifetime, 20 → 25 years in FY2018), so the
+    report states every value and the years it applies to.
+    """
+    rows = []
+    for file in sorted((root / "parameters").glob("FY*.yaml")):
+        params = load_parameters(file, root=root)
+        rows.append({"fiscal_year": f"FY{params.fiscal_year}", **describe(params.get(path))})
+    show_table(pd.DataFrame(rows, columns=["fiscal_year", "value", "unit", "source", "confidence"]),
+               caption=f"{path} in every fiscal year's parameter file")
 
 
 def say(template: str, **values: pint.Quantity | float | str) -> None:

@@ -87,6 +87,101 @@ SITE_HISTORY = TableSpec("site_history", "Published CO2 and output of each site 
     Column("source", "text", "where the published figure comes from"),
 ), unique=("site_id", "fiscal_year"))
 
+# --- avoided emissions (CO2-01 … CO2-03) and product use (CO2-04) ----------------------------------
+
+_REGION = Column("region", "text", "sales region key of the parameters (product_regions)")
+_UNITS = Column("units_shipped", "number", "units shipped in the fiscal year [count]", unit="count", minimum=0)
+
+
+def _kwh(name: str, description: str, required: bool = True) -> Column:
+    return Column(name, "number", description + " [kWh/y]", unit="kWh/year", minimum=0, required=required)
+
+
+PV_SHIPMENTS = TableSpec("pv_shipments", "PV panels and cells shipped, by region (CO2-01).", (
+    _REGION,
+    Column("capacity_shipped", "number", "total rated capacity shipped in the fiscal year", unit_column="unit", minimum=0),
+    Column("unit", "unit", "kW or MW", dimensions=("[power]",)),
+), unique=("region",))
+
+FUEL_CELL_SHIPMENTS = TableSpec("fuel_cell_shipments", "Residential fuel cells shipped, by region (CO2-01).", (
+    _REGION, _UNITS,
+), unique=("region",))
+
+ENERGY_SAVING_PRODUCTS = TableSpec("energy_saving_products", "Energy-saving products shipped, by category and region (CO2-02).", (
+    Column("category", "text", "product category key of the parameters (avoided_emissions.energy_saving.lifetimes)"),
+    _REGION,
+    _kwh("reference_kwh_per_year", "annual consumption of the reference-year (FY2005) model of the category"),
+    _kwh("model_kwh_per_year", "annual consumption of this year's model"),
+    _UNITS,
+), unique=("category", "region"))
+
+HOUSING_INSULATION = TableSpec("housing_insulation", "Houses delivered with the group's insulation (CO2-03.1).", (
+    Column("house_type", "text", "type of house, e.g. detached"),
+    Column("houses_delivered", "number", "houses delivered in the fiscal year [count]", unit="count", minimum=0),
+    _kwh("reference_ac_kwh_per_year", "air-conditioning consumption of a house with the reference insulation"),
+    _kwh("insulated_ac_kwh_per_year", "air-conditioning consumption of the group's insulated house"),
+), unique=("house_type",))
+
+COMPRESSORS_MOTORS = TableSpec("compressors_motors", "Compressors and motors built into other makers' products (CO2-03.2).", (
+    Column("component", "text", "the group's component, e.g. inverter compressor"),
+    Column("host_product", "text", "the other maker's product it goes into (avoided_emissions.compressors_motors.host_lifetimes)"),
+    _kwh("reference_kwh_per_year", "annual consumption of the reference-year (FY2005) component"),
+    _kwh("model_kwh_per_year", "annual consumption of this year's component"),
+    _UNITS,
+), unique=("component", "host_product"))
+
+AUTOMOTIVE_BATTERIES = TableSpec("automotive_batteries", "Vehicles estimated to carry the group's batteries (CO2-03.3).", (
+    Column("vehicle_type", "text", "EV, PHV or HV (avoided_emissions.automotive_batteries.vehicle_types)"),
+    Column("vehicles", "number", "vehicles estimated to carry the group's batteries, shipped in the fiscal year [count]",
+           unit="count", minimum=0),
+), unique=("vehicle_type",))
+
+VACUUM_INSULATION = TableSpec("vacuum_insulation_panels", "Vacuum insulation panels in other makers' products (CO2-03.4).", (
+    Column("host_product", "text", "the product the panels go into (avoided_emissions.vacuum_insulation.host_lifetimes)"),
+    Column("units_shipped", "number", "host products equipped in the fiscal year [count]", unit="count", minimum=0),
+    _kwh("saving_kwh_per_year", "energy saved per host product by the panels"),
+), unique=("host_product",))
+
+TELECONFERENCE = TableSpec("teleconference_systems", "Teleconferencing systems sold, by region (CO2-03.5).", (
+    _REGION,
+    Column("units_sold", "number", "units sold in the fiscal year (two units make one set) [count]", unit="count",
+           minimum=0),
+), unique=("region",))
+
+ENERGY_MANAGEMENT = TableSpec("energy_management_systems", "HEMS and BEMS shipped (CO2-03.6).", (
+    Column("system", "text", "hems or bems", allowed=("hems", "bems")),
+    _UNITS,
+), unique=("system",))
+
+HEAT_EXCHANGE = TableSpec("heat_exchange_ventilation", "Heat-exchange ventilation units shipped (CO2-03.7).", (
+    Column("product", "text", "product name"),
+    _UNITS,
+), unique=("product",))
+
+PRODUCT_USE = TableSpec("product_use", "Best-selling model of each category and region, and units sold (CO2-04).", (
+    Column("category", "text", "product category key of the parameters (product_use.lifetimes)"),
+    _REGION,
+    Column("model", "text", "the best-selling model of the category in the region"),
+    _kwh("model_kwh_per_year", "annual electricity consumption of that model"),
+    Column("units_sold", "number", "units of the category sold in the region in the fiscal year [count]", unit="count",
+           minimum=0),
+), unique=("category", "region"))
+
+OUTDOOR_TEMPERATURE = TableSpec("outdoor_temperature", "Hourly outdoor temperature for the heat-exchange model (CO2-03.7).", (
+    Column("timestamp", "text", "local time at the start of the hour, ISO 8601 (YYYY-MM-DDTHH:MM)"),
+    Column("outdoor_temp_c", "number", "outdoor air temperature [°C]", unit="degC"),
+), unique=("timestamp",))
+
+AVOIDED_HISTORY = TableSpec("avoided_emissions", "Published avoided emissions of earlier fiscal years (target progress).", (
+    Column("fiscal_year", "integer", "fiscal year (April to March)", minimum=1990),
+    Column("avoided_co2_t", "number", "avoided emissions counted towards the target, CO2-01 + CO2-02 + CO2-03 [t CO2]",
+           unit="t CO2"),
+    Column("source", "text", "where the published figure comes from"),
+), unique=("fiscal_year",))
+
+AVOIDED_TABLES = (PV_SHIPMENTS, FUEL_CELL_SHIPMENTS, ENERGY_SAVING_PRODUCTS, HOUSING_INSULATION, COMPRESSORS_MOTORS,
+                  AUTOMOTIVE_BATTERIES, VACUUM_INSULATION, TELECONFERENCE, ENERGY_MANAGEMENT, HEAT_EXCHANGE)
+
 #: The tables of the production family, in the order they are read.
 PRODUCTION_TABLES = (SITES, FUEL_USE, PURCHASED_ENERGY, RENEWABLE_ENERGY, NON_CO2_GHG, PRODUCTION_OUTPUT)
 
@@ -276,3 +371,88 @@ def _unit_consistency(output: Table, history: Table) -> list[Problem]:
             problems.append(history.problem(index, "output_unit", f"{row.output_unit!r} cannot be compared with "
                                             f"this year's output unit {unit!r} for {row.site_id}"))
     return problems
+
+
+@dataclass
+class AvoidedInputs:
+    """Validated inputs of the avoided-emissions family (each frame with its ``row`` column)."""
+
+    fiscal_year: int
+    tables: dict[str, pd.DataFrame]
+    temperature: pd.DataFrame
+    history: pd.DataFrame
+    files: list[FileRecord] = field(default_factory=list)
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        try:
+            return self.__dict__["tables"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def _read_family(specs, folder: Path, root, references: dict, problems: list[Problem]) -> dict:
+    return {spec.name: read_table(folder / spec.file_name, spec, root=root, references=references, problems=problems)
+            for spec in specs}
+
+
+def load_avoided_inputs(params: Parameters, folder: str | Path, temperature_file: str | Path, history_file: str | Path,
+                        *, root: str | Path | None = None) -> AvoidedInputs:
+    """Read and validate the inputs of CO2-01 … CO2-03: shipments, the temperature series, published history.
+
+    Raises
+    ------
+    InputError
+        Listing every problem in every table (unknown region, category, host product or vehicle
+        type; negative or missing values) with file, row and column.
+    """
+    __tracebackhide__ = True
+    avoided = params.avoided_emissions
+    references = {
+        "region": list(params.product_regions),
+        "category": list(avoided.energy_saving.lifetimes),
+        "host_product": sorted({*avoided.compressors_motors.host_lifetimes}),
+        "vehicle_type": list(avoided.automotive_batteries.vehicle_types),
+    }
+    # vacuum-insulation hosts have their own list: read that table with its own references
+    problems: list[Problem] = []
+    specs = [s for s in AVOIDED_TABLES if s is not VACUUM_INSULATION]
+    tables = _read_family(specs, Path(folder), root, references, problems)
+    tables.update(_read_family([VACUUM_INSULATION], Path(folder), root,
+                               {"host_product": list(avoided.vacuum_insulation.host_lifetimes)}, problems))
+    temperature = read_table(temperature_file, OUTDOOR_TEMPERATURE, root=root, role="reference", problems=problems)
+    history = read_table(history_file, AVOIDED_HISTORY, root=root, role="history", problems=problems)
+    if temperature is not None and temperature.clean:
+        problems += check_rows(temperature, _timestamp_rule)
+    raise_problems(problems)
+    frames = {name: _with_rows(table) for name, table in tables.items()}
+    series = _with_rows(temperature)
+    series["timestamp"] = pd.to_datetime(series["timestamp"])
+    return AvoidedInputs(
+        fiscal_year=params.fiscal_year,
+        tables=frames,
+        temperature=series,
+        history=_with_rows(history),
+        files=[*params.files, *(t.record for t in tables.values()), temperature.record, history.record],
+    )
+
+
+def _timestamp_rule(row: dict) -> str | None:
+    try:
+        pd.Timestamp(row["timestamp"])
+    except ValueError:
+        return f"timestamp: got {row['timestamp']!r}; expected a date and hour like 2018-04-01T13:00"
+    return None
+
+
+def load_product_use_inputs(params: Parameters, folder: str | Path, *, root: str | Path | None = None) -> tuple[pd.DataFrame, list[FileRecord]]:
+    """Read and validate ``product_use.csv`` (CO2-04): known categories and regions, no negative values.
+
+    Returns
+    -------
+    tuple
+        The validated rows (with ``row``) and the files read (parameters first).
+    """
+    __tracebackhide__ = True
+    references = {"region": list(params.product_regions), "category": list(params.product_use.lifetimes)}
+    table = read_table(Path(folder) / PRODUCT_USE.file_name, PRODUCT_USE, root=root, references=references)
+    return _with_rows(table), [*params.files, table.record]
