@@ -5,11 +5,13 @@ All figures are fictional. "Hoshikawa Industrial Group", "Northwind Cold Chain
 Inc.", "Costa Mirrors S.A." and their sites are invented; the numbers are not
 any real company's figures.
 
-Standard library only and deterministic (fixed random seed): running
+Standard library only and deterministic (fixed random seeds): running
 
     python data/make_sample.py
 
-rewrites data/FY2018/*.csv and data/history/site_history.csv byte for byte.
+rewrites every CSV under data/ byte for byte: data/FY2018/*.csv, data/FY2017/*.csv,
+data/history/site_history.csv, data/history/avoided_emissions.csv and
+data/reference/outdoor_temperature.csv.
 
 The FY2018 activity data below is written out by hand. The prior-year history
 (FY2013-FY2017) is derived from it: each site's FY2018 CO2 is computed with the
@@ -17,10 +19,23 @@ approximate factors in FACTORS below, and earlier years are back-cast so that
 per-site intensity (t CO2 / MJPY) falls by roughly 1-3 % a year and output grows
 a little. These factors are for coherence of the sample only; the library's
 own parameters are authoritative.
+
+The FY2017 production files are derived from FY2018 and the history: the same
+sites without IN-01 (started FY2018), each site's activity scaled so that its
+FY2017 CO2 - computed with the city-gas calorific value of its supplier as in
+parameters/FY2017.yaml - matches its published FY2017 row of the history, and
+the output equal to that row's output.
+
+The product tables (avoided emissions CO2-01 ... CO2-03 and product use CO2-04)
+are written out by hand for FY2018; FY2017 has the same rows with 5-10 % lower
+volumes and slightly less efficient models (own random seed, so the FY2018
+files and the history do not change).
 """
 
 import csv
+import math
 import random
+from datetime import datetime, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -294,6 +309,434 @@ def build_history(co2_2018):
     return rows
 
 
+# ===========================================================================
+# FY2017 production files (derived from FY2018 and the history)
+# ===========================================================================
+PRIOR_FY = 2017
+SEED_PRIOR = 2017  # own seed: the FY2018 files and the history keep theirs
+
+# City-gas calorific value [GJ/kNm3] per supplier, as in parameters/FY2017.yaml
+# (= FY2018.yaml). The FY2017 files are fitted with these values, which are
+# what the library uses; the history above keeps its flat 45 GJ/kNm3.
+SUPPLIER_GJ_PER_KNM3 = {
+    "tokyo_gas": 45.0, "osaka_gas": 45.0, "toho_gas": 45.0,
+    "shanghai_gas": 38.9, "ptt": 37.5, "gas_malaysia": 39.0,
+    "stadtwerke": 40.2, "socal_gas": 38.3, "igl": 37.8,
+}
+# Largest allowed gap between a site's FY2017 CO2 and its published FY2017 row.
+PRIOR_CO2_TOLERANCE = 0.01
+
+
+def fuel_row_co2(fuel, qty, unit, supplier):
+    """t CO2 of one fuel row; city gas with its supplier's calorific value."""
+    gj_per, tc_per_gj = FUEL_FACTORS[fuel]
+    if fuel == "city_gas":
+        gj_per = SUPPLIER_GJ_PER_KNM3[supplier]
+    return qty * TO_NATURAL[unit] * gj_per * tc_per_gj * C_TO_CO2
+
+
+def purchased_row_co2(carrier, qty, unit, country):
+    if carrier == "electricity":
+        return qty * TO_MWH[unit] * ELEC_T_PER_MWH[country]
+    return qty * HEAT_T_PER_GJ[carrier]
+
+
+def site_co2(sites, fuel_use, purchased):
+    """CO2 (t) per site from fuels and purchased energy, supplier gas values."""
+    country = {s[0]: s[2] for s in sites if s[2] in ELEC_T_PER_MWH}
+    co2 = {sid: 0.0 for sid in country}
+    for site, fuel, qty, unit, supplier in fuel_use:
+        if site in co2:
+            co2[site] += fuel_row_co2(fuel, qty, unit, supplier)
+    for site, carrier, qty, unit in purchased:
+        if site in co2:
+            co2[site] += purchased_row_co2(carrier, qty, unit, country[site])
+    return co2
+
+
+def like(value, template):
+    """Round ``value`` to the precision of the FY2018 figure it comes from."""
+    if isinstance(template, float) and not template.is_integer():
+        return round(value, len(repr(template).split(".")[1]))
+    if template >= 1_000_000:
+        return int(round(value, -2))
+    return int(round(value))
+
+
+def build_prior_production(history_rows):
+    """FY2017 sites, fuel use, purchased energy, renewables, non-CO2 gases, output.
+
+    Sites with a published FY2017 history row (the in-boundary sites and
+    US-02): every fuel and heat row is the FY2018 quantity x the site's scale x
+    a small per-row variation; the electricity row then closes the gap to the
+    published CO2. Sites without history (JP-06, MX-01, ES-01) are scaled only.
+    """
+    rng = random.Random(SEED_PRIOR)
+    sites = [s for s in SITES if s[7] <= PRIOR_FY]
+    ids = [s[0] for s in sites]
+    country = {s[0]: s[2] for s in sites}
+    published = {r[0]: (r[2], r[4]) for r in history_rows if r[1] == PRIOR_FY}
+    co2_2018 = site_co2(sites, FUEL_USE, PURCHASED)
+
+    fuel_use, purchased = [], []
+    for sid in ids:
+        if sid in published:
+            scale = published[sid][0] / co2_2018[sid]
+        else:
+            scale = rng.uniform(0.93, 0.98)
+        fuels = [(s, f, like(q * scale * rng.uniform(0.96, 1.04), q), u, sup)
+                 for s, f, q, u, sup in FUEL_USE if s == sid]
+        heat = [(s, c, like(q * scale * rng.uniform(0.96, 1.04), q), u)
+                for s, c, q, u in PURCHASED if s == sid and c != "electricity"]
+        (elec,) = [r for r in PURCHASED if r[0] == sid and r[1] == "electricity"]
+        if sid in published:
+            rest = sum(fuel_row_co2(f, q, u, sup) for _, f, q, u, sup in fuels) \
+                + sum(purchased_row_co2(c, q, u, country[sid]) for _, c, q, u in heat)
+            mwh = (published[sid][0] - rest) / ELEC_T_PER_MWH[country[sid]]
+            elec_qty = like(mwh / TO_MWH[elec[3]], elec[2])
+        else:
+            elec_qty = like(elec[2] * scale * rng.uniform(0.96, 1.04), elec[2])
+        fuel_use += fuels
+        # keep the FY2018 row order: electricity first, then heat carriers
+        purchased += [(sid, "electricity", elec_qty, elec[3])] + heat
+
+    renewable = []
+    for sid, source, gen, used, unit in RENEWABLE:
+        if sid not in ids:
+            continue
+        factor = rng.uniform(0.90, 0.98)
+        gen17 = like(gen * factor, gen)
+        used17 = gen17 if used == gen else min(gen17, like(used * factor, used))
+        renewable.append((sid, source, gen17, used17, unit))
+
+    non_co2 = [(sid, gas, like(q * rng.uniform(0.92, 1.06), q), unit, activity)
+               for sid, gas, q, unit, activity in NON_CO2 if sid in ids]
+
+    output = {}
+    for sid in ids:
+        if sid in published:
+            output[sid] = published[sid][1]
+        else:
+            output[sid] = round(OUTPUT[sid] / rng.uniform(1.01, 1.04))
+
+    # Self-check: every site with history matches its published FY2017 CO2.
+    fitted = site_co2(sites, fuel_use, purchased)
+    for sid, (co2, _) in published.items():
+        gap = fitted[sid] / co2 - 1
+        assert abs(gap) <= PRIOR_CO2_TOLERANCE, (sid, fitted[sid], co2)
+    return sites, fuel_use, purchased, renewable, non_co2, output
+
+
+def write_production(fy_dir, sites, fuel_use, purchased, renewable, non_co2,
+                     output):
+    write_csv(fy_dir / "sites.csv",
+              ["site_id", "site_name", "country", "entity", "parent_entity",
+               "has_ems", "notes"],
+              [(s[0], s[1], s[2], s[3], s[4], "true" if s[5] else "false",
+                s[6]) for s in sites])
+    write_csv(fy_dir / "fuel_use.csv",
+              ["site_id", "fuel", "quantity", "unit", "supplier"], fuel_use)
+    write_csv(fy_dir / "purchased_energy.csv",
+              ["site_id", "carrier", "quantity", "unit"], purchased)
+    write_csv(fy_dir / "renewable_energy.csv",
+              ["site_id", "source", "generated", "used_on_site", "unit"],
+              renewable)
+    write_csv(fy_dir / "non_co2_ghg.csv",
+              ["site_id", "gas", "quantity", "unit", "activity"], non_co2)
+    write_csv(fy_dir / "production_output.csv",
+              ["site_id", "output", "unit"],
+              [(s[0], output[s[0]], "MJPY") for s in sites])
+
+
+# ===========================================================================
+# Product tables: avoided emissions (CO2-01 ... CO2-03), product use (CO2-04)
+# FY2018 figures by hand; FY2017 derived in build_prior_products().
+# Region keys as in parameters/common.yaml (product_regions).
+# ===========================================================================
+
+# pv_shipments.csv: region, capacity_shipped, unit (europe in MW: conversion)
+PV_SHIPMENTS = [
+    ("japan", 248600, "kW"),
+    ("china", 96400, "kW"),
+    ("asia", 58200, "kW"),
+    ("europe", 41.8, "MW"),
+    ("north_america", 112500, "kW"),
+]
+
+# fuel_cell_shipments.csv: region, units_shipped (residential fuel cells)
+FUEL_CELLS = [
+    ("japan", 13850),
+    ("europe", 640),
+]
+
+# energy_saving_products.csv:
+# category, region, reference_kwh_per_year (FY2005 model), model_kwh_per_year,
+# units_shipped. The lcd_tv / north_america row is a large-screen model that
+# uses more than its FY2005 reference: the one negative CO2-02 row.
+ENERGY_SAVING = [
+    ("room_air_conditioner", "japan", 1050, 720, 860000),
+    ("room_air_conditioner", "china", 1150, 860, 640000),
+    ("room_air_conditioner", "asia", 1100, 820, 420000),
+    ("room_air_conditioner", "europe", 900, 640, 85000),
+    ("room_air_conditioner", "north_america", 980, 700, 120000),
+    ("refrigerator", "japan", 820, 310, 620000),
+    ("refrigerator", "china", 760, 390, 380000),
+    ("refrigerator", "asia", 700, 420, 290000),
+    ("refrigerator", "europe", 560, 260, 110000),
+    ("lcd_tv", "japan", 280, 165, 480000),
+    ("lcd_tv", "china", 250, 180, 350000),
+    ("lcd_tv", "asia", 240, 170, 210000),
+    ("lcd_tv", "north_america", 210, 235, 95000),
+    ("washing_machine", "japan", 105, 62, 340000),
+    ("washing_machine", "china", 115, 78, 460000),
+    ("washing_machine", "asia", 98, 70, 380000),
+    ("led_lighting", "japan", 105, 28, 880000),
+    ("led_lighting", "china", 96, 32, 720000),
+    ("led_lighting", "europe", 88, 24, 410000),
+    ("led_lighting", "north_america", 115, 36, 530000),
+    ("heat_pump_water_heater", "japan", 1850, 1180, 95000),
+    ("heat_pump_water_heater", "china", 1400, 980, 18000),
+    ("heat_pump_water_heater", "europe", 1600, 1050, 24000),
+]
+NEGATIVE_ROW = ("lcd_tv", "north_america")
+
+# housing_insulation.csv: house_type, houses_delivered,
+# reference_ac_kwh_per_year, insulated_ac_kwh_per_year (per house)
+HOUSING = [
+    ("detached", 4850, 3650, 2150),
+    ("apartment", 2300, 3100, 1950),
+]
+
+# compressors_motors.csv: component, host_product, reference_kwh_per_year,
+# model_kwh_per_year (per unit, FY2005 component vs this year's), units_shipped
+COMPRESSORS_MOTORS = [
+    ("inverter rotary compressor", "air_conditioner", 620, 470, 2600000),
+    ("inverter reciprocating compressor", "refrigerator", 380, 300, 1850000),
+    ("brushless DC fan motor", "air_conditioner", 240, 190, 2900000),
+    ("scroll compressor", "showcase", 780, 590, 180000),
+    ("brushless DC fan motor", "vending_machine", 260, 215, 120000),
+]
+
+# automotive_batteries.csv: vehicle_type, vehicles
+BATTERIES = [
+    ("EV", 118000),
+    ("PHV", 46500),
+    ("HV", 436000),
+]
+
+# vacuum_insulation_panels.csv: host_product, units_shipped, saving_kwh_per_year
+VACUUM_INSULATION = [
+    ("refrigerator", 1240000, 42),
+    ("vending_machine", 46500, 360),
+]
+
+# teleconference_systems.csv: region, units_sold (two units = one set); the
+# europe count is odd: one unit is left unpaired.
+TELECONFERENCE = [
+    ("japan", 4380),
+    ("china", 1260),
+    ("asia", 940),
+    ("europe", 1517),
+    ("north_america", 2140),
+]
+ODD_REGION = "europe"
+
+# energy_management_systems.csv: system, units_shipped
+ENERGY_MANAGEMENT = [
+    ("hems", 48600),
+    ("bems", 612),
+]
+
+# heat_exchange_ventilation.csv: product, units_shipped
+HEAT_EXCHANGE = [
+    ("whole-house heat-exchange ventilation unit", 26400),
+    ("room heat-exchange ventilation fan", 14800),
+]
+
+# product_use.csv: category, region, model ({yy} = last two digits of the
+# fiscal year: each year's best-seller is that year's model),
+# model_kwh_per_year, units_sold
+PRODUCT_USE = [
+    ("room_air_conditioner", "japan", "CS-X{yy}A", 760, 980000),
+    ("room_air_conditioner", "china", "CS-XC{yy}K", 890, 720000),
+    ("room_air_conditioner", "asia", "CS-XA{yy}T", 840, 460000),
+    ("room_air_conditioner", "europe", "CS-XE{yy}E", 680, 95000),
+    ("commercial_air_conditioner", "japan", "PA-P{yy}0H", 5600, 62000),
+    ("commercial_air_conditioner", "china", "PA-C{yy}0H", 6800, 48000),
+    ("commercial_air_conditioner", "asia", "PA-A{yy}0H", 7200, 31000),
+    ("led_lighting", "japan", "LD-R{yy}W", 28, 1450000),
+    ("led_lighting", "china", "LD-C{yy}W", 34, 1100000),
+    ("led_lighting", "europe", "LD-E{yy}W", 22, 640000),
+    ("led_lighting", "north_america", "LD-U{yy}W", 38, 820000),
+    ("refrigerator", "japan", "NR-F{yy}6X", 300, 690000),
+    ("refrigerator", "china", "NR-C{yy}4X", 370, 430000),
+    ("refrigerator", "asia", "NR-A{yy}3X", 410, 330000),
+    ("refrigerator", "europe", "NR-E{yy}5X", 260, 125000),
+    ("lcd_tv", "japan", "TH-{yy}J55", 115, 540000),
+    ("lcd_tv", "china", "TH-{yy}C55", 150, 390000),
+    ("lcd_tv", "asia", "TH-{yy}A50", 135, 240000),
+    ("lcd_tv", "north_america", "TH-{yy}U65", 185, 110000),
+    ("washer_dryer", "japan", "NA-VX{yy}H", 180, 410000),
+    ("washer_dryer", "china", "NA-C{yy}D", 620, 85000),
+    ("washer_dryer", "europe", "NA-E{yy}D", 240, 64000),
+    ("washing_machine", "japan", "NA-FA{yy}0", 62, 380000),
+    ("washing_machine", "china", "NA-C{yy}F", 85, 520000),
+    ("washing_machine", "asia", "NA-A{yy}F", 92, 410000),
+    ("dishwasher", "japan", "NP-TZ{yy}", 235, 190000),
+    ("dishwasher", "europe", "NP-E{yy}", 285, 48000),
+    ("dishwasher", "north_america", "NP-U{yy}", 270, 36000),
+    ("ih_cooker", "japan", "KZ-G{yy}3", 420, 260000),
+    ("ih_cooker", "china", "KZ-C{yy}2", 560, 140000),
+    ("ih_cooker", "asia", "KZ-A{yy}1", 480, 26000),
+    ("heat_pump_water_heater", "japan", "HE-J{yy}46", 1150, 102000),
+    ("heat_pump_water_heater", "china", "HE-C{yy}30", 1320, 19500),
+    ("heat_pump_water_heater", "europe", "HE-E{yy}27", 1020, 26000),
+    ("air_purifier", "japan", "F-VX{yy}0", 68, 520000),
+    ("air_purifier", "china", "F-C{yy}0", 120, 680000),
+    ("air_purifier", "asia", "F-A{yy}0", 95, 150000),
+    ("air_purifier", "north_america", "F-U{yy}0", 140, 90000),
+    ("microwave_oven", "japan", "NE-MS{yy}", 72, 620000),
+    ("microwave_oven", "china", "NE-C{yy}", 88, 450000),
+    ("microwave_oven", "asia", "NE-A{yy}", 81, 280000),
+    ("microwave_oven", "north_america", "NE-U{yy}", 96, 210000),
+]
+
+# FY2017 = FY2018 volumes x VOLUME_FACTOR_PRIOR (5-10 % lower); this year's
+# models x MODEL_KWH_FACTOR_PRIOR (the previous model used a little more).
+VOLUME_FACTOR_PRIOR = (0.90, 0.95)
+MODEL_KWH_FACTOR_PRIOR = (1.01, 1.04)
+
+
+def volume(value, rng):
+    """A FY2017 volume from a FY2018 one, rounded like a reported figure."""
+    x = value * rng.uniform(*VOLUME_FACTOR_PRIOR)
+    if isinstance(value, float):
+        return round(x, 1)
+    if value >= 100_000:
+        return int(round(x, -2))
+    if value >= 10_000:
+        return int(round(x, -1))
+    return int(round(x))
+
+
+def build_products(fy):
+    """The product tables of fiscal year ``fy`` as {file stem: (header, rows)}."""
+    yy = f"{fy % 100:02d}"
+    if fy == FY:
+        rng = None
+        pv, fc, es, house, cm = (PV_SHIPMENTS, FUEL_CELLS, ENERGY_SAVING,
+                                 HOUSING, COMPRESSORS_MOTORS)
+        bat, vip, tele, ems, hx = (BATTERIES, VACUUM_INSULATION,
+                                   TELECONFERENCE, ENERGY_MANAGEMENT,
+                                   HEAT_EXCHANGE)
+        use = [(c, r, m.format(yy=yy), k, n) for c, r, m, k, n in PRODUCT_USE]
+    else:
+        rng = random.Random(SEED_PRIOR + 1)
+
+        def kwh(x):
+            return int(round(x * rng.uniform(*MODEL_KWH_FACTOR_PRIOR)))
+
+        pv = [(r, volume(c, rng), u) for r, c, u in PV_SHIPMENTS]
+        fc = [(r, volume(n, rng)) for r, n in FUEL_CELLS]
+        es = [(c, r, ref, kwh(m), volume(n, rng))
+              for c, r, ref, m, n in ENERGY_SAVING]
+        house = [(t, volume(n, rng), ref, int(round(ins * rng.uniform(
+            *MODEL_KWH_FACTOR_PRIOR), -1))) for t, n, ref, ins in HOUSING]
+        cm = [(c, h, ref, kwh(m), volume(n, rng))
+              for c, h, ref, m, n in COMPRESSORS_MOTORS]
+        bat = [(t, volume(n, rng)) for t, n in BATTERIES]
+        vip = [(h, volume(n, rng), int(round(s * rng.uniform(0.95, 0.99))))
+               for h, n, s in VACUUM_INSULATION]
+        tele = []
+        for region, n in TELECONFERENCE:
+            n17 = volume(n, rng)
+            odd = region == ODD_REGION
+            if n17 % 2 != odd:  # odd only in ODD_REGION, even elsewhere
+                n17 += 1
+            tele.append((region, n17))
+        ems = [(s, volume(n, rng)) for s, n in ENERGY_MANAGEMENT]
+        hx = [(p, volume(n, rng)) for p, n in HEAT_EXCHANGE]
+        use = [(c, r, m.format(yy=yy), kwh(k), volume(n, rng))
+               for c, r, m, k, n in PRODUCT_USE]
+
+    # Self-checks of the rows that demonstrate something.
+    negative = [(c, r) for c, r, ref, m, _ in es if m > ref]
+    assert negative == [NEGATIVE_ROW], negative
+    assert all(m < ref for _, _, ref, m, _ in cm)
+    odd = [r for r, n in tele if n % 2]
+    assert odd == [ODD_REGION], odd
+
+    count = "units_shipped"
+    return {
+        "pv_shipments": (["region", "capacity_shipped", "unit"], pv),
+        "fuel_cell_shipments": (["region", count], fc),
+        "energy_saving_products": (
+            ["category", "region", "reference_kwh_per_year",
+             "model_kwh_per_year", count], es),
+        "housing_insulation": (
+            ["house_type", "houses_delivered", "reference_ac_kwh_per_year",
+             "insulated_ac_kwh_per_year"], house),
+        "compressors_motors": (
+            ["component", "host_product", "reference_kwh_per_year",
+             "model_kwh_per_year", count], cm),
+        "automotive_batteries": (["vehicle_type", "vehicles"], bat),
+        "vacuum_insulation_panels": (
+            ["host_product", count, "saving_kwh_per_year"], vip),
+        "teleconference_systems": (["region", "units_sold"], tele),
+        "energy_management_systems": (["system", count], ems),
+        "heat_exchange_ventilation": (["product", count], hx),
+        "product_use": (
+            ["category", "region", "model", "model_kwh_per_year",
+             "units_sold"], use),
+    }
+
+
+# ===========================================================================
+# reference/outdoor_temperature.csv: an APPROXIMATE hourly series (not
+# measured data) from the JMA Tokyo 1991-2020 monthly normal mean temperatures
+# (REFERENCE_FACTS 5d, confidence secondary) with an illustrative diurnal
+# swing: temp = monthly mean + A x cos(2 pi (hour - 14) / 24), rounded to
+# 0.1 degC. Every day of a month is the same. One fiscal year (FY2018,
+# 8,760 hours); used by the heat-exchange ventilation model of every year.
+# ===========================================================================
+TOKYO_MONTHLY_MEAN_C = {
+    1: 5.4, 2: 6.1, 3: 9.4, 4: 14.3, 5: 18.8, 6: 21.9,
+    7: 25.7, 8: 26.9, 9: 23.3, 10: 18.0, 11: 12.5, 12: 7.7,
+}
+DIURNAL_AMPLITUDE_C = 3.0
+DIURNAL_PEAK_HOUR = 14
+TEMPERATURE_START = datetime(FY, 4, 1)  # FY2018: 2018-04-01 .. 2019-03-31
+
+
+def outdoor_temperature_rows():
+    hours = int((datetime(FY + 1, 4, 1) - TEMPERATURE_START)
+                / timedelta(hours=1))
+    assert hours == 8760, hours
+    rows = []
+    for i in range(hours):
+        t = TEMPERATURE_START + timedelta(hours=i)
+        temp = TOKYO_MONTHLY_MEAN_C[t.month] + DIURNAL_AMPLITUDE_C * math.cos(
+            2 * math.pi * (t.hour - DIURNAL_PEAK_HOUR) / 24)
+        rows.append((t.strftime("%Y-%m-%dT%H:%M"), f"{round(temp, 1):.1f}"))
+    return rows
+
+
+# ===========================================================================
+# history/avoided_emissions.csv: published avoided emissions of the years
+# before FY2017 (fiscal_year, avoided_co2_t [t CO2], source). Illustrative.
+# ===========================================================================
+AVOIDED_HISTORY = {
+    2013: 15120000,
+    2014: 16480000,
+    2015: 18050000,
+    2016: 19930000,
+    # FY2017 as published = CO2-01 + CO2-02 + CO2-03 of the sample's own FY2017 run
+    # (outputs/FY2017/results.csv), rounded to the tonne as a data book prints it;
+    # tests/test_samples.py checks that the two agree.
+    2017: 21852741,
+}
+
+
 def main():
     fy_dir = HERE / f"FY{FY}"
     write_csv(fy_dir / "sites.csv",
@@ -315,10 +758,28 @@ def main():
               [(sid, OUTPUT[sid], "MJPY") for sid, *_ in SITES])
 
     co2 = site_co2_fy2018()
+    history = build_history(co2)
     write_csv(HERE / "history" / "site_history.csv",
               ["site_id", "fiscal_year", "co2", "co2_unit", "output",
                "output_unit", "source"],
-              build_history(co2))
+              history)
+
+    # FY2017 production files, fitted to the published FY2017 history rows.
+    write_production(HERE / f"FY{PRIOR_FY}",
+                     *build_prior_production(history))
+
+    # Product tables (CO2-01 ... CO2-04) of both years.
+    for fy in (PRIOR_FY, FY):
+        for stem, (header, rows) in build_products(fy).items():
+            write_csv(HERE / f"FY{fy}" / f"{stem}.csv", header, rows)
+
+    write_csv(HERE / "reference" / "outdoor_temperature.csv",
+              ["timestamp", "outdoor_temp_c"], outdoor_temperature_rows())
+    write_csv(HERE / "history" / "avoided_emissions.csv",
+              ["fiscal_year", "avoided_co2_t", "source"],
+              [(year, t, f"Illustrative: Hoshikawa sustainability data book "
+                         f"FY{year} (fictional)")
+               for year, t in sorted(AVOIDED_HISTORY.items())])
 
 
 if __name__ == "__main__":

@@ -21,7 +21,9 @@ from envkpi.results import read_results
 from envkpi.runner import RunError, run_year
 
 FY = 2018
-OUTPUT_FILES = {"production.ipynb", "production.html", "results.csv", "results.json", "manifest.json"}
+FAMILIES = ("avoided_emissions", "product_use", "production")
+OUTPUT_FILES = {f"{family}.{kind}" for family in FAMILIES for kind in ("ipynb", "html")} | {
+    "results.csv", "results.json", "manifest.json"}
 
 
 def headline(rows, indicator_id):
@@ -59,24 +61,29 @@ def edit_csv(path: Path, match: dict, column: str, value: str) -> None:
 def test_run_writes_the_five_kinds_of_output(sample_run):
     summary, out = sample_run
     assert {p.name for p in out.iterdir()} == OUTPUT_FILES
-    notebook = nbformat.read(out / "production.ipynb", as_version=4)
-    assert notebook.metadata.papermill.parameters["fiscal_year"] == FY
-    assert notebook.metadata.papermill.input_path == "notebooks/production.ipynb"
-    assert not any(o.get("output_type") == "error" for c in notebook.cells for o in c.get("outputs", []))
-    assert "<math" in (out / "production.html").read_text(encoding="utf-8")
+    for family in FAMILIES:
+        notebook = nbformat.read(out / f"{family}.ipynb", as_version=4)
+        assert notebook.metadata.papermill.parameters["fiscal_year"] == FY
+        assert notebook.metadata.papermill.input_path == f"notebooks/{family}.ipynb"
+        assert not any(o.get("output_type") == "error" for c in notebook.cells for o in c.get("outputs", []))
+        assert "<math" in (out / f"{family}.html").read_text(encoding="utf-8")
     assert json.loads((out / "results.json").read_text(encoding="utf-8"))[0].keys() == {
         "indicator_id", "fiscal_year", "breakdown", "value", "unit", "notebook", "cell_id"}
     assert not list(out.parent.glob(".staging-*")), "the staging folder must be gone after a run"
 
 
-def test_results_have_a_headline_per_production_indicator_with_units(sample_run):
+def test_results_have_a_headline_per_indicator_with_units(sample_run):
     _, out = sample_run
     rows = read_results(out / "results.csv")
     units = {r.indicator_id: r.unit for r in rows if r.breakdown == ""}
-    assert units == {"PRD-01": "t CO2", "PRD-02": "percent", "PRD-03": "GJ", "PRD-04": "MWh",
+    assert units == {"CO2-01": "t CO2", "CO2-02": "t CO2", "CO2-03": "t CO2", "CO2-04": "t CO2",
+                     "PRD-01": "t CO2", "PRD-02": "percent", "PRD-03": "GJ", "PRD-04": "MWh",
                      "PRD-05": "t CO2e", "PRD-06": "t CO2e", "PRD-07": "t CO2e"}
-    cell_ids = {c.id for c in nbformat.read(out / "production.ipynb", as_version=4).cells}
-    assert all(r.cell_id in cell_ids and r.notebook == "production" and r.fiscal_year == FY for r in rows)
+    assert sorted(r.breakdown for r in rows if r.indicator_id == "CO2-03" and r.breakdown) == [
+        f"line={n}" for n in range(1, 8)]
+    for family in FAMILIES:
+        cell_ids = {c.id for c in nbformat.read(out / f"{family}.ipynb", as_version=4).cells}
+        assert all(r.cell_id in cell_ids and r.fiscal_year == FY for r in rows if r.notebook == family)
 
 
 def test_scope1_plus_scope2_equals_prd01_plus_prd05(sample_run):
@@ -118,7 +125,7 @@ def test_more_electricity_at_one_site_changes_scope2_by_that_amount_times_its_fa
     data = copy_data(root, tmp_path)
     # JP-01 (Japan, 0.410 kg CO2/kWh) buys 96,400 MWh in the sample; add 1,234.5 MWh.
     edit_csv(data / "purchased_energy.csv", {"site_id": "JP-01", "carrier": "electricity"}, "quantity", "97634.5")
-    run_year(FY, root=root, data=data, out=tmp_path / "out")
+    run_year(FY, root=root, data=data, out=tmp_path / "out", only=["production"])
     before = read_results(baseline_out / "results.csv")
     after = read_results(tmp_path / "out" / "results.csv")
     # 1,234.5 MWh × 1,000 kWh/MWh × 0.410 kg CO2/kWh = 506,145 kg = 506.145 t CO2e
@@ -199,3 +206,20 @@ def test_run_rejects_a_parameter_file_of_another_year(root, tmp_path):
 def test_only_rejects_an_unknown_family(root, tmp_path):
     with pytest.raises(RunError, match="no notebook named nonsense"):
         run_year(FY, root=root, only=["nonsense"], out=tmp_path / "out")
+
+
+def test_only_the_pv_lifetime_from_25_to_20_scales_the_pv_part_of_co2_01_by_20_25(sample_run, root, tmp_path):
+    _, baseline_out = sample_run
+    params = tmp_path / "parameters"
+    shutil.copytree(root / "parameters", params)
+    year_file = params / "FY2018.yaml"
+    text = year_file.read_text(encoding="utf-8")
+    assert text.count("lifetime: {value: 25, unit: year") == 1
+    year_file.write_text(text.replace("lifetime: {value: 25, unit: year", "lifetime: {value: 20, unit: year"), encoding="utf-8")
+    run_year(FY, root=root, params=year_file, out=tmp_path / "out", only=["avoided_emissions"])
+    before = {r.breakdown: r.value for r in read_results(baseline_out / "results.csv") if r.indicator_id == "CO2-01"}
+    after = {r.breakdown: r.value for r in read_results(tmp_path / "out" / "results.csv") if r.indicator_id == "CO2-01"}
+    # PV = capacity × lifetime × yield × 0.360: only the lifetime changes, 25 → 20 years
+    assert after["part=pv"] == pytest.approx(before["part=pv"] * 20 / 25, rel=1e-12)
+    assert after["part=fuel_cell"] == before["part=fuel_cell"]
+    assert after[""] - before[""] == pytest.approx(after["part=pv"] - before["part=pv"], rel=1e-9)

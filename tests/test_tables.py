@@ -468,3 +468,56 @@ def test_readme_lists_the_allowed_values_of_each_column(spec):
     for column in spec.columns:
         for value in column.allowed or ():
             assert f"`{value}`" in section, f"{spec.file_name}: allowed {column.name} `{value}` not in README"
+
+
+# --- avoided emissions and product use (CO2-01 … CO2-04) -------------------------------------------
+
+from envkpi.tables import load_avoided_inputs, load_product_use_inputs  # noqa: E402
+
+
+def avoided_sample(root: Path, tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    shutil.copytree(root / "data", project / "data")
+    shutil.copytree(root / "parameters", project / "parameters")
+    return project
+
+
+def load_avoided(project: Path):
+    params = load_parameters(project / "parameters" / "FY2018.yaml", root=project)
+    return load_avoided_inputs(params, project / "data" / "FY2018", project / "data" / "reference" / "outdoor_temperature.csv",
+                               project / "data" / "history" / "avoided_emissions.csv", root=project)
+
+
+def test_avoided_inputs_of_the_sample_load(root, tmp_path):
+    inputs = load_avoided(avoided_sample(root, tmp_path))
+    assert set(inputs.tables) >= {"pv_shipments", "energy_saving_products", "teleconference_systems", "heat_exchange_ventilation"}
+    assert len(inputs.temperature) == 8760
+    assert inputs.pv_shipments["row"].tolist()[0] == 2
+
+
+@pytest.mark.parametrize("file, match, column, value, expected", [
+    ("pv_shipments.csv", {"region": "china"}, "region", "atlantis", "got 'atlantis'; expected a known region"),
+    ("fuel_cell_shipments.csv", {"region": "japan"}, "units_shipped", "-3", "got '-3'; expected a value ≥ 0"),
+    ("energy_saving_products.csv", {"category": "refrigerator", "region": "japan"}, "reference_kwh_per_year", "",
+     "missing value; expected a number ≥ 0 [kWh/year]"),
+    ("teleconference_systems.csv", {"region": "asia"}, "units_sold", "many", "got 'many'; expected a number"),
+])
+def test_bad_avoided_input_names_file_row_and_column(root, tmp_path, file, match, column, value, expected):
+    project = avoided_sample(root, tmp_path)
+    row = edit_row(project / "data" / "FY2018", file, match, **{column: value})
+    with pytest.raises(InputError) as caught:
+        load_avoided(project)
+    [problem] = caught.value.problems
+    assert (problem.file, problem.row, problem.column) == (f"data/FY2018/{file}", row, column)
+    assert expected in problem.message
+
+
+def test_unknown_product_use_category_names_file_row_and_column(root, tmp_path):
+    project = avoided_sample(root, tmp_path)
+    row = edit_row(project / "data" / "FY2018", "product_use.csv", {"category": "lcd_tv", "region": "japan"}, category="lcd_tvs")
+    params = load_parameters(project / "parameters" / "FY2018.yaml", root=project)
+    with pytest.raises(InputError) as caught:
+        load_product_use_inputs(params, project / "data" / "FY2018", root=project)
+    [problem] = caught.value.problems
+    assert (problem.file, problem.row, problem.column) == ("data/FY2018/product_use.csv", row, "category")
+    assert "did you mean lcd_tv?" in problem.message
