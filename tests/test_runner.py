@@ -22,8 +22,8 @@ from envkpi.runner import RunError, run_year
 
 FY = 2018
 FAMILIES = ("avoided_emissions", "product_use", "production")
-OUTPUT_FILES = {f"{family}.{kind}" for family in FAMILIES for kind in ("ipynb", "html")} | {
-    "results.csv", "results.json", "manifest.json"}
+OUTPUT_FILES = {f"{family}.{kind}" for family in (*FAMILIES, "changes") for kind in ("ipynb", "html")} | {
+    "results.csv", "results.json", "manifest.json", "effects.csv", "previous_rerun.csv"}
 
 
 def headline(rows, indicator_id):

@@ -13,6 +13,7 @@ import json
 import logging
 import signal
 import sys
+from datetime import date
 from pathlib import Path
 
 from .catalogue import FAMILIES, catalogue
@@ -64,6 +65,92 @@ def _indicators(args: argparse.Namespace) -> int:
     return 0
 
 
+def _new_year(args: argparse.Namespace) -> int:
+    from .newyear import NewYearError, new_year
+
+    root = project_root()
+    try:
+        written = new_year(root, args.year, source_year=args.source, today=date.today())
+    except NewYearError as exc:
+        print(f"envkpi new-year: {exc}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(path.relative_to(root))
+    print(f"FY{args.year} created: confirm every value marked carried_over_from in parameters/FY{args.year}.yaml "
+          f"and fill the tables of data/FY{args.year}/; `envkpi run --fy {args.year}` lists what is left.",
+          file=sys.stderr)
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from .changes import isolatable, parameter_diff
+    from .parameters import load_parameters, parameter_file
+    from .runner import RunError, parameter_effects
+
+    root = project_root()
+    try:
+        old = load_parameters(parameter_file(root, args.against), root=root)
+        new = load_parameters(parameter_file(root, args.fy), root=root)
+    except ParameterError as exc:
+        print(f"envkpi diff: {exc}", file=sys.stderr)
+        return 2
+    diff = parameter_diff(old, new)
+    with pd.option_context("display.max_colwidth", 60, "display.width", 200):
+        for family, rows in diff.groupby("family", sort=True):
+            print(f"\n== {family} ==")
+            for row in rows.itertuples(index=False):
+                old_text = "" if pd.isna(row.old_value) else f"{row.old_value} {row.old_unit or ''}".strip()
+                new_text = "" if pd.isna(row.new_value) else f"{row.new_value} {row.new_unit or ''}".strip()
+                print(f"  {row.path}: {row.change}: {old_text or '—'} → {new_text or '—'}")
+                if row.change == "source changed":
+                    print(f"      source: {row.old_source!r} → {row.new_source!r}")
+    if args.no_effects or isolatable(diff).empty:
+        return 0
+    print("\n== effects (rerun with only that value reverted) ==")
+    try:
+        effects = parameter_effects(root, args.fy, parameter_file(root, args.fy), args.against)
+    except RunError as exc:
+        print(f"envkpi diff: {exc}", file=sys.stderr)
+        return 1
+    for effect in (e for e in effects if e["effect"] != 0):
+        print(f"  {effect['path']}: {effect['old']} → {effect['new']}: {effect['indicator_id']} "
+              f"{effect['effect']:+,.3f} {effect['unit']} (with {effect['with_change']:,.3f}, without {effect['without_change']:,.3f})")
+    return 0
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from .publication import PublicationError, publish
+
+    folder = Path(args.out).resolve() if args.out else project_root() / "outputs" / f"FY{args.fy}"
+    try:
+        record = publish(folder, published_on=date.fromisoformat(args.on) if args.on else date.today(),
+                         published_by=args.by)
+    except PublicationError as exc:
+        print(f"envkpi publish: {exc}", file=sys.stderr)
+        return 1
+    print(f"FY{args.fy} published: {record}")
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from .publication import verify
+
+    folder = Path(args.folder).resolve()
+    problems = verify(folder)
+    restated = sorted((folder / "restated").glob("*/manifest.json")) if (folder / "restated").is_dir() else []
+    for manifest in restated:
+        problems += [f"restated/{manifest.parent.name}/{p}" for p in verify(manifest.parent)]
+    if problems:
+        print(f"envkpi verify: {folder} does not match its manifest:", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    print(f"{folder}: every file matches its manifest ({1 + len(restated)} manifest(s) checked)")
+    return 0
+
+
 def _kernel(args: argparse.Namespace) -> int:
     from .runner import KERNEL_NAME, ensure_kernel
 
@@ -91,6 +178,28 @@ def _parser() -> argparse.ArgumentParser:
     indicators.add_argument("--family", choices=FAMILIES, help="only this family")
     indicators.add_argument("--format", choices=("table", "csv", "json"), default="table")
     indicators.set_defaults(handler=_indicators)
+    year = commands.add_parser("new-year", help="start a fiscal year from the previous one (parameters + empty data templates)")
+    year.add_argument("year", type=int, help="the new fiscal year, e.g. 2019")
+    year.add_argument("--source", type=int, help="the year to carry over from (default: the year before)")
+    year.set_defaults(handler=_new_year)
+
+    diff = commands.add_parser("diff", help="parameters that changed between two fiscal years, and their effects")
+    diff.add_argument("--fy", type=int, required=True, help="the fiscal year, e.g. 2018")
+    diff.add_argument("--against", type=int, required=True, help="the year to compare with, e.g. 2017")
+    diff.add_argument("--no-effects", action="store_true", help="do not rerun families to isolate each change's effect")
+    diff.set_defaults(handler=_diff)
+
+    publish = commands.add_parser("publish", help="freeze a fiscal year's outputs (its manifest becomes the certificate)")
+    publish.add_argument("--fy", type=int, required=True)
+    publish.add_argument("--out", help="output folder (default outputs/FY<yyyy>)")
+    publish.add_argument("--by", required=True, help="who publishes (name or role)")
+    publish.add_argument("--on", help="publication date YYYY-MM-DD (default today)")
+    publish.set_defaults(handler=_publish)
+
+    check = commands.add_parser("verify", help="recompute the hashes of an output folder against its manifest")
+    check.add_argument("folder", help="e.g. outputs/FY2018")
+    check.set_defaults(handler=_verify)
+
     kernel = commands.add_parser("kernel", help="install the project's Jupyter kernel (envkpi) into this environment")
     kernel.set_defaults(handler=_kernel)
     return parser

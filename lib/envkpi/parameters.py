@@ -77,6 +77,7 @@ class Param(_Strict):
     source: str
     confidence: Confidence | None = None
     note: str | None = None
+    carried_over_from: int | None = None  # set by `envkpi new-year`; a run refuses it until confirmed
 
     _source_given = field_validator("source")(lambda cls, text: _source_text(text))
 
@@ -106,6 +107,7 @@ class Sourced(_Strict):
     value: StrictInt | StrictStr
     source: str
     note: str | None = None
+    carried_over_from: int | None = None
 
     _source_given = field_validator("source")(lambda cls, text: _source_text(text))
 
@@ -158,6 +160,7 @@ class Exclusion(_Strict):
     name: str
     reason: str
     source: str
+    carried_over_from: int | None = None
 
     _source_given = field_validator("source")(lambda cls, text: _source_text(text))
 
@@ -181,6 +184,7 @@ class Standard(_Strict):
     title_ja: str | None = None
     edition: str
     source: str
+    carried_over_from: int | None = None
 
 
 class GwpSet(_Strict):
@@ -419,6 +423,14 @@ class ProductUse(_Strict):
     lifetimes: dict[str, Years]
 
 
+class Changes(_Strict):
+    """How year-on-year changes are judged (the yearly cycle: changes report, restatements)."""
+
+    flag_threshold: Annotated[Param, _dimension("[]", example="percent")]
+    indicator_thresholds: dict[str, Annotated[Param, _dimension("[]", example="percent")]] = {}
+    significance_threshold: Annotated[Param, _dimension("[]", example="percent")]
+
+
 class Parameters(_Strict):
     """All parameters of one fiscal year, merged from the year file and the common file."""
 
@@ -433,6 +445,8 @@ class Parameters(_Strict):
     product_regions: dict[str, Region]
     avoided_emissions: AvoidedEmissions
     product_use: ProductUse
+    changes: Changes
+    explanations: dict[str, str] = {}  # indicator id → why its change from last year exceeds the threshold
 
     _files: list[FileRecord] = PrivateAttr(default_factory=list)
 
@@ -643,6 +657,24 @@ def _problems(error: ValidationError, origin: dict, default: str) -> list[str]:
             path = ".".join(where) or "(top level)"
             problems.append(f"{_origin_of(where, origin, default)}: {path}: {message}")
     return problems
+
+
+def load_document(path: str | Path) -> dict:
+    """The merged mapping of a year file and the files it extends, before validation (for tools that
+    write a variant of a year's parameters, e.g. with one value reverted)."""
+    merged, _, _ = _load_chain(Path(path), None)
+    merged.pop("extends", None)
+    return merged
+
+
+def carried_over(params: Parameters) -> list[tuple[str, int]]:
+    """Key paths of values that ``envkpi new-year`` carried over and nobody has confirmed yet, with the
+    year each was carried from."""
+    found = [(path, value.carried_over_from) for path, value in params.flat()
+             if getattr(value, "carried_over_from", None) is not None]
+    if params.standard.carried_over_from is not None:
+        found.insert(0, ("standard", params.standard.carried_over_from))
+    return found
 
 
 def load_parameters(path: str | Path, root: str | Path | None = None) -> Parameters:

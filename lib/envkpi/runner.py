@@ -9,26 +9,33 @@ looks complete is complete.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import nbformat
 import papermill
+import yaml
 
 from . import __version__
 from .catalogue import FAMILIES, catalogue
 from .html import write_html
-from .parameters import load_parameters, parameter_file
+from .changes import isolatable, parameter_diff, results_equal
+from .parameters import carried_over, load_document, load_parameters, parameter_file
+from .publication import is_published, latest_results_folder, make_writable, restatement_folder
 from .provenance import code_version, package_versions, sha256_file
-from .results import PROVENANCE_MIME, Check, ResultRow, collect, duplicate_headlines, results_csv, results_json
+from .results import (PROVENANCE_MIME, Check, ResultRow, collect, duplicate_headlines, read_results, results_csv,
+                      results_json)
+from .tables import FAMILY_TABLES, data_rows
 from .tables import data_dir as default_data_dir
 
 __all__ = ["KERNEL_NAME", "RunError", "RunSummary", "available_notebooks", "ensure_kernel", "run_year"]
@@ -54,7 +61,7 @@ class NotebookRun:
 @dataclass
 class RunSummary:
     fiscal_year: int
-    out: Path
+    out: Path | None
     notebooks: list[NotebookRun]
     seconds: float
 
@@ -102,13 +109,13 @@ def _select(root: Path, only: Sequence[str] | None) -> list[str]:
     return [n for n in names if n in only]
 
 
-def _execute(root: Path, name: str, staging: Path, parameters: dict) -> NotebookRun:
+def _execute(root: Path, name: str, staging: Path, parameters: dict, cwd: Path | None = None) -> NotebookRun:
     started = time.perf_counter()
     output = staging / f"{name}.ipynb"
     try:
         papermill.execute_notebook(
             str(root / "notebooks" / f"{name}.ipynb"), str(output), parameters=parameters,
-            kernel_name=KERNEL_NAME, cwd=str(root), progress_bar=False, log_output=False,
+            kernel_name=KERNEL_NAME, cwd=str(cwd or root), progress_bar=False, log_output=False,
         )
     except papermill.PapermillExecutionError as exc:
         return NotebookRun(name, time.perf_counter() - started, error=_describe_failure(output, name, exc))
@@ -137,8 +144,8 @@ def _relative(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _finish_notebook(root: Path, staging: Path, out: Path, run: NotebookRun) -> list[dict]:
-    """Make papermill's paths relative, export HTML; return the files the notebook read."""
+def _finish_notebook(root: Path, staging: Path, out: Path, run: NotebookRun) -> None:
+    """Make papermill's paths relative and its injected cell's id stable; export the HTML page."""
     path = staging / f"{run.name}.ipynb"
     notebook = nbformat.read(path, as_version=4)
     meta = notebook.metadata.get("papermill", {})
@@ -149,8 +156,12 @@ def _finish_notebook(root: Path, staging: Path, out: Path, run: NotebookRun) -> 
             cell.id = "injected-parameters"
     nbformat.write(notebook, path)
     write_html(notebook, staging / f"{run.name}.html")
+
+
+def _provenance_of(path: Path) -> list[dict]:
+    """The files an executed notebook says it read (its provenance outputs)."""
     files = []
-    for cell in notebook.cells:
+    for cell in nbformat.read(path, as_version=4).cells:
         for output in cell.get("outputs", []):
             files += output.get("data", {}).get(PROVENANCE_MIME, {}).get("files", [])
     return files
@@ -178,6 +189,40 @@ def _replace(staging: Path, out: Path) -> None:
         shutil.rmtree(failed)
 
 
+def preflight(root: Path, parameters, params_path: Path, data_path: Path, names: Sequence[str]) -> list[str]:
+    """What stops a year from running, before any notebook starts: every problem, one line each.
+
+    Values that ``envkpi new-year`` carried over and nobody confirmed; input tables that are missing or
+    still empty templates; published history that lacks the previous year (the chained index and the
+    target progress need it).
+    """
+    shown = _relative(params_path, root)
+    problems = [f"{shown}: {path}: carried over from FY{year}; confirm the value and its source, then delete "
+                f"carried_over_from" for path, year in carried_over(parameters)]
+    for name in names:
+        for spec in FAMILY_TABLES.get(name, ()):
+            file = data_path / spec.file_name
+            if not file.exists():
+                problems.append(f"{_relative(file, root)}: missing ({name} reads it)")
+            elif data_rows(file) == 0:
+                problems.append(f"{_relative(file, root)}: no rows — an empty template; fill it")
+    previous = parameters.fiscal_year - 1
+    needs = []
+    if "production" in names and previous > int(parameters.production.base_fiscal_year.value) - 1:
+        needs.append((root / "data" / "history" / "site_history.csv", "site CO2 and output"))
+    if "avoided_emissions" in names and previous >= int(parameters.avoided_emissions.target.counts_from_fiscal_year.value):
+        needs.append((root / "data" / "history" / "avoided_emissions.csv", "avoided emissions"))
+    for file, what in needs:
+        if file.exists() and str(previous) not in _history_years(file):
+            problems.append(f"{_relative(file, root)}: no row for FY{previous}; append the published {what} of FY{previous}")
+    return problems
+
+
+def _history_years(file: Path) -> set[str]:
+    with open(file, newline="", encoding="utf-8-sig") as handle:
+        return {row.get("fiscal_year", "") for row in csv.DictReader(handle)}
+
+
 def run_year(
     fiscal_year: int,
     *,
@@ -187,6 +232,7 @@ def run_year(
     data: Path | None = None,
     out: Path | None = None,
     workers: int = 2,
+    today: date | None = None,
     progress: Callable[[str], None] = lambda message: None,
 ) -> RunSummary:
     """Execute the family notebooks of a fiscal year into its output folder.
@@ -198,21 +244,30 @@ def run_year(
     root : Path
         Project root.
     only : sequence of str, optional
-        Family notebooks to run (default: all in ``notebooks/``).
+        Family notebooks to run (default: all in ``notebooks/``, then the changes report).
     params, data, out : Path, optional
         Parameter file, input folder and output folder (defaults ``parameters/FY<yyyy>.yaml``,
         ``data/FY<yyyy>``, ``outputs/FY<yyyy>``).
     workers : int
         Notebooks executed at the same time.
+    today : date, optional
+        The date of a restatement folder (default: today).
     progress : callable
         Receives one line of text per step.
+
+    Returns
+    -------
+    RunSummary
+        ``out`` is where the outputs went: the output folder, a restatement folder of a published
+        year, or None when a rerun of a published year reproduced it (nothing written).
 
     Raises
     ------
     envkpi.parameters.ParameterError
         When the parameter file is invalid (checked before any notebook starts).
     RunError
-        When a notebook fails or a check fails; the message names the notebook, cell and cause.
+        When the year is not ready (carried-over values, empty tables), a notebook fails or a check
+        fails; the message names the notebook, cell and cause.
     """
     started_at = datetime.now(timezone.utc)
     clock = time.perf_counter()
@@ -226,11 +281,15 @@ def run_year(
     if not data_path.is_dir():
         raise RunError(f"input folder {_relative(data_path, root)} does not exist")
     names = _select(root, only)
+    blocking = preflight(root, parameters, params_path, data_path, names)
+    if blocking:
+        raise RunError(f"FY{fiscal_year} is not ready to run ({len(blocking)} problem{'s' if len(blocking) > 1 else ''}):\n"
+                       + "\n".join(f"  {line}" for line in blocking))
     ensure_kernel()
 
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = out.parent / f".staging-{out.name}-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
+    staging = out.parent / f".staging-{out.name}"
+    _remove(staging)
     staging.mkdir()
     notebook_parameters = {
         "fiscal_year": fiscal_year,
@@ -238,36 +297,33 @@ def run_year(
         "data_dir": str(data_path) if data else "",
     }
     progress(f"FY{fiscal_year}: running {len(names)} notebook(s) ({', '.join(names)}) with {workers} worker(s)")
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = [pool.submit(_execute, root, name, staging, notebook_parameters) for name in names]
-        runs = []
-        for future in futures:
-            run = future.result()
-            runs.append(run)
-            status = "FAILED" if run.error else f"{len(run.results)} results, {len(run.checks)} checks"
-            progress(f"  {run.name}: {status} ({run.seconds:.1f} s)")
-
-    problems = [run.error for run in runs if run.error]
-    for run in runs:
-        problems += [f"{run.name}.ipynb, cell {cell_id!r}: check failed: {check.name} ({check.detail})"
-                     for cell_id, check in run.checks if not check.passed]
+    runs = _execute_all(root, names, staging, notebook_parameters, workers, progress)
+    _stop_on_problems(runs, root, staging, out)
     order = {entry.id: number for number, entry in enumerate(catalogue())}
-    rows = sorted((row for run in runs for row in run.results), key=lambda r: (order[r.indicator_id], r.breakdown != ""))
-    problems += [f"indicator reported twice: {d}" for d in duplicate_headlines(rows)]
-    if problems:
-        failed = out.parent / f"{out.name}.failed"
-        shutil.rmtree(failed, ignore_errors=True)
-        staging.rename(failed)
-        raise RunError("\n".join(problems) + f"\n(executed notebooks kept in {_relative(failed, root)}; "
-                       f"{_relative(out, root)} was not changed)")
-
-    progress("  exporting HTML, results and manifest")
-    files: dict[str, dict] = {}
-    for run in runs:
-        for record in _finish_notebook(root, staging, out, run):
-            files[record["path"]] = record
+    kept = _keep_other_families(root, out, staging, names) if only and out.exists() and not is_published(out) else []
+    rows = sorted([*kept, *(row for run in runs for row in run.results)],
+                  key=lambda r: (order[r.indicator_id], r.breakdown != ""))
+    duplicates = duplicate_headlines(rows)
+    if duplicates:
+        _stop(root, staging, out, [f"indicator reported twice: {d}" for d in duplicates])
     (staging / "results.csv").write_text(results_csv(rows), encoding="utf-8")
     (staging / "results.json").write_text(results_json(rows), encoding="utf-8")
+
+    if only is None and (root / "notebooks" / "changes.ipynb").exists():
+        progress(f"  changes since FY{fiscal_year - 1}: isolating parameter effects, rerunning FY{fiscal_year - 1}")
+        prepare_changes(root, fiscal_year, params_path, staging, workers)
+        inside = staging.resolve().is_relative_to(root)
+        changes = _execute(root, "changes", staging, {"fiscal_year": fiscal_year,
+                                                      "parameters_file": str(params_path) if params else "",
+                                                      "project_dir": "" if inside else str(root)}, cwd=staging)
+        progress(f"  changes: {'FAILED' if changes.error else f'{len(changes.checks)} checks'} ({changes.seconds:.1f} s)")
+        runs.append(changes)
+        _stop_on_problems([changes], root, staging, out)
+
+    progress("  exporting HTML and manifest")
+    for run in runs:
+        _finish_notebook(root, staging, out, run)
+    files = {record["path"]: record for path in sorted(staging.glob("*.ipynb")) for record in _provenance_of(path)}
     seconds = time.perf_counter() - clock
     _write_manifest(staging, {
         "fiscal_year": fiscal_year,
@@ -280,6 +336,171 @@ def run_year(
         "data_dir": _relative(data_path, root),
         "inputs": sorted(files.values(), key=lambda r: (r["role"], r["path"])),
     })
-    _replace(staging, out)
-    progress(f"FY{fiscal_year}: {len(rows)} result rows written to {_relative(out, root)} in {seconds:.1f} s")
-    return RunSummary(fiscal_year, out, runs, seconds)
+    target = _place(staging, out, rows, names, today or date.today(), progress, root)
+    progress(f"FY{fiscal_year}: done in {seconds:.1f} s")
+    return RunSummary(fiscal_year, target, runs, seconds)
+
+
+def _execute_all(root: Path, names, staging: Path, parameters: dict, workers: int, progress) -> list[NotebookRun]:
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        futures = [pool.submit(_execute, root, name, staging, parameters) for name in names]
+        runs = []
+        for future in futures:
+            run = future.result()
+            runs.append(run)
+            status = "FAILED" if run.error else f"{len(run.results)} results, {len(run.checks)} checks"
+            progress(f"  {run.name}: {status} ({run.seconds:.1f} s)")
+    return runs
+
+
+def _stop_on_problems(runs: list[NotebookRun], root: Path, staging: Path, out: Path) -> None:
+    problems = [run.error for run in runs if run.error]
+    for run in runs:
+        problems += [f"{run.name}.ipynb, cell {cell_id!r}: check failed: {check.name} ({check.detail})"
+                     for cell_id, check in run.checks if not check.passed]
+    if problems:
+        _stop(root, staging, out, problems)
+
+
+def _stop(root: Path, staging: Path, out: Path, problems: list[str]) -> None:
+    failed = out.parent / f"{out.name}.failed"
+    _remove(failed)
+    staging.rename(failed)
+    raise RunError("\n".join(problems) + f"\n(executed notebooks kept in {_relative(failed, root)}; "
+                   f"{_relative(out, root)} was not changed)")
+
+
+def _remove(folder: Path) -> None:
+    if folder.exists():
+        make_writable(folder)
+        shutil.rmtree(folder)
+
+
+def _keep_other_families(root: Path, out: Path, staging: Path, names: Sequence[str]) -> list[ResultRow]:
+    """For a run of some families into an existing folder: carry the other families' notebooks, pages
+    and results over, so the folder stays complete (the changes report, which needs them all, is not)."""
+    others = [n for n in available_notebooks(root) if n not in names]
+    for name in others:
+        for kind in ("ipynb", "html"):
+            if (out / f"{name}.{kind}").exists():
+                shutil.copy2(out / f"{name}.{kind}", staging / f"{name}.{kind}")
+    previous = read_results(out / "results.csv") if (out / "results.csv").exists() else []
+    return [row for row in previous if row.notebook in others]
+
+
+def _place(staging: Path, out: Path, rows: list[ResultRow], names: Sequence[str], today: date, progress,
+           root: Path) -> Path | None:
+    """Put the staged outputs in place: over an unpublished folder; beside a published one only if they differ.
+
+    A run of some families of a published year is compared with the published results of those families.
+    """
+    if not is_published(out):
+        _replace(staging, out)
+        progress(f"  {len(rows)} result rows written to {_relative(out, root)}")
+        return out
+    published = [r for r in read_results(latest_results_folder(out) / "results.csv") if r.notebook in names]
+    if results_equal(rows, published):
+        _remove(staging)
+        progress(f"  {_relative(out, root)} is published and this run reproduces its results: nothing written")
+        return None
+    target = restatement_folder(out, today)
+    target.parent.mkdir(exist_ok=True)
+    staging.rename(target)
+    progress(f"  {_relative(out, root)} is published and this run differs: restatement written to {_relative(target, root)}")
+    return target
+
+
+def prepare_changes(root: Path, fiscal_year: int, params_path: Path, folder: Path, workers: int = 2) -> None:
+    """Write what the changes report needs beside the year's results: the isolated effect of each
+    changed parameter (``effects.csv``) and last year rerun with today's code (``previous_rerun.csv``).
+
+    Each numeric parameter that changed since last year's file is reverted alone, in a copy of this
+    year's parameters, and the family it belongs to is rerun: the difference of its headline results
+    is the effect of that change.
+    """
+    previous_file = parameter_file(root, fiscal_year - 1)
+    effects = []
+    if previous_file.exists():
+        effects = parameter_effects(root, fiscal_year, params_path, fiscal_year - 1,
+                                    current=read_results(folder / "results.csv"), scratch=folder)
+    write_effects(folder / "effects.csv", effects)
+    rerun: list[ResultRow] = []
+    previous_data = default_data_dir(root, fiscal_year - 1)
+    if previous_file.exists() and previous_data.is_dir():
+        scratch = folder / ".previous"
+        scratch.mkdir()
+        names = available_notebooks(root)
+        parameters = {"fiscal_year": fiscal_year - 1, "parameters_file": "", "data_dir": ""}
+        for run in _execute_all(root, names, scratch, parameters, workers, lambda line: None):
+            if run.error:
+                raise RunError(f"rerunning FY{fiscal_year - 1} for the changes report failed:\n{run.error}")
+            rerun += run.results
+        shutil.rmtree(scratch)
+    (folder / "previous_rerun.csv").write_text(results_csv(rerun), encoding="utf-8")
+
+
+def parameter_effects(root: Path, fiscal_year: int, params_path: Path, against: int, *,
+                      current: list[ResultRow] | None = None, scratch: Path | None = None) -> list[dict]:
+    """The effect of each numeric parameter change since ``against``, each isolated by a rerun.
+
+    For every value of a family that differs from year ``against``'s file, the family is rerun with
+    this year's parameters and inputs but that one value reverted; the effect is the difference of
+    its headline results. ``current`` (this year's results) is computed by a run when not given.
+    """
+    old = load_parameters(parameter_file(root, against), root=root)
+    new = load_parameters(params_path, root=root)
+    changed = isolatable(parameter_diff(old, new))
+    if changed.empty:
+        return []
+    with tempfile.TemporaryDirectory(dir=scratch) as work:
+        work = Path(work)
+        if current is None:
+            current = []
+            families = sorted({f.strip() for value in changed["family"] for f in value.split(",")})
+            for run in _execute_all(root, families, work, {"fiscal_year": fiscal_year, "parameters_file": str(params_path),
+                                                           "data_dir": ""}, 2, lambda line: None):
+                if run.error:
+                    raise RunError(run.error)
+                current += run.results
+        effects = []
+        for change in changed.itertuples(index=False):
+            effects += _effect_of(root, fiscal_year, params_path, change, old, current, work)
+        return effects
+
+
+def _effect_of(root: Path, fiscal_year: int, params_path: Path, change, old, current, folder: Path) -> list[dict]:
+    document = load_document(params_path)
+    node = document
+    keys = change.path.split(".")
+    for key in keys[:-1]:
+        node = node[key]
+    node[keys[-1]] = old.get(change.path).model_dump(exclude_none=True, mode="json")
+    scratch = folder / ".effect"
+    scratch.mkdir()
+    reverted = scratch / f"FY{fiscal_year}.yaml"
+    reverted.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    rows = []
+    for family in [f.strip() for f in change.family.split(",")]:
+        run = _execute(root, family, scratch, {"fiscal_year": fiscal_year, "parameters_file": str(reverted),
+                                               "data_dir": ""})
+        if run.error:
+            raise RunError(f"isolating the effect of {change.path} failed:\n{run.error}")
+        without = {r.indicator_id: r for r in run.results if r.breakdown == ""}
+        for row in current:
+            if row.breakdown == "" and row.indicator_id in without and row.notebook == family:
+                rows.append({"path": change.path, "old": f"{change.old_value} {change.old_unit}",
+                             "new": f"{change.new_value} {change.new_unit}", "indicator_id": row.indicator_id,
+                             "with_change": row.value, "without_change": without[row.indicator_id].value,
+                             "effect": row.value - without[row.indicator_id].value, "unit": row.unit})
+    shutil.rmtree(scratch)
+    return rows
+
+
+def write_effects(path: Path, effects: list[dict]) -> None:
+    """``effects.csv``: one row per changed parameter and indicator it moves (full precision)."""
+    columns = ["path", "old", "new", "indicator_id", "with_change", "without_change", "effect", "unit"]
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        for effect in effects:
+            writer.writerow({k: repr(v) if isinstance(v, float) else v for k, v in effect.items()})

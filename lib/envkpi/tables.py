@@ -8,6 +8,7 @@ documents the same columns for people; ``tests/test_tables.py`` keeps the two in
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -456,3 +457,17 @@ def load_product_use_inputs(params: Parameters, folder: str | Path, *, root: str
     references = {"region": list(params.product_regions), "category": list(params.product_use.lifetimes)}
     table = read_table(Path(folder) / PRODUCT_USE.file_name, PRODUCT_USE, root=root, references=references)
     return _with_rows(table), [*params.files, table.record]
+
+
+#: The input tables each family reads from the fiscal year's folder.
+FAMILY_TABLES: dict[str, tuple[TableSpec, ...]] = {
+    "production": PRODUCTION_TABLES,
+    "avoided_emissions": AVOIDED_TABLES,
+    "product_use": (PRODUCT_USE,),
+}
+
+
+def data_rows(path: Path) -> int:
+    """Number of non-blank data rows of a CSV file (0 for a header-only template)."""
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        return sum(1 for number, row in enumerate(csv.reader(handle)) if number and any(cell.strip() for cell in row))

@@ -1,0 +1,722 @@
+"""The yearly cycle: what changed since last year, and must last year's figures be restated?
+
+The workbook is rerun every year with new parameters and data. Before anything else the reporting
+team and the auditor ask *what changed?*:
+
+* which factors and assumptions moved since last year — :func:`parameter_diff` compares two
+  fiscal years' :class:`~envkpi.parameters.Parameters` key path by key path, and
+  :func:`isolatable` picks the changes whose effect a rerun with that one value reverted can show;
+* which results moved, and whether each large move is explained — :func:`year_on_year`,
+  :func:`unexplained`, :func:`explanation_column`;
+* whether last year's published numbers must be restated — :func:`restatement` (published versus
+  recomputed, with a significance threshold) and :func:`results_equal` (does a rerun reproduce the
+  published year at all?);
+* whether this year's results hold together — :func:`reconciliations`, returned as
+  :class:`~envkpi.results.Check` rows for the report.
+
+Every function is pure: it reads its arguments and returns a value; nothing is written or printed.
+
+Conventions
+-----------
+A *headline* row is a result row with ``breakdown == ""``; a year has at most one per indicator.
+Relative changes are taken against the magnitude of the reference value,
+:math:`100 \\times (x_{new} - x_{old}) / |x_{old}|` in percent, so the sign always gives the
+direction; they are NaN when the reference is zero or missing. A threshold is a pint quantity of
+dimension one (``Quantity(10, "percent")``) or a :class:`~envkpi.parameters.Param` in such a unit
+(``params.changes.flag_threshold``); a change is *over* the threshold when its magnitude is
+strictly greater.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pint
+from pydantic import BaseModel
+
+from .catalogue import catalogue
+from .parameters import Exclusion, Param, Parameters, Sourced
+from .results import Check, ResultRow
+from .units import parse_unit, ureg
+
+__all__ = [
+    "FAMILY_OF_SECTION",
+    "GENERAL",
+    "DIFF_COLUMNS",
+    "YEAR_ON_YEAR_COLUMNS",
+    "RESTATEMENT_COLUMNS",
+    "family_of",
+    "parameter_diff",
+    "isolatable",
+    "year_on_year",
+    "unexplained",
+    "explanation_column",
+    "restatement",
+    "results_equal",
+    "differing_indicators",
+    "reconciliations",
+]
+
+#: The family of the changes that apply to every report (the standard, the organisation, …).
+GENERAL = "general"
+
+#: Top-level key of the parameters → the indicator family whose results it can move.
+#: ``product_regions`` feeds two families, named together; ``boundary`` selects the production sites.
+FAMILY_OF_SECTION: dict[str, str] = {
+    "production": "production",
+    "gwp_sets": "production",
+    "boundary": "production",
+    "avoided_emissions": "avoided_emissions",
+    "product_use": "product_use",
+    "product_regions": "avoided_emissions, product_use",
+    "standard": GENERAL,
+    "organisation": GENERAL,
+    "fiscal_year_start_month": GENERAL,
+    "changes": GENERAL,
+    "explanations": GENERAL,
+}
+
+#: Keys that are not parameters of the method: the year itself, the file chain, the explanations of
+#: this year's changes (they are compared with the results, not with last year's file).
+_IGNORED_SECTIONS = frozenset({"fiscal_year", "extends", "explanations"})
+#: Fields that never make a change: the marker of ``envkpi new-year`` and free-text notes.
+_IGNORED_FIELDS = frozenset({"carried_over_from", "note"})
+
+DIFF_COLUMNS = ("family", "path", "change", "old_value", "old_unit", "old_source", "new_value", "new_unit",
+                "new_source", "numeric", "old_confidence", "new_confidence")
+YEAR_ON_YEAR_COLUMNS = ("indicator_id", "name_en", "unit", "this_year", "last_year", "change", "change_percent",
+                        "threshold_percent", "flagged")
+RESTATEMENT_COLUMNS = ("indicator_id", "unit", "published", "restated", "difference", "difference_percent",
+                       "significant", "identical")
+
+_SECTION = re.compile(r"[.\[]")
+
+
+def family_of(path: str) -> str:
+    """The indicator family a parameter key path belongs to, by its top-level key.
+
+    Parameters
+    ----------
+    path : str
+        A key path as written by :func:`parameter_diff` or :meth:`Parameters.flat`, e.g.
+        ``"avoided_emissions.pv.lifetime"`` or ``"boundary.excluded_entities[Costa Mirrors S.A.]"``.
+
+    Returns
+    -------
+    str
+        ``"production"``, ``"avoided_emissions"``, ``"product_use"``,
+        ``"avoided_emissions, product_use"`` (``product_regions`` feeds both) or ``"general"``;
+        see :data:`FAMILY_OF_SECTION`.
+
+    Raises
+    ------
+    KeyError
+        When the top-level key is not in :data:`FAMILY_OF_SECTION` (a new section of the parameters
+        must be assigned a family there).
+    """
+    section = _SECTION.split(path, maxsplit=1)[0]
+    try:
+        return FAMILY_OF_SECTION[section]
+    except KeyError:
+        raise KeyError(f"{path}: top-level key {section!r} has no family in envkpi.changes.FAMILY_OF_SECTION") \
+            from None
+
+
+# --- parameters ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Entry:
+    """One comparable item of a parameter set."""
+
+    kind: str  # "param", "sourced", "exclusion" or "text"
+    value: Any
+    unit: str | None
+    source: str
+    confidence: str | None
+    item: Any = None  # the Param, for unit-aware comparison
+
+
+def _entry(item: Param | Sourced | Exclusion) -> _Entry:
+    if isinstance(item, Param):
+        confidence = item.confidence.value if item.confidence is not None else None
+        return _Entry("param", item.value, item.unit, item.source, confidence, item)
+    if isinstance(item, Exclusion):
+        return _Entry("exclusion", f"{item.name} — {item.reason}", "", item.source, None)
+    return _Entry("sourced", item.value, "", item.source, None)
+
+
+def _entries(params: Parameters) -> dict[str, _Entry]:
+    """Every comparable item of ``params`` by key path (see :func:`parameter_diff`)."""
+    found: dict[str, _Entry] = {}
+    for name in type(params).model_fields:
+        if name not in _IGNORED_SECTIONS:
+            for path, entry in _walk(getattr(params, name), name, ""):
+                found[path] = entry
+    return found
+
+
+def _walk(node: Any, path: str, source: str) -> Iterator[tuple[str, _Entry]]:
+    """Like :meth:`Parameters.flat`, and also the plain text of models (a title, a name, a description),
+    with the ``source`` of the model that holds them; exclusions are keyed by name, not position."""
+    if node is None:
+        return
+    if isinstance(node, (Param, Sourced, Exclusion)):
+        yield path, _entry(node)
+    elif isinstance(node, list):
+        seen: dict[str, int] = defaultdict(int)
+        for number, item in enumerate(node):
+            if isinstance(item, Exclusion):
+                seen[item.name] += 1
+                key = item.name if seen[item.name] == 1 else f"{item.name} ({seen[item.name]})"
+                yield from _walk(item, f"{path}[{key}]", source)
+            else:
+                yield from _walk(item, f"{path}[{number}]", source)
+    elif isinstance(node, BaseModel):
+        fields = [f for f in type(node).model_fields if f not in _IGNORED_FIELDS]
+        own_source = getattr(node, "source", None) if "source" in fields else None
+        model_source = own_source if isinstance(own_source, str) else source
+        texts = 0
+        for name in fields:
+            if name == "source" and own_source is not None:
+                continue
+            value = getattr(node, name)
+            child = f"{path}.{name}"
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                texts += 1
+                yield child, _Entry("text", value, "", model_source, None)
+            else:
+                yield from _walk(value, child, model_source)
+        if own_source is not None and texts == 0:
+            # a model whose only text is its source (a GWP set): the source stands for the model itself
+            yield path, _Entry("text", None, "", own_source, None)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _walk(value, f"{path}.{key}", source)
+    elif isinstance(node, (str, int, float)) and not isinstance(node, bool):
+        yield path, _Entry("text", node, "", source, None)
+
+
+def _same_value(old: _Entry, new: _Entry) -> bool:
+    if old.kind != new.kind:
+        return False
+    if old.kind != "param" or old.unit == new.unit:
+        return old.value == new.value
+    try:
+        converted = new.item.quantity.m_as(old.item.quantity.units)
+    except pint.DimensionalityError:
+        return False
+    return math.isclose(converted, old.value, rel_tol=1e-12, abs_tol=0.0)
+
+
+def _diff_row(path: str, change: str, old: _Entry | None, new: _Entry | None) -> dict:
+    present = [e for e in (old, new) if e is not None]
+    row = {"family": family_of(path), "path": path, "change": change}
+    for side, entry in (("old", old), ("new", new)):
+        row[f"{side}_value"] = entry.value if entry else None
+        row[f"{side}_unit"] = entry.unit if entry else None
+        row[f"{side}_source"] = entry.source if entry else None
+        row[f"{side}_confidence"] = entry.confidence if entry else None
+    row["numeric"] = all(e.kind == "param" for e in present)
+    return row
+
+
+def parameter_diff(old: Parameters, new: Parameters) -> pd.DataFrame:
+    """What moved between two parameter sets (last year's and this year's), key path by key path.
+
+    Compared are every :class:`~envkpi.parameters.Param` (value, unit, source, confidence), every
+    :class:`~envkpi.parameters.Sourced` (text or integer and source), every
+    :class:`~envkpi.parameters.Exclusion` of the boundary (matched by name, so a reordered list is no
+    change; path ``boundary.excluded_entities[<name>]``, value ``"<name> — <reason>"``) and the plain
+    text of the models (``standard.edition``, ``boundary.description``, a fuel's name …, with the
+    ``source`` of the model that holds it, e.g. ``standard.source``). Not compared: ``fiscal_year``,
+    ``extends``, ``explanations``, the ``carried_over_from`` marker and free-text ``note`` fields.
+
+    Parameters
+    ----------
+    old, new : Parameters
+        Last year's and this year's parameters.
+
+    Returns
+    -------
+    DataFrame
+        One row per key path that was added, removed or changed, sorted by family then path, with
+        the columns of :data:`DIFF_COLUMNS`:
+
+        ``family``
+            :func:`family_of` the path.
+        ``change``
+            ``"added"``, ``"removed"``, ``"value changed"`` (value or unit; wins over a source
+            change) or ``"source changed"`` (source or confidence only).
+        ``old_value, old_unit, old_source, new_value, new_unit, new_source``
+            As written in each file; ``None`` on the side where the path is absent; unit ``""``
+            for a non-numeric item.
+        ``numeric``
+            True when the item is a :class:`Param` (on every side where it is present).
+        ``old_confidence, new_confidence``
+            Confidence labels of a Param, else ``None``.
+
+    Notes
+    -----
+    Param values in different units are compared in the old unit: ``1.5 MWh`` and ``1500 kWh``
+    are the same value (equal to a relative 1e-12, to absorb the rounding of the conversion).
+    Values in units of different dimensions always differ.
+    """
+    before, after = _entries(old), _entries(new)
+    rows = []
+    for path in before.keys() | after.keys():
+        was, now = before.get(path), after.get(path)
+        if was is None:
+            rows.append(_diff_row(path, "added", None, now))
+        elif now is None:
+            rows.append(_diff_row(path, "removed", was, None))
+        elif not _same_value(was, now):
+            rows.append(_diff_row(path, "value changed", was, now))
+        elif (was.source, was.confidence) != (now.source, now.confidence):
+            rows.append(_diff_row(path, "source changed", was, now))
+    table = pd.DataFrame(rows, columns=list(DIFF_COLUMNS))
+    table["numeric"] = table["numeric"].astype(bool)
+    for column in DIFF_COLUMNS[3:9] + DIFF_COLUMNS[10:]:
+        # pandas reads a missing side as NaN; keep None (no parameter value is ever NaN)
+        values = table[column].astype(object)
+        table[column] = values.where(values.notna(), None)
+    return table.sort_values(["family", "path"], kind="stable").reset_index(drop=True)
+
+
+def isolatable(diff: pd.DataFrame) -> pd.DataFrame:
+    """The changes whose effect a rerun with that one value reverted isolates.
+
+    Parameters
+    ----------
+    diff : DataFrame
+        A table of :func:`parameter_diff`.
+
+    Returns
+    -------
+    DataFrame
+        The rows with ``change == "value changed"`` of a numeric parameter (a :class:`Param` on
+        both sides) of a family other than ``"general"``; index renumbered from 0.
+    """
+    keep = (diff["change"] == "value changed") & diff["numeric"].astype(bool) & (diff["family"] != GENERAL)
+    return diff[keep].reset_index(drop=True)
+
+
+# --- results -------------------------------------------------------------------------------------
+
+def _percent(threshold: pint.Quantity | Param) -> float:
+    """A threshold in percent (a pint quantity of dimension one, or a Param such as ``flag_threshold``)."""
+    quantity = threshold.quantity if isinstance(threshold, Param) else threshold
+    if not isinstance(quantity, pint.Quantity):
+        raise TypeError(f"a threshold must be a quantity with its unit, e.g. Quantity(10, 'percent'); "
+                        f"got {threshold!r}")
+    return float(quantity.m_as("percent"))
+
+
+def _headlines(rows: Iterable[ResultRow], what: str) -> dict[str, ResultRow]:
+    heads: dict[str, ResultRow] = {}
+    for row in rows:
+        if row.breakdown == "":
+            if row.indicator_id in heads:
+                raise ValueError(f"{what}: {row.indicator_id} has more than one headline value "
+                                 f"(FY{heads[row.indicator_id].fiscal_year} and FY{row.fiscal_year})")
+            heads[row.indicator_id] = row
+    return heads
+
+
+def _convert(value: float, unit: str, to: str, indicator_id: str) -> float:
+    if unit == to:
+        return float(value)
+    try:
+        return float(ureg.Quantity(value, parse_unit(unit)).m_as(parse_unit(to)))
+    except pint.DimensionalityError:
+        raise ValueError(f"{indicator_id}: {unit!r} cannot be converted to {to!r}") from None
+
+
+def _catalogue_order(ids: Iterable[str]) -> list[str]:
+    position = {entry.id: number for number, entry in enumerate(catalogue())}
+    return sorted(set(ids), key=lambda i: (position.get(i, len(position)), i))
+
+
+def _relative_percent(new: float, old: float) -> float:
+    """``100 (new − old) / |old|``; NaN when ``old`` is zero or either value is missing."""
+    if old == 0 or math.isnan(old) or math.isnan(new):
+        return math.nan
+    return 100.0 * (new - old) / abs(old)
+
+
+def _over(new: float, old: float, percent: float, threshold: float) -> bool:
+    """A move over the threshold: beyond it, or from zero to non-zero, or in or out of the results."""
+    if math.isnan(new) or math.isnan(old):
+        return True
+    if old == 0:
+        return new != 0
+    return abs(percent) > threshold
+
+
+def year_on_year(current: list[ResultRow], previous: list[ResultRow], flag_threshold: pint.Quantity | Param,
+                 indicator_thresholds: Mapping[str, pint.Quantity | Param] | None = None) -> pd.DataFrame:
+    """This year's headline results next to last year's, with the changes to explain flagged.
+
+    Parameters
+    ----------
+    current, previous : list of ResultRow
+        This year's and last year's results (breakdown rows are ignored).
+    flag_threshold : Quantity or Param
+        A change of more than this is flagged, e.g. ``Quantity(10, "percent")`` or
+        ``params.changes.flag_threshold``.
+    indicator_thresholds : mapping of str to Quantity or Param, optional
+        Thresholds of single indicators, overriding ``flag_threshold``
+        (``params.changes.indicator_thresholds``).
+
+    Returns
+    -------
+    DataFrame
+        One row per headline indicator of this year, then those only in last year's results, in
+        catalogue order; columns :data:`YEAR_ON_YEAR_COLUMNS`:
+
+        ``name_en``
+            The catalogue name (``""`` for an id not in the catalogue).
+        ``unit``
+            This year's unit (last year's for an indicator that disappeared); last year's value is
+            converted to it.
+        ``this_year, last_year``
+            Values; NaN where the indicator is absent.
+        ``change``
+            ``this_year − last_year`` in ``unit`` (percentage points for a percent indicator).
+        ``change_percent``
+            ``100 × change / |last_year|``; NaN when last year is 0 or missing.
+        ``threshold_percent``
+            The threshold that applies, in percent.
+        ``flagged``
+            ``|change_percent| > threshold_percent``; also an indicator that appears or disappears,
+            and one that moves from zero to non-zero.
+
+    Raises
+    ------
+    ValueError
+        If a year has two headline values of one indicator, or the units of the two years do not
+        convert.
+
+    Examples
+    --------
+    PRD-01 110 t CO2 this year, 100 t CO2 last year: change +10 t CO2, +10 %; flagged at a 5 %
+    threshold, not at 10 % (10 is not more than 10).
+    """
+    general = _percent(flag_threshold)
+    special = {key: _percent(value) for key, value in (indicator_thresholds or {}).items()}
+    now, before = _headlines(current, "this year's results"), _headlines(previous, "last year's results")
+    names = {entry.id: entry.name_en for entry in catalogue()}
+    rows = []
+    for indicator_id in _catalogue_order(now.keys() | before.keys()):
+        unit = (now.get(indicator_id) or before[indicator_id]).unit
+        this_year = now[indicator_id].value if indicator_id in now else math.nan
+        last_year = (_convert(before[indicator_id].value, before[indicator_id].unit, unit, indicator_id)
+                     if indicator_id in before else math.nan)
+        percent = _relative_percent(this_year, last_year)
+        threshold = special.get(indicator_id, general)
+        rows.append({
+            "indicator_id": indicator_id,
+            "name_en": names.get(indicator_id, ""),
+            "unit": unit,
+            "this_year": float(this_year),
+            "last_year": float(last_year),
+            "change": this_year - last_year,
+            "change_percent": percent,
+            "threshold_percent": threshold,
+            "flagged": _over(this_year, last_year, percent, threshold),
+        })
+    table = pd.DataFrame(rows, columns=list(YEAR_ON_YEAR_COLUMNS))
+    table["flagged"] = table["flagged"].astype(bool)
+    return table
+
+
+def _explanation(explanations: Mapping[str, str | None], indicator_id: str) -> str:
+    return (explanations.get(indicator_id) or "").strip()
+
+
+def unexplained(yoy: pd.DataFrame, explanations: Mapping[str, str]) -> list[str]:
+    """Flagged indicators that have no explanation.
+
+    Parameters
+    ----------
+    yoy : DataFrame
+        A table of :func:`year_on_year`.
+    explanations : mapping of str to str
+        Indicator id → why it changed (``params.explanations``); blank text counts as none.
+
+    Returns
+    -------
+    list of str
+        The ids of flagged rows without a non-blank explanation, in the order of ``yoy``.
+    """
+    return [i for i, flagged in zip(yoy["indicator_id"], yoy["flagged"])
+            if flagged and not _explanation(explanations, i)]
+
+
+def explanation_column(yoy: pd.DataFrame, explanations: Mapping[str, str]) -> pd.Series:
+    """The explanation of each row of ``yoy`` (stripped; ``""`` where there is none), to show beside it.
+
+    Returns
+    -------
+    Series
+        Named ``"explanation"``, on the index of ``yoy``.
+    """
+    return pd.Series([_explanation(explanations, i) for i in yoy["indicator_id"]], index=yoy.index,
+                     name="explanation", dtype=object)
+
+
+def _close(a: float, b: float, rel: float) -> bool:
+    if math.isnan(a) or math.isnan(b):
+        return math.isnan(a) and math.isnan(b)
+    return math.isclose(a, b, rel_tol=rel, abs_tol=0.0)
+
+
+def restatement(published: list[ResultRow], restated: list[ResultRow],
+                significance_threshold: pint.Quantity | Param) -> pd.DataFrame:
+    """A year's published headline results against the same year recomputed.
+
+    Parameters
+    ----------
+    published : list of ResultRow
+        The year as published (or last restated).
+    restated : list of ResultRow
+        The same year computed again (corrected data, method or factors).
+    significance_threshold : Quantity or Param
+        A difference of more than this is significant, e.g. ``Quantity(5, "percent")`` or
+        ``params.changes.significance_threshold``.
+
+    Returns
+    -------
+    DataFrame
+        One row per headline indicator of either list, in catalogue order; columns
+        :data:`RESTATEMENT_COLUMNS`: ``unit`` is the published unit (the restated value is converted
+        to it; the restated unit for an indicator only restated), ``difference = restated −
+        published``, ``difference_percent = 100 × difference / |published|`` (NaN when published is
+        0 or either is missing), ``significant`` when ``|difference_percent|`` is more than the
+        threshold — and when a value goes from zero to non-zero or is only on one side —,
+        ``identical`` when both are present and equal to a relative 1e-12.
+
+    Examples
+    --------
+    Published 100 t CO2, restated 105 t CO2: difference 5 t CO2, 5 %, not significant at 5 %;
+    restated 106 t CO2: 6 %, significant.
+    """
+    threshold = _percent(significance_threshold)
+    old, new = _headlines(published, "published results"), _headlines(restated, "restated results")
+    rows = []
+    for indicator_id in _catalogue_order(old.keys() | new.keys()):
+        unit = (old.get(indicator_id) or new[indicator_id]).unit
+        was = old[indicator_id].value if indicator_id in old else math.nan
+        now = _convert(new[indicator_id].value, new[indicator_id].unit, unit, indicator_id) \
+            if indicator_id in new else math.nan
+        percent = _relative_percent(now, was)
+        rows.append({
+            "indicator_id": indicator_id,
+            "unit": unit,
+            "published": float(was),
+            "restated": float(now),
+            "difference": now - was,
+            "difference_percent": percent,
+            "significant": _over(now, was, percent, threshold),
+            "identical": not (math.isnan(was) or math.isnan(now)) and _close(now, was, 1e-12),
+        })
+    table = pd.DataFrame(rows, columns=list(RESTATEMENT_COLUMNS))
+    for column in ("significant", "identical"):
+        table[column] = table[column].astype(bool)
+    return table
+
+
+def _by_key(rows: Iterable[ResultRow]) -> dict[tuple, list[float]]:
+    values: dict[tuple, list[float]] = defaultdict(list)
+    for row in rows:
+        values[(row.indicator_id, row.fiscal_year, row.breakdown, row.unit)].append(float(row.value))
+    return {key: sorted(found) for key, found in values.items()}
+
+
+def differing_indicators(a: Iterable[ResultRow], b: Iterable[ResultRow], rel: float = 1e-12) -> list[str]:
+    """Indicators whose rows differ between two result lists (see :func:`results_equal`).
+
+    Returns
+    -------
+    list of str
+        Ids, in catalogue order, with a row (``indicator_id, fiscal_year, breakdown, unit``) on one
+        side only, or a value that differs by more than ``rel`` relative.
+    """
+    left, right = _by_key(a), _by_key(b)
+    differing = set()
+    for key in left.keys() | right.keys():
+        one, other = left.get(key, []), right.get(key, [])
+        if len(one) != len(other) or not all(_close(x, y, rel) for x, y in zip(one, other)):
+            differing.add(key[0])
+    return _catalogue_order(differing)
+
+
+def results_equal(a: Iterable[ResultRow], b: Iterable[ResultRow], rel: float = 1e-12) -> bool:
+    """Whether two result lists are the same results: tells a rerun that reproduces a published year
+    from a restatement.
+
+    Parameters
+    ----------
+    a, b : iterable of ResultRow
+        E.g. a year as published and the same year computed now.
+    rel : float
+        Relative tolerance of the values (default 1e-12: the rounding of a different order of
+        summation, never a change of data or method). Notebook and cell id are not compared.
+
+    Returns
+    -------
+    bool
+        True when both have the same rows by ``(indicator_id, fiscal_year, breakdown, unit)``
+        and each value equals its counterpart to ``rel``.
+    """
+    return not differing_indicators(a, b, rel)
+
+
+# --- reconciliations -----------------------------------------------------------------------------
+
+def _number(value: float) -> str:
+    return f"{value:,.10g}"
+
+
+def _signed(percent: float) -> str:
+    return "n/a" if math.isnan(percent) else f"{percent:+.2f} %"
+
+
+def _move_together(current: list[ResultRow], previous: list[ResultRow] | None, threshold: float) -> Check:
+    name = "Energy and Scope 2 move together"
+    if previous is None:
+        return Check(name, True, "skipped: no previous year to compare with")
+    now, before = _headlines(current, "this year's results"), _headlines(previous, "last year's results")
+    missing = [i for i in ("PRD-03", "PRD-07") if i not in now or i not in before]
+    if missing:
+        return Check(name, True, f"skipped: {', '.join(missing)} not in the results of both years")
+    table = year_on_year(current, previous, ureg.Quantity(threshold, "percent")).set_index("indicator_id")
+    energy, scope2 = table.loc["PRD-03"], table.loc["PRD-07"]
+    same_sign = np.sign(energy["change"]) == np.sign(scope2["change"])
+    within = all(abs(p) <= threshold for p in (energy["change_percent"], scope2["change_percent"]))
+    verdict = ("same direction" if same_sign else
+               f"opposite directions, both within {threshold:g} %" if within else
+               f"opposite directions and not both within {threshold:g} %")
+    detail = (f"PRD-03 energy {_signed(energy['change_percent'])} ({_number(energy['last_year'])} → "
+              f"{_number(energy['this_year'])} {energy['unit']}), PRD-07 Scope 2 {_signed(scope2['change_percent'])} "
+              f"({_number(scope2['last_year'])} → {_number(scope2['this_year'])} {scope2['unit']}): {verdict}")
+    return Check(name, bool(same_sign or within), detail)
+
+
+#: (indicator, breakdown dimension, check name) of the sums of breakdown rows that equal the headline.
+_SUMS = (
+    ("PRD-01", "site", "PRD-01: sum over sites = group total"),
+    ("PRD-03", "site", "PRD-03: sum over sites = group total"),
+    ("PRD-06", "site", "PRD-06: sum over sites = group total"),
+    ("PRD-07", "site", "PRD-07: sum over sites = group total"),
+    ("CO2-03", "line", "CO2-03: sum over lines = total"),
+    ("CO2-04", "category", "CO2-04: sum over categories = total"),
+    ("CO2-04", "region", "CO2-04: sum over regions = total"),
+)
+
+
+def _sum_check(current: list[ResultRow], heads: dict[str, ResultRow], indicator_id: str, dimension: str,
+               name: str) -> Check:
+    head = heads.get(indicator_id)
+    if head is None:
+        return Check(name, True, f"skipped: {indicator_id} not in the results")
+    parts = [r for r in current if r.indicator_id == indicator_id and r.fiscal_year == head.fiscal_year
+             and r.breakdown.startswith(f"{dimension}=")]
+    if not parts:
+        return Check(name, False, f"no {dimension}= rows of {indicator_id} FY{head.fiscal_year} to add up")
+    total = math.fsum(_convert(r.value, r.unit, head.unit, indicator_id) for r in parts)
+    passed = math.isclose(total, head.value, rel_tol=1e-9, abs_tol=1e-9)
+    relation = "=" if passed else "≠"
+    return Check(name, passed, f"sum of {len(parts)} {dimension}= rows {_number(total)} {relation} "
+                               f"{indicator_id} {_number(head.value)} {head.unit} (relative 1e-9)")
+
+
+def _scopes(heads: dict[str, ResultRow]) -> Check:
+    name = "Scope 1 + Scope 2 = PRD-01 + PRD-05"
+    ids = ("PRD-06", "PRD-07", "PRD-01", "PRD-05")
+    missing = [i for i in ids if i not in heads]
+    if missing:
+        return Check(name, True, f"skipped: {', '.join(missing)} not in the results")
+    value = {i: _convert(heads[i].value, heads[i].unit, "t CO2e", i) for i in ids}
+    scopes, production = value["PRD-06"] + value["PRD-07"], value["PRD-01"] + value["PRD-05"]
+    passed = math.isclose(scopes, production, rel_tol=1e-9, abs_tol=1e-9)
+    relation = "=" if passed else "≠"
+    return Check(name, passed,
+                 f"PRD-06 {_number(value['PRD-06'])} + PRD-07 {_number(value['PRD-07'])} = {_number(scopes)} "
+                 f"{relation} PRD-01 {_number(value['PRD-01'])} + PRD-05 {_number(value['PRD-05'])} = "
+                 f"{_number(production)} t CO2e (relative 1e-9)")
+
+
+def _reproduced(current: list[ResultRow], previous: list[ResultRow] | None,
+                previous_rerun: list[ResultRow] | None) -> Check:
+    years = {r.fiscal_year for r in previous or []} or {r.fiscal_year - 1 for r in current}
+    year = f"FY{min(years)}" if years else "the previous year"
+    name = f"{year} computed now = {year} as published"
+    if previous is None:
+        return Check(name, True, "skipped: no previous year's published results")
+    if previous_rerun is None:
+        return Check(name, True, f"skipped: {year} was not computed again with today's code and inputs")
+    differing = differing_indicators(previous_rerun, previous)
+    if not differing:
+        return Check(name, True, f"all {len(previous)} rows reproduced to a relative 1e-12")
+    published = _headlines(previous, "published results")
+    rerun = _headlines(previous_rerun, "rerun results")
+    shown = []
+    for indicator_id in differing:
+        if indicator_id in published and indicator_id in rerun:
+            was, now = published[indicator_id], rerun[indicator_id]
+            shown.append(f"{indicator_id} {_number(was.value)} {was.unit} published, "
+                         f"{_number(now.value)} {now.unit} now")
+        else:
+            shown.append(f"{indicator_id} (rows differ)")
+    return Check(name, False, f"{len(differing)} indicator(s) differ: " + "; ".join(shown))
+
+
+def reconciliations(current: list[ResultRow], previous: list[ResultRow] | None,
+                    previous_rerun: list[ResultRow] | None,
+                    flag_threshold: pint.Quantity | Param) -> list[Check]:
+    """Checks that this year's results hold together, and that last year's can be reproduced.
+
+    Parameters
+    ----------
+    current : list of ResultRow
+        This year's results, headline and breakdown rows.
+    previous : list of ResultRow or None
+        Last year's results as published (or as last restated); None when there is no previous year.
+    previous_rerun : list of ResultRow or None
+        Last year computed again with today's code and inputs; None when it was not.
+    flag_threshold : Quantity or Param
+        The threshold of :func:`year_on_year` (``params.changes.flag_threshold``).
+
+    Returns
+    -------
+    list of Check
+        In this order, each with a one-line detail that gives the numbers:
+
+        1. ``Energy and Scope 2 move together``: the changes of PRD-03 (energy) and PRD-07 (Scope 2)
+           from last year have the same sign, or both are within the flag threshold.
+        2. For PRD-01, PRD-03, PRD-06 and PRD-07 the ``site=`` rows add up to the group total; for
+           CO2-03 the ``line=`` rows, for CO2-04 the ``category=`` rows and the ``region=`` rows add
+           up to the headline (relative 1e-9).
+        3. ``Scope 1 + Scope 2 = PRD-01 + PRD-05`` on the headline values (relative 1e-9):
+           Scope 1 is fuel CO2 plus the other gases, Scope 2 the CO2 of purchased energy.
+        4. ``FY<n−1> computed now = FY<n−1> as published``: :func:`results_equal` of
+           ``previous_rerun`` and ``previous``; the detail names the indicators that differ.
+
+        A check that cannot be made (no previous year, no rerun, an indicator not in the results)
+        passes, with a detail that starts ``skipped:`` and says why. A headline without any of the
+        breakdown rows it should add up from fails.
+    """
+    threshold = _percent(flag_threshold)
+    heads = _headlines(current, "this year's results")
+    checks = [_move_together(current, previous, threshold)]
+    checks += [_sum_check(current, heads, indicator_id, dimension, name) for indicator_id, dimension, name in _SUMS]
+    checks.append(_scopes(heads))
+    checks.append(_reproduced(current, previous, previous_rerun))
+    return checks

@@ -1,0 +1,142 @@
+"""What the changes report reads: this year's results, last year's published ones, both parameter files.
+
+The changes notebook runs in the year's output folder (the runner's staging folder, or
+``outputs/FY<yyyy>/`` when nbval reruns it): ``results.csv``, ``effects.csv`` and
+``previous_rerun.csv`` are read from the working directory; parameters and last year's published
+outputs from the project. The comparisons themselves are the pure functions of
+:mod:`envkpi.changes`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import changes
+from .parameters import Parameters, load_parameters
+from .paths import project_root
+from .provenance import FileRecord, file_record
+from .publication import is_published, latest_results_folder
+from .results import Check, ResultRow, read_results
+
+__all__ = ["YearContext", "load_year_context", "effect_sentences"]
+
+
+@dataclass
+class YearContext:
+    """Everything the changes report of one fiscal year compares."""
+
+    fiscal_year: int
+    params: Parameters
+    previous_params: Parameters | None
+    current: list[ResultRow]
+    last_year: list[ResultRow] | None
+    last_year_rerun: list[ResultRow] | None
+    published: list[ResultRow] | None  # this year's published results, when this run restates them
+    effects: pd.DataFrame
+    files: list[FileRecord] = field(default_factory=list)
+
+    def parameter_diff(self) -> pd.DataFrame:
+        """Parameters added, removed or changed since last year's file (empty without one)."""
+        if self.previous_params is None:
+            return pd.DataFrame(columns=["family", "path", "change", "old_value", "old_unit", "old_source",
+                                         "new_value", "new_unit", "new_source", "numeric"])
+        return changes.parameter_diff(self.previous_params, self.params)
+
+    def year_on_year(self) -> pd.DataFrame:
+        """Headline results against last year's published (or latest restated) figures (empty without them)."""
+        if self.last_year is None:
+            return pd.DataFrame(columns=list(changes.YEAR_ON_YEAR_COLUMNS)).astype({"flagged": bool})
+        thresholds = {key: param.quantity for key, param in self.params.changes.indicator_thresholds.items()}
+        return changes.year_on_year(self.current, self.last_year or [], self.params.changes.flag_threshold.quantity,
+                                    thresholds)
+
+    def explanations_check(self, yoy: pd.DataFrame) -> Check:
+        """Every flagged change has an explanation in the year's parameter file."""
+        if self.last_year is None:
+            return Check("Every flagged change is explained", True,
+                         f"skipped: no results of FY{self.fiscal_year - 1} to compare with")
+        missing = changes.unexplained(yoy, self.params.explanations)
+        flagged = int(yoy["flagged"].sum())
+        detail = (f"{flagged} flagged, all explained" if not missing else
+                  f"no explanation in explanations: of the year file for {', '.join(missing)}")
+        return Check("Every flagged change is explained", not missing, detail)
+
+    def restatement(self) -> pd.DataFrame:
+        """This run against this year's published figures (empty when the year is not published)."""
+        if self.published is None:
+            return pd.DataFrame(columns=["indicator_id", "unit", "published", "restated", "difference",
+                                         "difference_percent", "significant", "identical"])
+        return changes.restatement(self.published, self.current, self.params.changes.significance_threshold.quantity)
+
+    def restatement_sentence(self, table: pd.DataFrame) -> str:
+        """One sentence: not published / reproduced / restated, and which changes are significant."""
+        if self.published is None:
+            return f"No FY{self.fiscal_year} figures were published before this run: it restates nothing."
+        if bool(table["identical"].all()):
+            return f"This run reproduces the published FY{self.fiscal_year} figures exactly."
+        significant = table.loc[table["significant"], "indicator_id"].tolist()
+        threshold = self.params.changes.significance_threshold
+        return (f"This run restates published FY{self.fiscal_year} figures; significant (above {threshold.value:g} "
+                f"{threshold.unit}): {', '.join(significant) or 'none'}.")
+
+    def reconciliations(self) -> list[Check]:
+        """Cross-family and cross-year reconciliations (:func:`envkpi.changes.reconciliations`)."""
+        return changes.reconciliations(self.current, self.last_year, self.last_year_rerun,
+                                       self.params.changes.flag_threshold.quantity)
+
+
+def _rows_if(path: Path) -> list[ResultRow] | None:
+    return read_results(path) if path.exists() else None
+
+
+def load_year_context(fiscal_year: int, parameters_file: str = "", project_dir: str = "",
+                      folder: str | Path = ".") -> YearContext:
+    """Read what the changes report of ``fiscal_year`` compares (see the module docstring).
+
+    ``project_dir`` is the project root when the output folder lies outside it (``--out``); by default
+    the root is found above the working directory.
+    """
+    __tracebackhide__ = True
+    root = Path(project_dir).resolve() if project_dir else project_root()
+    folder = Path(folder).resolve()
+    params_path = Path(parameters_file) if parameters_file else root / "parameters" / f"FY{fiscal_year}.yaml"
+    params = load_parameters(params_path, root=root)
+    previous_path = root / "parameters" / f"FY{fiscal_year - 1}.yaml"
+    previous_params = load_parameters(previous_path, root=root) if previous_path.exists() else None
+    last_year_folder = latest_results_folder(root / "outputs" / f"FY{fiscal_year - 1}")
+    published_folder = root / "outputs" / f"FY{fiscal_year}"
+    published = None
+    if is_published(published_folder) and published_folder.resolve() != folder:
+        published = read_results(latest_results_folder(published_folder) / "results.csv")
+    files = [*params.files, *(previous_params.files[:1] if previous_params else [])]
+    # this run's own files are named as they sit in the output folder, wherever that folder is
+    for name, role in (("results.csv", "this run"), ("effects.csv", "this run"), ("previous_rerun.csv", "this run")):
+        if (folder / name).exists():
+            files.append(file_record(folder / name, root=folder, role=role))
+    if (last_year_folder / "results.csv").exists():
+        files.append(file_record(last_year_folder / "results.csv", root=root, role="last year"))
+    effects_file = folder / "effects.csv"
+    return YearContext(
+        fiscal_year=fiscal_year,
+        params=params,
+        previous_params=previous_params,
+        current=read_results(folder / "results.csv"),
+        last_year=_rows_if(last_year_folder / "results.csv"),
+        last_year_rerun=_rows_if(folder / "previous_rerun.csv"),
+        published=published,
+        effects=pd.read_csv(effects_file) if effects_file.exists() else pd.DataFrame(),
+        files=files,
+    )
+
+
+def effect_sentences(effects: pd.DataFrame) -> list[str]:
+    """One sentence per isolated effect, e.g. "avoided_emissions.pv.lifetime 20.0 year → 25.0 year moves CO2-01 by +1,181,493 t CO2"."""
+    if effects.empty:
+        return ["No parameter value changed since last year: no effect to isolate."]
+    return [f"{row.path}: {row.old} → {row.new} moves {row.indicator_id} by {row.effect:+,.0f} {row.unit} "
+            f"(with the change {row.with_change:,.0f}, without it {row.without_change:,.0f})."
+            for row in effects.itertuples(index=False) if row.effect != 0] or [
+        "The parameter changes since last year move no headline result."]

@@ -1,0 +1,411 @@
+"""Publication: freeze a fiscal year's outputs, verify them against their manifest, place restatements.
+
+Once a year is published its folder ``outputs/FY<yyyy>/`` is frozen and its ``manifest.json`` is
+the certificate: the SHA-256 of every parameter file, input file and output, and the code
+version. :func:`publish` checks that the folder still matches its manifest, records the
+publication (date, who, and the SHA-256 of the manifest itself) in ``publication.json``, and makes
+every file of the folder read-only — the tool refuses to write there, and the file system is a
+second guard. :func:`verify` recomputes the hashes and names every file that differs.
+
+Rerunning a published year is normal. A rerun whose results equal the published ones writes
+nothing; one that differs is a restatement, written beside the published outputs in
+``restated/<yyyy-mm-dd>/`` (:func:`restatement_folder`), never over them. The figures a later year
+compares against are those of the most recent restatement, if any (:func:`latest_results_folder`).
+
+Layout of a published year::
+
+    outputs/FY2018/
+        manifest.json          the certificate (written by the runner)
+        publication.json       fiscal_year, published_on, published_by, manifest_sha256
+        production.ipynb …     the outputs listed in the manifest, read-only
+        restated/
+            2019-06-30/        a complete run folder of its own (with its own manifest)
+            2019-06-30-2/      a second restatement on the same day
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import stat
+from datetime import date, datetime
+from pathlib import Path, PurePosixPath
+
+from .provenance import sha256_file
+
+__all__ = [
+    "MANIFEST_FILE",
+    "PUBLICATION_FILE",
+    "RESTATED_DIR",
+    "PublicationError",
+    "publish",
+    "is_published",
+    "publication",
+    "verify",
+    "restatement_folder",
+    "latest_results_folder",
+    "make_writable",
+]
+
+#: The run's certificate, written by :mod:`envkpi.runner`.
+MANIFEST_FILE = "manifest.json"
+#: The record of a publication, written by :func:`publish`.
+PUBLICATION_FILE = "publication.json"
+#: The subfolder of a published year that holds its restatements.
+RESTATED_DIR = "restated"
+
+_WRITE_BITS = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
+_RESTATEMENT_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:-([1-9]\d*))?$")
+
+
+class PublicationError(Exception):
+    """A folder that cannot be published, or is not published; the message names the path."""
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+def _load_json(path: Path) -> tuple[dict | None, str | None]:
+    """The JSON object in ``path``, or None and why not ("missing", "cannot be read (…)", …)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None, "missing"
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return None, f"cannot be read ({exc})"
+    if not isinstance(data, dict):
+        return None, "not a JSON object"
+    return data, None
+
+
+def _read_json(path: Path) -> dict:
+    data, reason = _load_json(path)
+    if data is None:
+        raise PublicationError(f"{path}: {reason}")
+    return data
+
+
+def _require_folder(folder: Path) -> Path:
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise PublicationError(f"{folder}: not a folder")
+    return folder
+
+
+def is_published(folder: Path) -> bool:
+    """Whether ``folder`` has been published (holds ``publication.json``).
+
+    Parameters
+    ----------
+    folder : Path
+        A run folder, e.g. ``outputs/FY2018``.
+
+    Returns
+    -------
+    bool
+    """
+    return (Path(folder) / PUBLICATION_FILE).is_file()
+
+
+def publication(folder: Path) -> dict:
+    """The publication record of ``folder``.
+
+    Parameters
+    ----------
+    folder : Path
+        A published run folder.
+
+    Returns
+    -------
+    dict
+        ``fiscal_year``, ``published_on`` (ISO date), ``published_by``, ``manifest_sha256``.
+
+    Raises
+    ------
+    PublicationError
+        When the folder is not published, or its ``publication.json`` cannot be read.
+    """
+    folder = Path(folder)
+    if not is_published(folder):
+        raise PublicationError(f"{folder}: not published (no {PUBLICATION_FILE})")
+    return _read_json(folder / PUBLICATION_FILE)
+
+
+# --- verification ----------------------------------------------------------------------------
+
+def _hash_problem(path: Path, name: str, expected: str | None, against: str) -> str | None:
+    """The problem with one file, or None when its SHA-256 is ``expected``."""
+    if not path.exists() and not path.is_symlink():
+        return f"{name}: missing"
+    if not path.is_file():
+        return f"{name}: not a file"
+    try:
+        found = sha256_file(path)
+    except OSError as exc:
+        return f"{name}: cannot be read ({exc.strerror or exc})"
+    if found != expected:
+        return f"{name}: SHA-256 differs from {against} (expected {expected}, found {found})"
+    return None
+
+
+def _manifest_outputs(manifest: dict) -> tuple[list[tuple[str, str | None]], list[str]]:
+    """The (path, sha256) of every output the manifest lists, and problems with the list itself."""
+    outputs, problems = [], []
+    listed = manifest.get("outputs")
+    if not isinstance(listed, list):
+        return [], [f"{MANIFEST_FILE}: no list of outputs"]
+    for number, entry in enumerate(listed, start=1):
+        name = entry.get("path") if isinstance(entry, dict) else None
+        if not isinstance(name, str) or not name:
+            problems.append(f"{MANIFEST_FILE}: output #{number} has no path")
+            continue
+        pure = PurePosixPath(name)
+        if pure.is_absolute() or ".." in pure.parts:
+            problems.append(f"{name}: listed in the manifest but not a file of the folder")
+            continue
+        sha = entry.get("sha256")
+        outputs.append((pure.as_posix(), sha if isinstance(sha, str) else None))
+    return outputs, problems
+
+
+def _folder_files(folder: Path) -> set[str]:
+    """Every file below ``folder`` (relative POSIX paths), except the manifest, publication and restated/."""
+    found = set()
+    for path in folder.iterdir():
+        if path.name in (MANIFEST_FILE, PUBLICATION_FILE):
+            continue
+        if path.is_dir() and not path.is_symlink():
+            if path.name == RESTATED_DIR:
+                continue
+            found |= {p.relative_to(folder).as_posix() for p in path.rglob("*") if not p.is_dir()}
+            if not any(path.iterdir()):
+                found.add(f"{path.name}/")
+        else:
+            found.add(path.name)
+    return found
+
+
+def verify(folder: Path) -> list[str]:
+    """Recompute the hashes of a run folder and compare them with its manifest.
+
+    Parameters
+    ----------
+    folder : Path
+        A run folder, e.g. ``outputs/FY2018``.
+
+    Returns
+    -------
+    list of str
+        Every problem, each naming the file: an output of the manifest that is missing or whose
+        SHA-256 differs, a file of the folder the manifest does not list (``manifest.json``,
+        ``publication.json`` and ``restated/`` are not outputs), and, for a published folder, a
+        manifest whose SHA-256 differs from the one recorded at publication. Empty when the folder
+        is verified.
+
+    Raises
+    ------
+    PublicationError
+        When ``folder`` is not a folder.
+
+    Notes
+    -----
+    A missing or unreadable ``manifest.json`` is a problem, not an exception: there is nothing to
+    verify against.
+    """
+    folder = _require_folder(folder)
+    problems: list[str] = []
+    if is_published(folder):
+        record, reason = _load_json(folder / PUBLICATION_FILE)
+        if record is None:
+            problems.append(f"{PUBLICATION_FILE}: {reason}")
+        elif (folder / MANIFEST_FILE).exists():
+            problem = _hash_problem(folder / MANIFEST_FILE, MANIFEST_FILE, record.get("manifest_sha256"),
+                                    "the publication record")
+            if problem:
+                problems.append(problem)
+    manifest, reason = _load_json(folder / MANIFEST_FILE)
+    if manifest is None:
+        return problems + [f"{MANIFEST_FILE}: {reason}"]
+
+    outputs, listing_problems = _manifest_outputs(manifest)
+    problems += listing_problems
+    for name, expected in outputs:
+        problem = _hash_problem(folder / name, name, expected, "the manifest")
+        if problem:
+            problems.append(problem)
+    listed = {name for name, _ in outputs}
+    problems += [f"{name}: not in the manifest" for name in sorted(_folder_files(folder) - listed)]
+    return problems
+
+
+# --- publishing ------------------------------------------------------------------------------
+
+def _publication_json(record: dict) -> str:
+    return json.dumps(record, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+
+
+def publish(folder: Path, *, published_on: date, published_by: str) -> Path:
+    """Mark a run folder published: record it in ``publication.json`` and make its files read-only.
+
+    Parameters
+    ----------
+    folder : Path
+        A completed run folder, e.g. ``outputs/FY2018``, holding ``manifest.json``.
+    published_on : date
+        Date of publication.
+    published_by : str
+        Who published it (a name or an e-mail address); not empty.
+
+    Returns
+    -------
+    Path
+        The ``publication.json`` written.
+
+    Raises
+    ------
+    PublicationError
+        When the folder has no manifest, is already published, or does not match its own manifest
+        (the message lists every problem found by :func:`verify`), or when a file cannot be made
+        read-only (then nothing is changed).
+
+    Notes
+    -----
+    ``publication.json`` is deterministic JSON (sorted keys, indent 1, trailing newline) with
+    ``fiscal_year`` (from the manifest), ``published_on`` (ISO date), ``published_by`` and
+    ``manifest_sha256``. Every file directly in the folder — the outputs, the manifest and the
+    publication record — then loses its write permission (``chmod a-w``); subfolders such as
+    ``restated/`` stay writable, so that restatements can be added. The permissions do not stop a
+    superuser: the publication record and :func:`verify` are the guard that holds.
+    """
+    folder = _require_folder(folder)
+    manifest_path = folder / MANIFEST_FILE
+    if not manifest_path.is_file():
+        raise PublicationError(f"{folder}: no {MANIFEST_FILE}; only a completed run can be published")
+    if is_published(folder):
+        record = _load_json(folder / PUBLICATION_FILE)[0] or {}
+        raise PublicationError(f"{folder}: already published on {record.get('published_on', '?')} "
+                               f"by {record.get('published_by', '?')}")
+    if not isinstance(published_by, str) or not published_by.strip():
+        raise PublicationError(f"{folder}: published_by must name who publishes it")
+    if isinstance(published_on, datetime):
+        published_on = published_on.date()
+    if not isinstance(published_on, date):
+        raise PublicationError(f"{folder}: published_on must be a date, not {published_on!r}")
+    problems = verify(folder)
+    if problems:
+        raise PublicationError(f"{folder}: does not match its manifest, not published:\n"
+                               + "\n".join(f"  {p}" for p in problems))
+    fiscal_year = _read_json(manifest_path).get("fiscal_year")
+    if not isinstance(fiscal_year, int):
+        raise PublicationError(f"{manifest_path}: no fiscal_year")
+
+    record = {
+        "fiscal_year": fiscal_year,
+        "published_on": published_on.isoformat(),
+        "published_by": published_by.strip(),
+        "manifest_sha256": sha256_file(manifest_path),
+    }
+    target = folder / PUBLICATION_FILE
+    partial = folder / f".{PUBLICATION_FILE}.partial"
+    partial.write_text(_publication_json(record), encoding="utf-8")
+    partial.replace(target)  # atomic: the record is written completely or not at all
+    changed, failed = [], []
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and not path.is_symlink():
+            mode = stat.S_IMODE(path.stat().st_mode)
+            try:
+                path.chmod(mode & ~_WRITE_BITS)
+            except OSError as exc:
+                failed.append(f"  {path.name}: {exc.strerror or exc}")
+            else:
+                changed.append((path, mode))
+    if failed:  # undo, so that the folder is published completely or not at all
+        for path, mode in changed:
+            path.chmod(mode)
+        target.unlink()
+        raise PublicationError(f"{folder}: not published: cannot make these files read-only "
+                               f"(are they owned by someone else?):\n" + "\n".join(failed))
+    return target
+
+
+def make_writable(path: Path) -> None:
+    """Give the owner write permission on ``path`` and, for a folder, on everything below it.
+
+    For tests and clean-up: a folder holding read-only published files can then be removed or edited.
+    It does not unpublish anything; ``publication.json`` is left in place.
+
+    Parameters
+    ----------
+    path : Path
+        A file or a folder; nothing happens when it does not exist.
+    """
+    path = Path(path)
+    if not path.exists() or path.is_symlink():
+        return
+    paths = [path, *path.rglob("*")] if path.is_dir() else [path]
+    for item in paths:
+        if not item.is_symlink():
+            item.chmod(stat.S_IMODE(item.stat().st_mode) | stat.S_IWUSR)
+
+
+# --- restatements ----------------------------------------------------------------------------
+
+def _restatement_key(name: str) -> tuple[date, int] | None:
+    """(date, number) of a restatement folder name ``yyyy-mm-dd`` or ``yyyy-mm-dd-n``, else None."""
+    match = _RESTATEMENT_NAME.match(name)
+    if not match:
+        return None
+    try:
+        day = date.fromisoformat(match.group(1))
+    except ValueError:
+        return None
+    return day, int(match.group(2) or 1)
+
+
+def restatement_folder(folder: Path, on: date) -> Path:
+    """Where a restatement of ``folder`` made on ``on`` is to be written; the folder is not created.
+
+    Parameters
+    ----------
+    folder : Path
+        A published run folder, e.g. ``outputs/FY2018``.
+    on : date
+        Date of the restatement.
+
+    Returns
+    -------
+    Path
+        ``folder/restated/<yyyy-mm-dd>``, or ``…-2``, ``…-3`` … when that already exists.
+    """
+    base = Path(folder) / RESTATED_DIR / on.isoformat()
+    candidate, number = base, 1
+    while candidate.exists() or candidate.is_symlink():
+        number += 1
+        candidate = base.with_name(f"{base.name}-{number}")
+    return candidate
+
+
+def latest_results_folder(folder: Path) -> Path:
+    """The folder holding a year's current figures: its latest restatement, else the folder itself.
+
+    Parameters
+    ----------
+    folder : Path
+        A run folder, e.g. ``outputs/FY2018``.
+
+    Returns
+    -------
+    Path
+        The ``restated/<yyyy-mm-dd[-n]>`` subfolder with a ``results.csv`` that is most recent (by
+        date, then number), or ``folder`` when there is none. Other names under ``restated/``
+        (staging and ``.failed`` folders of an interrupted run) are ignored.
+    """
+    folder = Path(folder)
+    restated = folder / RESTATED_DIR
+    if not restated.is_dir():
+        return folder
+    candidates = []
+    for sub in restated.iterdir():
+        key = _restatement_key(sub.name)
+        if key and sub.is_dir() and (sub / "results.csv").is_file():
+            candidates.append((key, sub))
+    return max(candidates)[1] if candidates else folder

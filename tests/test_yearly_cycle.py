@@ -1,0 +1,149 @@
+"""The yearly cycle end to end, on real files in a copy of the project: new year, diff, publish, restate, verify.
+
+Each test copies the project (parameters, data, notebooks, outputs) into a temporary folder and runs
+the `envkpi` command there, as the reporting team would.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from envkpi.provenance import sha256_file
+from envkpi.publication import is_published, make_writable, publish
+from envkpi.results import read_results
+
+
+def envkpi(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "envkpi.cli", *args], cwd=cwd, capture_output=True, text=True)
+
+
+@pytest.fixture
+def project(root, tmp_path):
+    """A copy of the project; read-only published files are made writable again on teardown."""
+    copy = tmp_path / "project"
+    for folder in ("parameters", "data", "notebooks", "outputs"):
+        shutil.copytree(root / folder, copy / folder, ignore=shutil.ignore_patterns(".staging-*", "*.failed"))
+    yield copy
+    make_writable(copy)
+
+
+def headline(rows, indicator_id, breakdown=""):
+    [row] = [r for r in rows if r.indicator_id == indicator_id and r.breakdown == breakdown]
+    return row.value
+
+
+def fill_new_year(project: Path, year: int) -> None:
+    """What the team does after `new-year`: confirm the carried values, fill the tables, append last year's
+    published figures to the history files."""
+    previous = year - 1
+    year_file = project / "parameters" / f"FY{year}.yaml"
+    text = re.sub(r",? *carried_over_from: \d+ *(#.*)?", "", year_file.read_text(encoding="utf-8"))
+    year_file.write_text("\n".join(line for line in text.splitlines() if line.strip()) + "\n", encoding="utf-8")
+    for table in (project / "data" / f"FY{previous}").glob("*.csv"):
+        shutil.copy(table, project / "data" / f"FY{year}" / table.name)
+    results = read_results(project / "outputs" / f"FY{previous}" / "results.csv")
+    with open(project / "data" / f"FY{previous}" / "production_output.csv", newline="", encoding="utf-8") as handle:
+        outputs = {r["site_id"]: r for r in csv.DictReader(handle)}
+    with open(project / "data" / "history" / "site_history.csv", "a", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        for row in results:
+            if row.indicator_id == "PRD-01" and row.breakdown.startswith("site="):
+                site = row.breakdown.removeprefix("site=")
+                writer.writerow([site, previous, round(row.value), "t CO2", outputs[site]["output"], outputs[site]["unit"],
+                                 f"published FY{previous}"])
+    avoided = sum(headline(results, i) for i in ("CO2-01", "CO2-02", "CO2-03"))
+    with open(project / "data" / "history" / "avoided_emissions.csv", "a", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerow([previous, round(avoided), f"published FY{previous}"])
+
+
+def test_a_new_year_is_refused_with_the_list_of_what_is_missing_then_runs_once_filled(project):
+    created = envkpi("new-year", "2019", cwd=project)
+    assert created.returncode == 0, created.stderr
+    assert (project / "parameters" / "FY2019.yaml").exists() and (project / "data" / "FY2019" / "README.md").exists()
+    again = envkpi("new-year", "2019", cwd=project)
+    assert again.returncode == 2 and "exists" in again.stderr
+
+    refused = envkpi("run", "--fy", "2019", cwd=project)
+    assert refused.returncode == 1
+    message = refused.stderr
+    assert "FY2019 is not ready to run" in message and "Traceback" not in message
+    assert "parameters/FY2019.yaml: avoided_emissions.pv.lifetime: carried over from FY2018" in message
+    assert "data/FY2019/fuel_use.csv: no rows — an empty template; fill it" in message
+    assert "data/history/site_history.csv: no row for FY2018" in message
+    assert not (project / "outputs" / "FY2019").exists()
+
+    fill_new_year(project, 2019)
+    ran = envkpi("run", "--fy", "2019", cwd=project)
+    assert ran.returncode == 0, ran.stderr
+    rows = read_results(project / "outputs" / "FY2019" / "results.csv")
+    # the same inputs as FY2018 give the same Scope 2 (the factors did not change)
+    assert headline(rows, "PRD-07") == pytest.approx(
+        headline(read_results(project / "outputs" / "FY2018" / "results.csv"), "PRD-07"), rel=1e-12)
+
+
+def test_diff_lists_the_pv_lifetime_change_with_its_effect(root):
+    finished = envkpi("diff", "--fy", "2018", "--against", "2017", cwd=root)
+    assert finished.returncode == 0, finished.stderr
+    assert "avoided_emissions.pv.lifetime: value changed: 20.0 year → 25.0 year" in finished.stdout
+    # The PV part is capacity × lifetime × yield × factor: reverting 25 → 20 years removes 5/25 of it.
+    pv = headline(read_results(root / "outputs" / "FY2018" / "results.csv"), "CO2-01", "part=pv")
+    effect = pv - pv * 20 / 25
+    assert f"avoided_emissions.pv.lifetime: 20.0 year → 25.0 year: CO2-01 {effect:+,.3f} t CO2" in finished.stdout
+
+
+def test_the_changes_report_shows_the_pv_lifetime_effect(root):
+    with open(root / "outputs" / "FY2018" / "effects.csv", newline="", encoding="utf-8") as handle:
+        effects = {(r["path"], r["indicator_id"]): float(r["effect"]) for r in csv.DictReader(handle)}
+    pv = headline(read_results(root / "outputs" / "FY2018" / "results.csv"), "CO2-01", "part=pv")
+    assert effects[("avoided_emissions.pv.lifetime", "CO2-01")] == pytest.approx(pv * 5 / 25, rel=1e-9)
+    html = (root / "outputs" / "FY2018" / "changes.html").read_text(encoding="utf-8")
+    assert "avoided_emissions.pv.lifetime" in html and "moves CO2-01 by" in html
+
+
+def test_editing_an_input_of_a_published_year_writes_a_restatement_and_leaves_the_publication(project):
+    year = project / "outputs" / "FY2018"
+    if not is_published(year):
+        publish(year, published_on=__import__("datetime").date(2019, 6, 28), published_by="test")
+    before = {p.name: sha256_file(p) for p in year.iterdir() if p.is_file()}
+    electricity = project / "data" / "FY2018" / "purchased_energy.csv"
+    text = electricity.read_text(encoding="utf-8")
+    assert "JP-01,electricity,96400,MWh" in text
+    electricity.write_text(text.replace("JP-01,electricity,96400,MWh", "JP-01,electricity,97400,MWh"), encoding="utf-8")
+
+    ran = envkpi("run", "--fy", "2018", cwd=project)
+    assert ran.returncode == 0, ran.stderr
+    assert {p.name: sha256_file(p) for p in year.iterdir() if p.is_file()} == before
+    [restated] = list((year / "restated").iterdir())
+    published = read_results(year / "results.csv")
+    rows = read_results(restated / "results.csv")
+    # 1,000 MWh more at JP-01 × 1,000 kWh/MWh × 0.410 kg CO2/kWh = 410 t CO2e more Scope 2
+    assert headline(rows, "PRD-07") - headline(published, "PRD-07") == pytest.approx(1000 * 1000 * 0.410 / 1000, rel=1e-9)
+    report = (restated / "changes.html").read_text(encoding="utf-8")
+    assert "This run restates published FY2018 figures" in report
+
+    assert envkpi("verify", str(year), cwd=project).returncode == 0
+    page = year / "production.html"
+    make_writable(page)
+    data = bytearray(page.read_bytes())
+    data[100] ^= 1
+    page.write_bytes(bytes(data))
+    failed = envkpi("verify", str(year), cwd=project)
+    assert failed.returncode == 1
+    assert "production.html: SHA-256 differs from the manifest" in failed.stderr
+
+
+def test_rerunning_a_published_year_unchanged_writes_nothing(project):
+    year = project / "outputs" / "FY2018"
+    if not is_published(year):
+        publish(year, published_on=__import__("datetime").date(2019, 6, 28), published_by="test")
+    ran = envkpi("run", "--fy", "2018", "--only", "production", cwd=project)
+    assert ran.returncode == 0, ran.stderr
+    assert "is published and this run reproduces its results: nothing written" in ran.stderr
+    assert not (year / "restated").exists()
