@@ -147,3 +147,17 @@ def test_rerunning_a_published_year_unchanged_writes_nothing(project):
     assert ran.returncode == 0, ran.stderr
     assert "is published and this run reproduces its results: nothing written" in ran.stderr
     assert not (year / "restated").exists()
+
+
+def test_a_flagged_change_without_explanation_fails_the_run_naming_the_indicators(root, tmp_path):
+    params = tmp_path / "parameters"
+    shutil.copytree(root / "parameters", params)
+    year_file = params / "FY2018.yaml"
+    text = year_file.read_text(encoding="utf-8")
+    year_file.write_text(text[:text.index("explanations:")] + "explanations:\n  PRD-04: \"More solar used on site.\"\n",
+                         encoding="utf-8")
+    finished = envkpi("run", "--fy", "2018", "--params", str(year_file), "--out", str(tmp_path / "out"), cwd=root)
+    assert finished.returncode == 1
+    assert "check failed: Every flagged change is explained" in finished.stderr
+    assert "CO2-01, CO2-02, CO2-03" in finished.stderr and "PRD-04" not in finished.stderr.split("explained")[-1]
+    assert not (tmp_path / "out").exists()

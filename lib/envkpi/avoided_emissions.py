@@ -41,7 +41,7 @@ import pandas as pd
 import pint
 
 from .parameters import (AutomotiveBatteries, AvoidedEmissions, EnergyManagementSystems, EnergySaving, Fuel, FuelCell,
-                         HostLifetimes, Housing, Param, PV, Region, Teleconference)
+                         HostLifetimes, Housing, Param, PV, Region, Teleconference, lookup)
 from .results import Check
 from .production import fuel_co2
 from .units import Quantity, format_unit
@@ -587,16 +587,6 @@ def _text(value: Param | pint.Quantity) -> str:
     return f"{float(value.magnitude)!r} {format_unit(value.units)}"
 
 
-def _lookup(mapping: dict, key: str, what: str, where: str, row: Any) -> Any:
-    """``mapping[key]``, or a ValueError naming the key, the input row and the keys known."""
-    try:
-        return mapping[key]
-    except KeyError:
-        line = getattr(row, "row", None)
-        at = f"row {line}: " if line is not None else ""
-        raise ValueError(f"{at}{what} {key!r} is not one of {where} ({', '.join(map(str, mapping)) or 'none'})") from None
-
-
 def _count(value: float) -> pint.Quantity:
     return Quantity(float(value), "count")
 
@@ -636,7 +626,7 @@ def pv_table(pv_shipments: pd.DataFrame, regions: dict[str, Region], pv: PV) -> 
     out = pv_shipments.copy()
     generation, capacity, co2 = [], [], []
     for row in pv_shipments.itertuples(index=False):
-        region = _lookup(regions, row.region, "region", "product_regions", row)
+        region = lookup(regions, row.region, "region", "product_regions", row)
         kw = Quantity(row.capacity_shipped, row.unit)
         capacity.append(kw.m_as("kW"))
         co2.append(pv_avoided_emissions(kw, pv.lifetime.quantity, region.pv_annual_generation.quantity,
@@ -714,8 +704,8 @@ def energy_saving_table(products: pd.DataFrame, regions: dict[str, Region], ener
     out = products.copy()
     lifetimes, factors, saving, co2 = [], [], [], []
     for row in products.itertuples(index=False):
-        lifetime = _lookup(energy_saving.lifetimes, row.category, "category", "energy_saving.lifetimes", row)
-        factor = _lookup(regions, row.region, "region", "product_regions", row).emission_factor
+        lifetime = lookup(energy_saving.lifetimes, row.category, "category", "energy_saving.lifetimes", row)
+        factor = lookup(regions, row.region, "region", "product_regions", row).emission_factor
         co2.append(energy_saving_avoided_emissions(_per_year(row.reference_kwh_per_year),
                                                    _per_year(row.model_kwh_per_year), lifetime.quantity,
                                                    _count(row.units_shipped), factor.quantity).m_as("t CO2"))
@@ -751,7 +741,7 @@ def housing_table(rows: pd.DataFrame, housing: Housing, regions: dict[str, Regio
     DataFrame
         The input columns plus ``lifetime``, ``emission_factor`` (text) and ``co2_t`` [t CO2].
     """
-    factor = _lookup(regions, region, "region", "product_regions", None).emission_factor
+    factor = lookup(regions, region, "region", "product_regions", None).emission_factor
     out = rows.copy()
     out["lifetime"] = housing.lifetime.text
     out["emission_factor"] = factor.text
@@ -793,7 +783,7 @@ def compressors_motors_table(rows: pd.DataFrame, cm: HostLifetimes, emission_fac
     out = rows.copy()
     lifetimes, co2 = [], []
     for row in rows.itertuples(index=False):
-        lifetime = _lookup(cm.host_lifetimes, row.host_product, "host product", "compressors_motors.host_lifetimes", row)
+        lifetime = lookup(cm.host_lifetimes, row.host_product, "host product", "compressors_motors.host_lifetimes", row)
         co2.append(compressor_motor_avoided_emissions(_per_year(row.reference_kwh_per_year),
                                                       _per_year(row.model_kwh_per_year), lifetime.quantity,
                                                       _count(row.units_shipped), factor).m_as("t CO2"))
@@ -832,7 +822,7 @@ def battery_table(rows: pd.DataFrame, batteries: AutomotiveBatteries, fuel: Fuel
     out = rows.copy()
     life, distance, saving, co2 = [], [], [], []
     for row in rows.itertuples(index=False):
-        vehicle = _lookup(batteries.vehicle_types, row.vehicle_type, "vehicle type",
+        vehicle = lookup(batteries.vehicle_types, row.vehicle_type, "vehicle type",
                           "automotive_batteries.vehicle_types", row)
         co2.append(battery_vehicle_avoided_emissions(_count(row.vehicles), vehicle.service_life.quantity,
                                                      vehicle.annual_distance.quantity, vehicle.fuel_saving.quantity,
@@ -870,7 +860,7 @@ def vacuum_insulation_table(rows: pd.DataFrame, vip: HostLifetimes, emission_fac
     out = rows.copy()
     lifetimes, co2 = [], []
     for row in rows.itertuples(index=False):
-        lifetime = _lookup(vip.host_lifetimes, row.host_product, "host product", "vacuum_insulation.host_lifetimes", row)
+        lifetime = lookup(vip.host_lifetimes, row.host_product, "host product", "vacuum_insulation.host_lifetimes", row)
         co2.append(vacuum_insulation_avoided_emissions(_count(row.units_shipped), _per_year(row.saving_kwh_per_year),
                                                        lifetime.quantity, factor).m_as("t CO2"))
         lifetimes.append(lifetime.text)
@@ -920,7 +910,7 @@ def teleconference_table(rows: pd.DataFrame, regions: dict[str, Region], tc: Tel
     per_set = tc.units_per_set.value
     records = []
     for row in rows.itertuples(index=False):
-        region = _lookup(regions, row.region, "region", "product_regions", row)
+        region = lookup(regions, row.region, "region", "product_regions", row)
         if row.region == domestic_region:
             trip, kind = "domestic", tc.domestic
             b = (2 * tc.domestic_one_way_distance.quantity).to("km")
@@ -992,7 +982,7 @@ def energy_management_table(rows: pd.DataFrame, ems: EnergyManagementSystems) ->
     out = rows.copy()
     consumption, saving, lifetime, co2 = [], [], [], []
     for row in rows.itertuples(index=False):
-        system = _lookup(systems, row.system, "system", "energy_management", row)
+        system = lookup(systems, row.system, "system", "energy_management", row)
         co2.append(energy_management_avoided_emissions(system.annual_consumption.quantity, system.saving.quantity,
                                                        system.lifetime.quantity, _count(row.units_shipped),
                                                        ems.emission_factor.quantity).m_as("t CO2"))

@@ -485,6 +485,18 @@ class Parameters(_Strict):
         yield from _walk(start, prefix)
 
 
+def lookup(mapping: dict, key: str, what: str, where: str, row: Any = None) -> Any:
+    """``mapping[key]``, or a ValueError naming the key, the input row (its ``row`` attribute, the line
+    in the CSV file) and the keys the parameters know, e.g. ``row 7: region 'atlantis' is not one of
+    product_regions (japan, china, …)``."""
+    try:
+        return mapping[key]
+    except KeyError:
+        line = getattr(row, "row", None)
+        at = f"row {line}: " if line is not None else ""
+        raise ValueError(f"{at}{what} {key!r} is not one of {where} ({', '.join(map(str, mapping)) or 'none'})") from None
+
+
 def _walk(node: Any, path: str) -> Iterator[tuple[str, Param | Sourced | Exclusion]]:
     if isinstance(node, (Param, Sourced, Exclusion)):
         yield path, node

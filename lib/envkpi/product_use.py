@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import pint
 
-from .parameters import Param, Region
+from .parameters import Param, Region, lookup
 from .results import Check
 from .units import Quantity
 
@@ -79,16 +79,6 @@ def product_use_emissions(annual_consumption: pint.Quantity, units_sold: pint.Qu
     return (annual_consumption * units_sold * lifetime * emission_factor).to("t CO2")
 
 
-def _lookup(mapping: dict, key: str, what: str, where: str, row) -> object:
-    """``mapping[key]``, or a ValueError naming the key, the input row and the keys known."""
-    try:
-        return mapping[key]
-    except KeyError:
-        line = getattr(row, "row", None)
-        at = f"row {line}: " if line is not None else ""
-        raise ValueError(f"{at}{what} {key!r} is not one of {where} ({', '.join(map(str, mapping)) or 'none'})") from None
-
-
 def product_use_table(rows: pd.DataFrame, regions: dict[str, Region], lifetimes: dict[str, Param]) -> pd.DataFrame:
     """CO2 from product use of every category and region row (CO2-04).
 
@@ -118,8 +108,8 @@ def product_use_table(rows: pd.DataFrame, regions: dict[str, Region], lifetimes:
     out = rows.copy()
     lifetime_text, factor_text, co2 = [], [], []
     for row in rows.itertuples(index=False):
-        lifetime = _lookup(lifetimes, row.category, "category", "product_use.lifetimes", row)
-        factor = _lookup(regions, row.region, "region", "product_regions", row).emission_factor
+        lifetime = lookup(lifetimes, row.category, "category", "product_use.lifetimes", row)
+        factor = lookup(regions, row.region, "region", "product_regions", row).emission_factor
         co2.append(product_use_emissions(Quantity(float(row.model_kwh_per_year), "kWh / year"),
                                          Quantity(float(row.units_sold), "count"), lifetime.quantity,
                                          factor.quantity).m_as("t CO2"))
