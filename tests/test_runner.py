@@ -23,7 +23,7 @@ from envkpi.runner import RunError, run_year
 FY = 2018
 FAMILIES = ("avoided_emissions", "product_use", "production")
 OUTPUT_FILES = {f"{family}.{kind}" for family in (*FAMILIES, "changes") for kind in ("ipynb", "html")} | {
-    "results.csv", "results.json", "manifest.json", "effects.csv", "previous_rerun.csv"}
+    "results.csv", "results.json", "manifest.json", "effects.csv", "previous_rerun.csv", "index.html"}
 
 
 def headline(rows, indicator_id):

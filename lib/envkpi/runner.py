@@ -29,6 +29,7 @@ import yaml
 from . import __version__
 from .catalogue import FAMILIES, catalogue
 from .html import write_html
+from .site import index_html
 from .changes import isolatable, parameter_diff, results_equal
 from .parameters import carried_over, load_document, load_parameters, parameter_file
 from .publication import is_published, latest_results_folder, make_writable, restatement_folder
@@ -320,9 +321,13 @@ def run_year(
         runs.append(changes)
         _stop_on_problems([changes], root, staging, out)
 
-    progress("  exporting HTML and manifest")
+    progress("  exporting HTML, the year's index page and the manifest")
     for run in runs:
         _finish_notebook(root, staging, out, run)
+    last_year = latest_results_folder(root / "outputs" / f"FY{fiscal_year - 1}") / "results.csv"
+    pages = sorted(p.stem for p in staging.glob("*.html"))
+    (staging / "index.html").write_text(
+        index_html(parameters, rows, read_results(last_year) if last_year.exists() else None, pages), encoding="utf-8")
     files = {record["path"]: record for path in sorted(staging.glob("*.ipynb")) for record in _provenance_of(path)}
     seconds = time.perf_counter() - clock
     _write_manifest(staging, {
