@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from pathlib import Path
@@ -265,10 +266,20 @@ def say(template: str, **values: pint.Quantity | float | str) -> None:
     """Show a sentence whose numbers are generated from computed values.
 
     ``say("Scope 1 was {scope1}.", scope1=q)`` formats each quantity with :func:`fmt`; pass a
-    pre-formatted string to control the format.
+    pre-formatted string to control the format. The values are text, never markup: HTML and the
+    characters Markdown and LaTeX would read (``* _ [ ] ` | $``) are escaped, so a name from the data
+    such as ``<script>…`` or ``a_b*c`` shows as written.
     """
-    formatted = {k: (fmt(v) if isinstance(v, (pint.Quantity, float)) else str(v)) for k, v in values.items()}
+    formatted = {k: _plain(fmt(v) if isinstance(v, (pint.Quantity, float)) else str(v)) for k, v in values.items()}
     display(Markdown(template.format(**formatted)))
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|$])")
+
+
+def _plain(text: str) -> str:
+    """Text to insert into Markdown as it is: HTML-escaped, Markdown and math characters backslash-escaped."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
 def check(name: str, passed: bool, detail: str) -> Check:
