@@ -1,8 +1,13 @@
 """Shared test set-up: the project root, and the Jupyter kernel the notebooks (and nbval) run on."""
 
+import json
 from pathlib import Path
 
+import nbformat
 import pytest
+from nbformat import v4
+
+from envkpi.provenance import sha256_file
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -17,3 +22,41 @@ def pytest_configure(config):
 def root() -> Path:
     """The repository root."""
     return ROOT
+
+
+# --- a small executed year, for the review and the auditor's pages ----------------------------------
+
+def _small_notebook() -> nbformat.NotebookNode:
+    notebook = v4.new_notebook()
+    notebook.cells = [
+        v4.new_markdown_cell("# Scope 2\n\nElectricity times the grid factor.", id="intro"),
+        v4.new_code_cell("scope2 = 1234.5 * 0.410", id="calc", execution_count=1,
+                         outputs=[v4.new_output("execute_result", data={"text/plain": "506.145"}, execution_count=1)]),
+        v4.new_code_cell("report.show_software()", id="software", execution_count=2,
+                         metadata={"tags": ["remove-cell"]}),
+    ]
+    return notebook
+
+
+def _executed_year(folder: Path, notebook: nbformat.NotebookNode | None = None) -> Path:
+    """A minimal run folder: one executed notebook and a manifest that lists it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook or _small_notebook(), folder / "production.ipynb")
+    manifest = {"fiscal_year": 2018, "run": {"started": "2019-05-01T09:00:00+00:00", "notebooks": {"production": 1.5},
+                                             "cells": {"production": {"calc": 0.125, "software": 0.5}}},
+                "outputs": [{"path": "production.ipynb", "sha256": sha256_file(folder / "production.ipynb")}]}
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def make_notebook():
+    """A factory of a small executed notebook: a markdown cell 'intro', a code cell 'calc' with a result,
+    and a code cell 'software' hidden from readers."""
+    return _small_notebook
+
+
+@pytest.fixture
+def make_year():
+    """A factory of a minimal run folder of FY2018: one executed notebook and a manifest listing it."""
+    return _executed_year

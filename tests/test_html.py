@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from nbformat import v4
 
 from envkpi import html as report_html
-from envkpi.html import export_html, write_html
+from envkpi.html import export_audit_html, export_html, write_html
 
 CODE_MARKER = "SECRET_CODE_MARKER_42"
 REMOVED_CELL_MARKER = "REMOVED_CELL_MARKER_17"
@@ -240,12 +240,55 @@ def test_title_defaults_to_first_heading(notebook: nbformat.NotebookNode, page: 
 
 def test_exporter_is_shared(notebook: nbformat.NotebookNode) -> None:
     export_html(notebook)
-    first = report_html._EXPORTER
+    first = report_html._EXPORTERS["reader"]
     export_html(notebook)
-    assert first is not None and report_html._EXPORTER is first
+    assert first is not None and report_html._EXPORTERS["reader"] is first
 
 
 def test_write_html(tmp_path, notebook: nbformat.NotebookNode, page: str) -> None:
     target = tmp_path / "report.html"
     write_html(notebook, target)
     assert target.read_bytes() == page.encode("utf-8")
+
+
+def test_every_url_in_the_page_is_a_plain_hyperlink(page: str) -> None:
+    # No MathML namespace URL (an HTML parser needs none), no credits in the inlined CSS comments:
+    # `grep -E 'https?://'` on a published page finds only links a reader can follow.
+    urls = re.findall(r"https?://[^\s\"'<>)]+", page)
+    linked = re.findall(r"<a [^>]*href=\"(https?://[^\"]+)\"", page)
+    assert urls and set(urls) == set(linked)
+    assert "xmlns=" not in page.split("<body", 1)[1]
+
+
+def test_inlined_stylesheets_keep_no_comments(page: str) -> None:
+    for style in re.findall(r"<style[^>]*>(.*?)</style>", page, re.S):
+        assert "/*" not in style
+
+
+@pytest.fixture(scope="module")
+def audit_page(notebook: nbformat.NotebookNode) -> str:
+    ids = [cell.id for cell in notebook.cells]
+    bars = {cell_id: f'<div class="bar">BAR-{cell_id}</div>' for cell_id in ids}
+    return export_audit_html(notebook, bars=bars, header='<header class="head">HEADER-MARK</header>')
+
+
+def test_the_audit_page_shows_every_cell_with_its_code_and_its_bar(notebook, audit_page: str) -> None:
+    assert CODE_MARKER in audit_page
+    assert REMOVED_CELL_MARKER in audit_page and REMOVED_OUTPUT_MARKER in audit_page  # nothing hidden from the auditor
+    assert re.search(r"In(&nbsp;|\xa0)\[1\]:", audit_page)  # prompts: the auditor sees the execution order
+    for cell in notebook.cells:
+        assert audit_page.count(f"BAR-{cell.id}") == 1
+        # the bar sits right before the cell it describes
+        assert audit_page.index(f"BAR-{cell.id}") < audit_page.index(f'id="cell-id={cell.id}"')
+    assert audit_page.index("HEADER-MARK") < audit_page.index(f"BAR-{notebook.cells[0].id}")
+
+
+def test_the_audit_page_is_as_offline_as_the_reader_page(audit_page: str) -> None:
+    assert not re.search(EXTERNAL_LOAD_RE, audit_page)
+    assert "<math" in audit_page
+
+
+def test_the_audit_page_leaves_the_notebook_unchanged(notebook: nbformat.NotebookNode) -> None:
+    before = copy.deepcopy(notebook)
+    export_audit_html(notebook, bars={notebook.cells[0].id: "<b>x</b>"}, header="")
+    assert notebook == before

@@ -263,6 +263,12 @@ def test_broken_yaml_names_the_file_and_line(params_root, file):
     assert error.problems[0].startswith(f"{file}: line {line} not valid YAML"), str(error)
 
 
+def test_an_impossible_date_is_a_parameter_error_naming_the_file(params_root):
+    replace_line(params_root, YEAR, "fiscal_year", "fiscal_year: 2018-13-01")
+    error = load_error(params_root)
+    assert error.problems == [f"{YEAR}: not valid YAML (month must be in 1..12)"], str(error)
+
+
 def test_extends_missing_file_is_reported(params_root):
     replace_once(params_root, YEAR, "extends: common.yaml", "extends: commn.yaml")
     error = load_error(params_root)

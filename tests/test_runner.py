@@ -7,7 +7,9 @@ on the sample data or a copy of it edited by the test.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -60,7 +62,8 @@ def edit_csv(path: Path, match: dict, column: str, value: str) -> None:
 
 def test_run_writes_the_five_kinds_of_output(sample_run):
     summary, out = sample_run
-    assert {p.name for p in out.iterdir()} == OUTPUT_FILES
+    assert {p.name for p in out.iterdir()} == OUTPUT_FILES | {"audit"}
+    assert {p.name for p in (out / "audit").iterdir()} == {f"{name}.html" for name in (*FAMILIES, "changes")}
     for family in FAMILIES:
         notebook = nbformat.read(out / f"{family}.ipynb", as_version=4)
         assert notebook.metadata.papermill.parameters["fiscal_year"] == FY
@@ -129,6 +132,35 @@ def test_reference_outputs_are_what_a_run_produces_byte_for_byte(sample_run, roo
         assert (out / name).read_bytes() == (reference / name).read_bytes(), name
 
 
+def _run_content(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file of a run folder, with the run metadata taken out: manifest.json (which holds it)
+    is left out, the times shown on the auditor's pages are blanked, and the executed notebooks' output path
+    (which names the folder) is normalised."""
+    content = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != "manifest.json"):
+        data = path.read_bytes()
+        if path.parent.name == "audit":
+            data = re.sub(rb'(<span class="[^"]*envkpi-run-metadata[^"]*"[^>]*>)[^<]*', rb"\1", data)
+        elif path.suffix == ".ipynb":
+            notebook = json.loads(data)
+            notebook["metadata"]["papermill"]["output_path"] = path.name
+            data = json.dumps(notebook).encode()
+        content[path.relative_to(folder).as_posix()] = hashlib.sha256(data).hexdigest()
+    return content
+
+
+def test_two_runs_of_the_same_inputs_give_identical_pages_notebooks_and_results(sample_run, root, tmp_path):
+    _, first = sample_run
+    second = tmp_path / f"FY{FY}"
+    run_year(FY, root=root, out=second)
+    a, b = _run_content(first), _run_content(second)
+    assert {"index.html", "production.html", "audit/production.html", "production.ipynb", "results.csv"} <= set(a)
+    assert a == b
+    # the run metadata is in the manifest: per notebook and per cell
+    manifest = json.loads((second / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["run"]["cells"]["production"] and "start_time" not in (second / "production.ipynb").read_text()
+
+
 def test_more_electricity_at_one_site_changes_scope2_by_that_amount_times_its_factor(sample_run, root, tmp_path):
     _, baseline_out = sample_run
     data = copy_data(root, tmp_path)
@@ -166,12 +198,12 @@ def test_a_text_in_a_numeric_column_gives_a_one_screen_error_naming_file_row_col
 def test_a_failed_run_leaves_the_previous_outputs_untouched(root, tmp_path):
     out = tmp_path / "out"
     run_year(FY, root=root, out=out)
-    before = {p.name: sha256_file(p) for p in out.iterdir()}
+    before = {p: sha256_file(p) for p in out.rglob("*") if p.is_file()}
     data = copy_data(root, tmp_path)
     edit_csv(data / "purchased_energy.csv", {"site_id": "JP-02", "carrier": "electricity"}, "quantity", "-5")
     with pytest.raises(RunError, match=r"purchased_energy\.csv, row \d+, column 'quantity'"):
         run_year(FY, root=root, data=data, out=out)
-    assert {p.name: sha256_file(p) for p in out.iterdir()} == before
+    assert {p: sha256_file(p) for p in out.rglob("*") if p.is_file()} == before
 
 
 def project_with_notebook(root: Path, tmp_path: Path, source: str) -> Path:

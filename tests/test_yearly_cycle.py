@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from envkpi.provenance import sha256_file
@@ -161,3 +162,64 @@ def test_a_flagged_change_without_explanation_fails_the_run_naming_the_indicator
     assert "check failed: Every flagged change is explained" in finished.stderr
     assert "CO2-01, CO2-02, CO2-03" in finished.stderr and "PRD-04" not in finished.stderr.split("explained")[-1]
     assert not (tmp_path / "out").exists()
+
+
+# --- the auditor's review ---------------------------------------------------------------------------------
+
+def unpublish(folder: Path) -> None:
+    make_writable(folder)
+    (folder / "publication.json").unlink()
+
+
+def review_state(project: Path, notebook: str) -> dict[str, str]:
+    """The row of ``envkpi review --status`` for one notebook, as a mapping column → value."""
+    done = envkpi("review", "--fy", "2018", "--status", cwd=project)
+    assert done.returncode == 0, done.stderr
+    header, *rows = [line.split() for line in done.stdout.splitlines()]
+    return dict(zip(header, next(row for row in rows if row[0] == notebook)))
+
+
+def test_a_reviewed_cell_turns_stale_when_its_code_is_edited_and_the_year_rerun(project):
+    unpublish(project / "outputs" / "FY2018")
+    done = envkpi("review", "--fy", "2018", "--notebook", "production", "--cell", "scope2", "--ok",
+                  "--by", "A. Auditor", "--on", "2019-05-20", "--comment", "Tied to purchased_energy.csv", cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert review_state(project, "production")["reviewed"] == "1"
+
+    notebook_file = project / "notebooks" / "production.ipynb"
+    notebook = nbformat.read(notebook_file, as_version=4)
+    cell = next(c for c in notebook.cells if c.id == "scope2")
+    cell.source = "# location-based factors, as the standard requires\n" + cell.source
+    nbformat.write(notebook, notebook_file)
+    done = envkpi("run", "--fy", "2018", "--only", "production", cwd=project)
+    assert done.returncode == 0, done.stderr
+
+    state = review_state(project, "production")
+    assert (state["reviewed"], state["stale"]) == ("0", "1")
+    page = (project / "outputs" / "FY2018" / "audit" / "production.html").read_text(encoding="utf-8")
+    bar = page[:page.index('id="cell-id=scope2"')].rsplit('<div class="envkpi-audit-bar', 1)[1]
+    assert "envkpi-state-stale" in bar and "review stale" in bar and "A. Auditor, 2019-05-20" in bar
+
+
+def test_a_published_year_is_reviewed_beside_its_publication(project):
+    year = project / "outputs" / "FY2018"
+    done = envkpi("review", "--fy", "2018", "--notebook", "production", "--cell", "scope2", "--query",
+                  "--by", "A. Auditor", "--comment", "Which factor for CN-01?", cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert review_state(project, "production")["queried"] == "1"
+    assert "Which factor for CN-01?" in (year / "audit" / "production.html").read_text(encoding="utf-8")
+    assert envkpi("verify", str(year), cwd=project).returncode == 0  # the publication is untouched
+
+
+def test_reviews_recorded_in_jupyterlab_are_collected(project, tmp_path):
+    copies = tmp_path / "review"
+    assert envkpi("review", "--fy", "2018", "--copy-to", str(copies), cwd=project).returncode == 0
+    annotated = copies / "product_use.ipynb"
+    notebook = nbformat.read(annotated, as_version=4)
+    notebook.cells[0].metadata["envkpi_review"] = {"reviewer": "B. Auditor", "date": "2019-05-21", "status": "ok",
+                                                   "comment": "Narrative matches the standard"}
+    nbformat.write(notebook, annotated)
+    done = envkpi("review", "--fy", "2018", "--collect", str(annotated), cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert "1 review(s) collected" in done.stdout
+    assert review_state(project, "product_use")["reviewed"] == "1"

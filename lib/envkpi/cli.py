@@ -123,7 +123,7 @@ def _diff(args: argparse.Namespace) -> int:
 def _publish(args: argparse.Namespace) -> int:
     from .publication import PublicationError, publish
 
-    folder = Path(args.out).resolve() if args.out else project_root() / "outputs" / f"FY{args.fy}"
+    folder = _year_folder(args)
     try:
         record = publish(folder, published_on=date.fromisoformat(args.on) if args.on else date.today(),
                          published_by=args.by)
@@ -148,6 +148,59 @@ def _verify(args: argparse.Namespace) -> int:
             print(f"  {problem}", file=sys.stderr)
         return 1
     print(f"{folder}: every file matches its manifest ({1 + len(restated)} manifest(s) checked)")
+    return 0
+
+
+def _year_folder(args: argparse.Namespace) -> Path:
+    return Path(args.out).resolve() if args.out else project_root() / "outputs" / f"FY{args.fy}"
+
+
+def _print_review_status(folder: Path) -> None:
+    from .review import STATES, status_summary
+
+    rows = status_summary(folder)
+    columns = ["notebook", "cells", *STATES, "removed"]
+    widths = {c: max(len(c), *(len(str(r[c])) for r in rows)) for c in columns}
+    print("  ".join(c.ljust(widths[c]) if c == "notebook" else c.rjust(widths[c]) for c in columns))
+    for row in rows:
+        print("  ".join(str(row[c]).ljust(widths[c]) if c == "notebook" else str(row[c]).rjust(widths[c])
+                        for c in columns))
+
+
+def _review(args: argparse.Namespace) -> int:
+    from .audit import write_audit_pages
+    from .review import ReviewError, collect, copy_for_review, record_review
+
+    folder = _year_folder(args)
+    try:
+        if args.copy_to:
+            for path in copy_for_review(folder, Path(args.copy_to)):
+                print(path)
+            print(f"Open these copies in JupyterLab, record reviews in the cells' metadata under \"envkpi_review\", "
+                  f"then: envkpi review --fy {args.fy} --collect {args.copy_to}/*.ipynb")
+            return 0
+        if args.collect:
+            added = collect(folder, [Path(f) for f in args.collect])
+            print(f"{len(added)} review(s) collected into {folder / 'review.yaml'}")
+        elif args.cell or args.notebook:
+            if not (args.notebook and args.cell and args.verdict and args.by):
+                print("envkpi review: recording a review needs --notebook, --cell, one of --ok/--query/--reject "
+                      "and --by", file=sys.stderr)
+                return 2
+            on = date.fromisoformat(args.on) if args.on else date.today()
+            record_review(folder, args.notebook, args.cell, status=args.verdict, reviewer=args.by, on=on,
+                          comment=args.comment or "")
+            print(f"{len(args.cell)} cell(s) of {args.notebook} recorded as {args.verdict} in {folder / 'review.yaml'}")
+        elif not args.status:
+            print("envkpi review: say what to do: --status, --notebook/--cell with a verdict, --collect or --copy-to",
+                  file=sys.stderr)
+            return 2
+        if args.collect or args.cell:
+            write_audit_pages(folder)
+        _print_review_status(folder)
+    except ReviewError as exc:
+        print(f"envkpi review: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -195,6 +248,29 @@ def _parser() -> argparse.ArgumentParser:
     publish.add_argument("--by", required=True, help="who publishes (name or role)")
     publish.add_argument("--on", help="publication date YYYY-MM-DD (default today)")
     publish.set_defaults(handler=_publish)
+
+    review = commands.add_parser(
+        "review", help="record an auditor's review of cells, or summarise where the review stands",
+        description="Record an auditor's review of cells of a year's executed notebooks in outputs/FY<yyyy>/review.yaml, "
+                    "each bound to the SHA-256 of the cell's source and outputs, and rewrite the auditor's pages (audit/). "
+                    "Works on a published year.")
+    review.add_argument("--fy", type=int, required=True)
+    review.add_argument("--out", help="output folder (default outputs/FY<yyyy>)")
+    review.add_argument("--status", action="store_true",
+                        help="summarise reviewed / stale / queried / rejected / unreviewed cells per notebook")
+    review.add_argument("--notebook", help="the notebook reviewed, e.g. production")
+    review.add_argument("--cell", action="append", help="id of a cell reviewed (repeat for several)")
+    verdict = review.add_mutually_exclusive_group()
+    verdict.add_argument("--ok", dest="verdict", action="store_const", const="ok", help="the cell is correct")
+    verdict.add_argument("--query", dest="verdict", action="store_const", const="query", help="a question is open")
+    verdict.add_argument("--reject", dest="verdict", action="store_const", const="rejected", help="the cell is wrong")
+    review.add_argument("--by", help="reviewer's name")
+    review.add_argument("--on", help="review date YYYY-MM-DD (default today)")
+    review.add_argument("--comment", help="what was checked, or the question")
+    review.add_argument("--collect", nargs="+", metavar="NOTEBOOK",
+                        help="gather reviews recorded in JupyterLab (cell metadata envkpi_review) from these copies")
+    review.add_argument("--copy-to", metavar="FOLDER", help="write writable copies of the executed notebooks to annotate")
+    review.set_defaults(handler=_review)
 
     check = commands.add_parser("verify", help="recompute the hashes of an output folder against its manifest")
     check.add_argument("folder", help="e.g. outputs/FY2018")

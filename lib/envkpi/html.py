@@ -45,7 +45,7 @@ from nbconvert.exporters import HTMLExporter
 from nbformat import NotebookNode
 from traitlets.config import Config
 
-__all__ = ["export_html", "write_html"]
+__all__ = ["export_html", "export_audit_html", "write_html"]
 
 _LOG = logging.getLogger(__name__)
 
@@ -53,6 +53,7 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 """Folder holding the ``envkpi_report`` nbconvert template."""
 
 TEMPLATE_NAME = "envkpi_report"
+AUDIT_TEMPLATE_NAME = "envkpi_audit"
 
 DEFAULT_TITLE = "Report"
 
@@ -149,6 +150,7 @@ def _serialize_mathml(root: ElementTree.Element, tex: str) -> str:
         element.tail = element.tail and html.unescape(element.tail)
         for name, value in element.attrib.items():
             element.set(name, html.unescape(value))
+    root.attrib.pop("xmlns", None)  # an HTML parser puts <math> in the MathML namespace by itself
     semantics = ElementTree.Element("semantics")
     semantics.extend(list(root))  # a single <mrow>
     annotation = ElementTree.SubElement(
@@ -292,37 +294,36 @@ class _ReportExporter(HTMLExporter):
         yield ("latex_output_to_html", _latex_output_to_html)
 
 
-def _exporter_config() -> Config:
-    """Configuration of the shared exporter."""
+def _exporter_config(*, audit: bool) -> Config:
+    """Configuration of an exporter: the reader's drops tagged cells and outputs, the auditor's keeps all."""
     config = Config()
     config.NbConvertBase.display_data_priority = list(DISPLAY_PRIORITY)
-    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.enabled = not audit
     config.TagRemovePreprocessor.remove_cell_tags = {"remove-cell"}
     config.TagRemovePreprocessor.remove_all_outputs_tags = {"remove-output"}
     return config
 
 
-_EXPORTER: _ReportExporter | None = None
-_EXPORTER_LOCK = threading.Lock()  # the exporter keeps per-export state
+_EXPORTERS: dict[str, _ReportExporter] = {}
+_EXPORTER_LOCK = threading.Lock()  # an exporter keeps per-export state
 
 
-def _get_exporter() -> _ReportExporter:
-    """The process-wide exporter, created on first use (creation is slow).
-
-    Call with ``_EXPORTER_LOCK`` held.
-    """
-    global _EXPORTER
-    if _EXPORTER is None:
-        _EXPORTER = _ReportExporter(
-            config=_exporter_config(),
+def _get_exporter(kind: str) -> _ReportExporter:
+    """The process-wide exporter of ``kind`` ("reader" or "audit"), created on first use (creation is
+    slow). Call with ``_EXPORTER_LOCK`` held."""
+    if kind not in _EXPORTERS:
+        audit = kind == "audit"
+        _EXPORTERS[kind] = _ReportExporter(
+            config=_exporter_config(audit=audit),
             extra_template_basedirs=[str(TEMPLATE_DIR)],
-            template_name=TEMPLATE_NAME,
-            exclude_input=True,
-            exclude_input_prompt=True,
-            exclude_output_prompt=True,
+            extra_template_paths=[str(TEMPLATE_DIR)],  # so that envkpi_audit can extend envkpi_report/…
+            template_name=AUDIT_TEMPLATE_NAME if audit else TEMPLATE_NAME,
+            exclude_input=not audit,
+            exclude_input_prompt=not audit,
+            exclude_output_prompt=not audit,
             log=_LOG,
         )
-    return _EXPORTER
+    return _EXPORTERS[kind]
 
 
 # -------------------------------------------------------------------- title
@@ -408,9 +409,26 @@ def _strip_external_loads(page: str) -> str:
 
 # --------------------------------------------------------------- public API
 
+_STYLE_RE = re.compile(r"(<style\b[^>]*>)(.*?)(</style>)", re.S | re.I)
+_CSS_COMMENT_RE = re.compile(r"/\*.*?\*/", re.S)
+
+
+def _strip_css_comments(page: str) -> str:
+    """Drop comments from inlined stylesheets: JupyterLab's carry credits with URLs, which are no
+    loads but make every page look as if it referred to other hosts."""
+    return _STYLE_RE.sub(lambda m: m[1] + _CSS_COMMENT_RE.sub("", m[2]) + m[3], page)
+
+
+def _export(notebook: NotebookNode, kind: str, title: str | None, resources: dict | None = None) -> str:
+    titled = copy.copy(notebook)  # shallow: the exporter deep-copies anyway
+    titled.metadata = NotebookNode({**notebook.metadata, "title": _resolve_title(notebook, title)})
+    with _EXPORTER_LOCK:
+        page, _ = _get_exporter(kind).from_notebook_node(titled, resources=resources)
+    return _strip_css_comments(_strip_external_loads(page))
+
 
 def export_html(notebook: NotebookNode, *, title: str | None = None) -> str:
-    """Export an executed notebook as one self-contained HTML page.
+    """Export an executed notebook as one self-contained HTML page for readers.
 
     Parameters
     ----------
@@ -427,11 +445,36 @@ def export_html(notebook: NotebookNode, *, title: str | None = None) -> str:
         code, no prompts, no network requests; identical for identical
         notebooks.
     """
-    titled = copy.copy(notebook)  # shallow: the exporter deep-copies anyway
-    titled.metadata = NotebookNode({**notebook.metadata, "title": _resolve_title(notebook, title)})
-    with _EXPORTER_LOCK:
-        page, _ = _get_exporter().from_notebook_node(titled)
-    return _strip_external_loads(page)
+    return _export(notebook, "reader", title)
+
+
+def export_audit_html(notebook: NotebookNode, *, bars: dict[str, str], header: str,
+                      title: str | None = None) -> str:
+    """Export an executed notebook as the auditor's page: every cell, with its code and a status bar.
+
+    Parameters
+    ----------
+    notebook : nbformat.NotebookNode
+        Executed notebook (nbformat 4). It is not modified.
+    bars : dict of str to str
+        HTML shown above each cell, by cell id (its id, timing, hash and review status). Must be
+        escaped by the caller.
+    header : str
+        HTML shown at the top of the page (escaped by the caller).
+    title : str, optional
+        Page title, see :func:`export_html`.
+
+    Returns
+    -------
+    str
+        The HTML page: all cells, including those tagged ``remove-cell`` for readers, the
+        parameters cell and the parameters Papermill injected, with their code, prompts and outputs.
+    """
+    annotated = copy.deepcopy(notebook)
+    for cell in annotated.cells:
+        if cell.get("id") in bars:
+            cell.metadata["envkpi_audit_bar"] = bars[cell.id]
+    return _export(annotated, "audit", title, {"envkpi_audit_header": header})
 
 
 def write_html(

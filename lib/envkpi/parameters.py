@@ -542,7 +542,7 @@ def _read_yaml(path: Path, display: str, wanted_by: str | None = None) -> dict:
         raise ParameterError([f"{display}: file not found"]) from None
     try:
         data = yaml.load(text, Loader=_UniqueKeyLoader)
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: an impossible date such as 2019-13-01
         where = getattr(exc, "problem_mark", None)
         line = f" line {where.line + 1}" if where is not None else ""
         raise ParameterError([f"{display}:{line} not valid YAML ({getattr(exc, 'problem', exc)})"]) from None

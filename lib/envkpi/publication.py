@@ -18,6 +18,8 @@ Layout of a published year::
         manifest.json          the certificate (written by the runner)
         publication.json       fiscal_year, published_on, published_by, manifest_sha256
         production.ipynb …     the outputs listed in the manifest, read-only
+        review.yaml            the auditor's review (envkpi.review); not part of the publication
+        audit/                 the auditor's pages (envkpi.audit); not part of the publication
         restated/
             2019-06-30/        a complete run folder of its own (with its own manifest)
             2019-06-30-2/      a second restatement on the same day
@@ -37,6 +39,8 @@ __all__ = [
     "MANIFEST_FILE",
     "PUBLICATION_FILE",
     "RESTATED_DIR",
+    "REVIEW_FILE",
+    "AUDIT_DIR",
     "PublicationError",
     "publish",
     "is_published",
@@ -53,6 +57,10 @@ MANIFEST_FILE = "manifest.json"
 PUBLICATION_FILE = "publication.json"
 #: The subfolder of a published year that holds its restatements.
 RESTATED_DIR = "restated"
+#: The auditor's review of a year and the auditor's pages: beside the outputs, never part of a
+#: publication (they change as the review goes on and show each run's timings).
+REVIEW_FILE = "review.yaml"
+AUDIT_DIR = "audit"
 
 _WRITE_BITS = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
 _RESTATEMENT_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:-([1-9]\d*))?$")
@@ -168,13 +176,14 @@ def _manifest_outputs(manifest: dict) -> tuple[list[tuple[str, str | None]], lis
 
 
 def _folder_files(folder: Path) -> set[str]:
-    """Every file below ``folder`` (relative POSIX paths), except the manifest, publication and restated/."""
+    """Every file below ``folder`` (relative POSIX paths), except the manifest, the publication record, the
+    review, and the ``restated/`` and ``audit/`` subfolders."""
     found = set()
     for path in folder.iterdir():
-        if path.name in (MANIFEST_FILE, PUBLICATION_FILE):
+        if path.name in (MANIFEST_FILE, PUBLICATION_FILE, REVIEW_FILE):
             continue
         if path.is_dir() and not path.is_symlink():
-            if path.name == RESTATED_DIR:
+            if path.name in (RESTATED_DIR, AUDIT_DIR):
                 continue
             found |= {p.relative_to(folder).as_posix() for p in path.rglob("*") if not p.is_dir()}
             if not any(path.iterdir()):
@@ -271,7 +280,7 @@ def publish(folder: Path, *, published_on: date, published_by: str) -> Path:
     -----
     ``publication.json`` is deterministic JSON (sorted keys, indent 1, trailing newline) with
     ``fiscal_year`` (from the manifest), ``published_on`` (ISO date), ``published_by`` and
-    ``manifest_sha256``. Every file directly in the folder — the outputs, the manifest and the
+    ``manifest_sha256``. Every file directly in the folder (but ``review.yaml``) — the outputs, the manifest and the
     publication record — then loses its write permission (``chmod a-w``); subfolders such as
     ``restated/`` stay writable, so that restatements can be added. The permissions do not stop a
     superuser: the publication record and :func:`verify` are the guard that holds.
@@ -310,7 +319,7 @@ def publish(folder: Path, *, published_on: date, published_by: str) -> Path:
     partial.replace(target)  # atomic: the record is written completely or not at all
     changed, failed = [], []
     for path in sorted(folder.iterdir()):
-        if path.is_file() and not path.is_symlink():
+        if path.is_file() and not path.is_symlink() and path.name != REVIEW_FILE:
             mode = stat.S_IMODE(path.stat().st_mode)
             try:
                 path.chmod(mode & ~_WRITE_BITS)

@@ -28,11 +28,12 @@ import yaml
 
 from . import __version__
 from .catalogue import FAMILIES, catalogue
+from .audit import write_audit_pages
 from .html import write_html
 from .site import index_html
 from .changes import isolatable, parameter_diff, results_equal
 from .parameters import carried_over, load_document, load_parameters, parameter_file
-from .publication import is_published, latest_results_folder, make_writable, restatement_folder
+from .publication import REVIEW_FILE, is_published, latest_results_folder, make_writable, restatement_folder
 from .provenance import code_version, package_versions, sha256_file
 from .results import (PROVENANCE_MIME, Check, ResultRow, collect, duplicate_headlines, read_results, results_csv,
                       results_json)
@@ -145,18 +146,36 @@ def _relative(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _finish_notebook(root: Path, staging: Path, out: Path, run: NotebookRun) -> None:
-    """Make papermill's paths relative and its injected cell's id stable; export the HTML page."""
+#: Papermill's timing metadata: run metadata, moved from the notebooks to the manifest.
+_RUN_METADATA = ("start_time", "end_time", "duration")
+
+
+def _finish_notebook(root: Path, staging: Path, out: Path, run: NotebookRun) -> dict[str, float]:
+    """Make the executed notebook the same from one run to the next, and export its reader's page.
+
+    Papermill's paths become relative, the id of the cell it injects (random) becomes stable, and its
+    timings move out of the notebook: they are returned, per cell id, for the manifest.
+    """
     path = staging / f"{run.name}.ipynb"
     notebook = nbformat.read(path, as_version=4)
     meta = notebook.metadata.get("papermill", {})
     meta["input_path"] = f"notebooks/{run.name}.ipynb"
     meta["output_path"] = _relative(out / f"{run.name}.ipynb", root)
-    for cell in notebook.cells:  # papermill gives the cell it injects a random id; make it stable
+    for key in _RUN_METADATA:
+        meta.pop(key, None)
+    timings = {}
+    for cell in notebook.cells:
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell.id = "injected-parameters"
+        cell_meta = cell.metadata.get("papermill", {})
+        if cell.cell_type == "code" and cell_meta.get("duration") is not None:
+            timings[cell.id] = round(cell_meta["duration"], 3)
+        for key in _RUN_METADATA:
+            cell_meta.pop(key, None)
+        cell.metadata.pop("execution", None)  # nbclient's timestamps of the same execution
     nbformat.write(notebook, path)
     write_html(notebook, staging / f"{run.name}.html")
+    return timings
 
 
 def _provenance_of(path: Path) -> list[dict]:
@@ -182,6 +201,8 @@ def _replace(staging: Path, out: Path) -> None:
         retired = out.parent / f".retired-{out.name}-{os.getpid()}"
         out.rename(retired)
         staging.rename(out)
+        if (retired / REVIEW_FILE).exists():  # the review belongs to the year, not to one run
+            (retired / REVIEW_FILE).rename(out / REVIEW_FILE)
         shutil.rmtree(retired)
     else:
         staging.rename(out)
@@ -321,9 +342,8 @@ def run_year(
         runs.append(changes)
         _stop_on_problems([changes], root, staging, out)
 
-    progress("  exporting HTML, the year's index page and the manifest")
-    for run in runs:
-        _finish_notebook(root, staging, out, run)
+    progress("  exporting HTML (reader's and auditor's pages), the year's index page and the manifest")
+    timings = {run.name: _finish_notebook(root, staging, out, run) for run in runs}
     last_year = latest_results_folder(root / "outputs" / f"FY{fiscal_year - 1}") / "results.csv"
     pages = sorted(p.stem for p in staging.glob("*.html"))
     (staging / "index.html").write_text(
@@ -336,11 +356,12 @@ def run_year(
         "code_version": code_version(root),
         "packages": package_versions(),
         "run": {"started": started_at.isoformat(timespec="seconds"), "seconds": round(seconds, 1),
-                "notebooks": {run.name: round(run.seconds, 1) for run in runs}},
+                "notebooks": {run.name: round(run.seconds, 1) for run in runs}, "cells": timings},
         "parameters_file": _relative(params_path, root),
         "data_dir": _relative(data_path, root),
         "inputs": sorted(files.values(), key=lambda r: (r["role"], r["path"])),
     })
+    write_audit_pages(out, staging)
     target = _place(staging, out, rows, names, today or date.today(), progress, root)
     progress(f"FY{fiscal_year}: done in {seconds:.1f} s")
     return RunSummary(fiscal_year, target, runs, seconds)

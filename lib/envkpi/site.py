@@ -83,7 +83,8 @@ def index_html(params: Parameters, rows: Iterable[ResultRow], previous: Iterable
             f'<td class="num"><a href="{e(link)}">{e(fmt(row.value))}</a></td>'
             f'<td>{e(row.unit)}</td><td class="num">{e(_change(row, last_year))}</td></tr>')
     exclusions = "".join(f"<li>{e(x.name)} — {e(x.reason)}</li>" for x in params.boundary.excluded_entities)
-    links = "".join(f'<li><a href="{e(name)}.html">{e(REPORT_TITLES.get(name, name))}</a></li>'
+    links = "".join(f'<li><a href="{e(name)}.html">{e(REPORT_TITLES.get(name, name))}</a> '
+                    f'(<a href="audit/{e(name)}.html">auditor\'s view</a>: every cell with its code and review)</li>'
                     for name in sorted(reports, key=lambda n: list(REPORT_TITLES).index(n) if n in REPORT_TITLES else 99))
     note = f'<p class="note">{e(params.organisation.note)}</p>' if params.organisation.note else ""
     title = f"{params.organisation.name}: environmental performance indicators, FY{params.fiscal_year}"

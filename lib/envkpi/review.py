@@ -1,0 +1,435 @@
+"""Auditor review: per-cell sign-off bound to the exact content that was reviewed.
+
+An auditor reviews the executed notebooks of a year cell by cell. Each review — reviewer, date,
+status (``ok``, ``query`` or ``rejected``) and comment — is recorded in ``outputs/FY<yyyy>/review.yaml``
+under the notebook and the cell id, together with the SHA-256 of that cell's content
+(:func:`cell_sha256`: its type, source and outputs). When the cell later changes — its code was
+edited, an input moved its result — the hash no longer matches and the review is *stale*: it was
+given to something else. Reviews are kept as a history per cell; the latest one counts.
+
+The review belongs to the year, not to one run: a rerun of an unpublished year keeps
+``review.yaml``, and a published year can be reviewed (``review.yaml`` and the auditor pages in
+``audit/`` are not part of the publication; they are written beside it). Reviews are checked
+against the year's current figures: its latest restatement if there is one
+(:func:`envkpi.publication.latest_results_folder`).
+
+An auditor who works in JupyterLab records the same fields in the metadata of the cell, under
+:data:`METADATA_KEY`, in a copy of the executed notebook (:func:`copy_for_review`);
+:func:`collect` gathers them into ``review.yaml``.
+
+Layout of ``review.yaml``::
+
+    fiscal_year: 2018
+    notebooks:
+      production:                   # notebook name (production.ipynb)
+        scope-2-total:              # cell id
+        - reviewer: A. Auditor
+          date: 2019-05-20
+          status: ok                # ok | query | rejected
+          comment: Tied to purchased_energy.csv rows 2-13 and the FY2018 grid factors.
+          sha256: 9f2c…             # of the cell's type, source and outputs when reviewed
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import stat
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+from pathlib import Path
+
+import nbformat
+import yaml
+from nbformat import NotebookNode
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .publication import REVIEW_FILE, latest_results_folder
+
+__all__ = [
+    "REVIEW_FILE",
+    "METADATA_KEY",
+    "STATES",
+    "ReviewError",
+    "Status",
+    "Review",
+    "CellState",
+    "cell_sha256",
+    "load_reviews",
+    "record_review",
+    "cell_states",
+    "status_summary",
+    "collect",
+    "copy_for_review",
+]
+
+#: The cell-metadata key under which a review is recorded in JupyterLab.
+METADATA_KEY = "envkpi_review"
+#: The state of a cell, in the order of the summary.
+STATES = ("reviewed", "stale", "queried", "rejected", "unreviewed")
+
+_HEADER = (
+    "# Auditor review of this fiscal year's executed notebooks, written by `envkpi review`.\n"
+    "# Per notebook and cell id, the reviews given (the latest counts), each bound to the SHA-256 of\n"
+    "# the cell's type, source and outputs: a cell that changed since shows as \"review stale\".\n"
+)
+
+
+class ReviewError(ValueError):
+    """A review that cannot be recorded or read; the message names the file, the cell and the key."""
+
+
+class Status(str, Enum):
+    """What the auditor concluded about a cell."""
+
+    ok = "ok"
+    query = "query"
+    rejected = "rejected"
+
+
+class Review(BaseModel):
+    """One review of one cell."""
+
+    model_config = ConfigDict(extra="forbid", use_enum_values=True)
+
+    reviewer: str = Field(min_length=1)
+    date: date
+    status: Status
+    comment: str = ""
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+    @field_validator("reviewer")
+    @classmethod
+    def _named(cls, text: str) -> str:
+        if not text.strip():
+            raise ValueError("must name the reviewer")
+        return text.strip()
+
+
+class _ReviewFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    fiscal_year: int
+    notebooks: dict[str, dict[str, list[Review]]] = {}
+
+
+class _CellReview(BaseModel):
+    """A review as an auditor writes it into a cell's metadata (the hash is added on collection)."""
+
+    model_config = ConfigDict(extra="forbid", use_enum_values=True)
+
+    reviewer: str = Field(min_length=1)
+    date: date
+    status: Status
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class CellState:
+    """A cell of an executed notebook and where its review stands."""
+
+    notebook: str
+    cell_id: str
+    cell_type: str
+    sha256: str
+    state: str                 # one of STATES
+    review: Review | None      # the latest review, if any
+
+
+# --- hashing ---------------------------------------------------------------------------------
+
+def _output_content(output: dict) -> dict:
+    """An output without its execution count (which moves when a cell is added above)."""
+    return {key: value for key, value in output.items() if key not in ("execution_count", "transient")}
+
+
+def cell_sha256(cell: NotebookNode) -> str:
+    """SHA-256 of what an auditor reviews in a cell: its type, source and outputs.
+
+    Parameters
+    ----------
+    cell : nbformat.NotebookNode
+        A cell of a notebook read with nbformat (multi-line strings joined).
+
+    Returns
+    -------
+    str
+        Hex digest of the canonical JSON (sorted keys, UTF-8) of the cell type, the source, the
+        attachments of a markdown cell and the outputs without execution counts. Metadata (tags,
+        timings, a review written in JupyterLab) does not count: it is not what was reviewed.
+    """
+    content = {
+        "cell_type": cell.get("cell_type"),
+        "source": cell.get("source", ""),
+        "attachments": cell.get("attachments") or {},
+        "outputs": [_output_content(o) for o in cell.get("outputs", [])],
+    }
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+# --- the record --------------------------------------------------------------------------------
+
+def _problems(error: ValidationError, prefix: str) -> list[str]:
+    lines = []
+    for item in error.errors():
+        where = ".".join(str(part) for part in item["loc"]) or "(top level)"
+        lines.append(f"{prefix}{where}: {item['msg'].removeprefix('Value error, ')}")
+    return lines
+
+
+class _TextDatesLoader(yaml.SafeLoader):
+    """YAML loader that leaves dates as text, so that pydantic — not the YAML parser — judges them."""
+
+
+_TextDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
+def load_reviews(year_folder: Path) -> dict[str, dict[str, list[Review]]]:
+    """The reviews recorded for a year, by notebook and cell id (empty when none).
+
+    Raises
+    ------
+    ReviewError
+        When ``review.yaml`` is not valid; every problem is listed with its key path.
+    """
+    path = Path(year_folder) / REVIEW_FILE
+    if not path.exists():
+        return {}
+    try:
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_TextDatesLoader) or {}
+        return _ReviewFile.model_validate(document).notebooks
+    except yaml.YAMLError as exc:
+        raise ReviewError(f"{path}: not valid YAML: {exc}") from None
+    except ValidationError as exc:
+        raise ReviewError("\n".join(_problems(exc, f"{path}: "))) from None
+
+
+def _save_reviews(year_folder: Path, fiscal_year: int, reviews: dict[str, dict[str, list[Review]]]) -> Path:
+    path = Path(year_folder) / REVIEW_FILE
+    document = {"fiscal_year": fiscal_year, "notebooks": {
+        name: {cell_id: [r.model_dump() for r in history] for cell_id, history in sorted(cells.items())}
+        for name, cells in sorted(reviews.items())}}
+    text = _HEADER + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
+    partial = path.with_name(f".{REVIEW_FILE}.partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(path)
+    return path
+
+
+def _fiscal_year(year_folder: Path) -> int:
+    """The fiscal year of a year's outputs, from the manifest of its current figures."""
+    manifest = latest_results_folder(Path(year_folder)) / "manifest.json"
+    try:
+        return int(json.loads(manifest.read_text(encoding="utf-8"))["fiscal_year"])
+    except (OSError, ValueError, KeyError, TypeError):
+        raise ReviewError(f"{manifest}: missing or without fiscal_year; run the year first (envkpi run --fy …)") from None
+
+
+def _notebooks(folder: Path) -> dict[str, NotebookNode]:
+    notebooks = {path.stem: nbformat.read(path, as_version=4) for path in sorted(folder.glob("*.ipynb"))}
+    if not notebooks:
+        raise ReviewError(f"{folder}: no executed notebooks; run the year first (envkpi run --fy …)")
+    return notebooks
+
+
+def _current_hashes(year_folder: Path) -> dict[str, dict[str, NotebookNode]]:
+    """Cell by id of every executed notebook of the year's current figures."""
+    return {name: {cell.id: cell for cell in notebook.cells}
+            for name, notebook in _notebooks(latest_results_folder(year_folder)).items()}
+
+
+def record_review(year_folder: Path, notebook: str, cell_ids: list[str], *, status: str, reviewer: str,
+                  on: date, comment: str = "") -> list[Review]:
+    """Record the review of one or more cells of a notebook of the year.
+
+    Parameters
+    ----------
+    year_folder : Path
+        ``outputs/FY<yyyy>`` (published or not).
+    notebook : str
+        The notebook's name, e.g. ``production``.
+    cell_ids : list of str
+        Ids of the cells reviewed (as in the auditor page and the executed notebook).
+    status : {"ok", "query", "rejected"}
+    reviewer : str
+        Who reviewed.
+    on : date
+        When.
+    comment : str
+        What was checked, or the question.
+
+    Returns
+    -------
+    list of Review
+        The reviews added, each bound to the current SHA-256 of its cell.
+
+    Raises
+    ------
+    ReviewError
+        For an unknown notebook or cell id (all named at once), or an invalid field.
+    """
+    year_folder = Path(year_folder)
+    fiscal_year = _fiscal_year(year_folder)
+    cells = _current_hashes(year_folder)
+    if notebook not in cells:
+        raise ReviewError(f"{year_folder}: no notebook {notebook!r}; the year has: {', '.join(cells)}")
+    unknown = [cell_id for cell_id in cell_ids if cell_id not in cells[notebook]]
+    if unknown or not cell_ids:
+        raise ReviewError(f"{notebook}.ipynb of FY{fiscal_year} has no cell with id {', '.join(map(repr, unknown))}"
+                          if unknown else "name at least one cell (--cell)")
+    try:
+        added = [Review(reviewer=reviewer, date=on, status=status, comment=comment,
+                        sha256=cell_sha256(cells[notebook][cell_id])) for cell_id in cell_ids]
+    except ValidationError as exc:
+        raise ReviewError("\n".join(_problems(exc, "review: "))) from None
+    reviews = load_reviews(year_folder)
+    for cell_id, review in zip(cell_ids, added):
+        reviews.setdefault(notebook, {}).setdefault(cell_id, []).append(review)
+    _save_reviews(year_folder, fiscal_year, reviews)
+    return added
+
+
+def _state(review: Review | None, sha256: str) -> str:
+    if review is None:
+        return "unreviewed"
+    if review.sha256 != sha256:
+        return "stale"
+    return {"ok": "reviewed", "query": "queried", "rejected": "rejected"}[review.status]
+
+
+def cell_states(year_folder: Path, results_folder: Path | None = None) -> dict[str, list[CellState]]:
+    """Where the review of every cell of the year stands, by notebook, in cell order.
+
+    Parameters
+    ----------
+    year_folder : Path
+        ``outputs/FY<yyyy>``, which holds ``review.yaml``.
+    results_folder : Path, optional
+        The executed notebooks to check against (default: the year's current figures, i.e. its
+        latest restatement or the folder itself).
+    """
+    reviews = load_reviews(year_folder)
+    folder = results_folder or latest_results_folder(year_folder)
+    states = {}
+    for name, notebook in _notebooks(folder).items():
+        given = reviews.get(name, {})
+        states[name] = []
+        for cell in notebook.cells:
+            sha256 = cell_sha256(cell)
+            latest = given[cell.id][-1] if given.get(cell.id) else None
+            states[name].append(CellState(name, cell.id, cell.cell_type, sha256, _state(latest, sha256), latest))
+    return states
+
+
+def status_summary(year_folder: Path) -> list[dict]:
+    """Per notebook, how many cells are reviewed, stale, queried, rejected and unreviewed.
+
+    Reviews of cells that no longer exist are counted as ``removed``.
+    """
+    reviews = load_reviews(year_folder)
+    rows = []
+    for name, cells in cell_states(year_folder).items():
+        counts = Counter(cell.state for cell in cells)
+        removed = set(reviews.get(name, {})) - {cell.cell_id for cell in cells}
+        rows.append({"notebook": name, "cells": len(cells), **{state: counts[state] for state in STATES},
+                     "removed": len(removed)})
+    return rows
+
+
+# --- JupyterLab ---------------------------------------------------------------------------------
+
+def copy_for_review(year_folder: Path, destination: Path) -> list[Path]:
+    """Writable copies of the year's executed notebooks, for an auditor to annotate in JupyterLab.
+
+    The executed notebooks of a run are covered by its manifest (and read-only once published), so
+    the auditor writes reviews into cell metadata of copies; :func:`collect` reads them back.
+    """
+    source = latest_results_folder(Path(year_folder))
+    destination = Path(destination)
+    destination.mkdir(parents=True, exist_ok=True)
+    copies = []
+    for path in sorted(source.glob("*.ipynb")):
+        target = destination / path.name
+        if target.exists():
+            raise ReviewError(f"{target}: already exists; collect it first or choose another folder")
+        shutil.copyfile(path, target)
+        target.chmod(stat.S_IMODE(target.stat().st_mode) | stat.S_IWUSR)
+        copies.append(target)
+    return copies
+
+
+def collect(year_folder: Path, files: list[Path]) -> list[tuple[str, str, Review]]:
+    """Gather the reviews written in JupyterLab (cell metadata ``envkpi_review``) into ``review.yaml``.
+
+    Parameters
+    ----------
+    year_folder : Path
+        ``outputs/FY<yyyy>``.
+    files : list of Path
+        Annotated copies of the year's executed notebooks; each file's name (``production.ipynb``)
+        says which notebook it is.
+
+    Returns
+    -------
+    list of (notebook, cell id, Review)
+        The reviews added. A review already recorded (same fields, same content) is not added twice.
+
+    Raises
+    ------
+    ReviewError
+        Listing every problem at once, nothing recorded: an unknown notebook or cell, a review whose
+        fields are wrong (named by file, cell and key), or a cell whose content differs from the
+        year's executed notebook (it was re-executed or edited in the copy, so the review would not
+        be of what the year reports).
+    """
+    year_folder = Path(year_folder)
+    fiscal_year = _fiscal_year(year_folder)
+    current = _current_hashes(year_folder)
+    reviews = load_reviews(year_folder)
+    problems, added = [], []
+    for file in files:
+        file = Path(file)
+        try:
+            notebook = nbformat.read(file, as_version=4)
+        except (OSError, ValueError) as exc:
+            problems.append(f"{file}: cannot be read as a notebook ({exc})")
+            continue
+        if file.stem not in current:
+            problems.append(f"{file}: FY{fiscal_year} has no notebook {file.stem!r} ({', '.join(current)})")
+            continue
+        for cell in notebook.cells:
+            metadata = cell.metadata.get(METADATA_KEY)
+            if metadata is None:
+                continue
+            where = f"{file}: cell {cell.get('id')!r}: metadata {METADATA_KEY}"
+            theirs = current[file.stem].get(cell.get("id"))
+            if theirs is None:
+                problems.append(f"{where}: the year's {file.name} has no cell with this id")
+                continue
+            sha256 = cell_sha256(cell)
+            if sha256 != cell_sha256(theirs):
+                problems.append(f"{where}: the cell's source or outputs differ from the year's {file.name} "
+                                f"(re-executed or edited in the copy?); review the cell as the year reports it")
+                continue
+            try:
+                given = _CellReview.model_validate(metadata)
+            except ValidationError as exc:
+                problems += _problems(exc, f"{where}.")
+                continue
+            review = Review(**given.model_dump(), sha256=sha256)
+            history = reviews.setdefault(file.stem, {}).setdefault(cell.id, [])
+            if review not in history:
+                history.append(review)
+                added.append((file.stem, cell.id, review))
+    if problems:
+        raise ReviewError(f"{len(problems)} problem{'s' if len(problems) > 1 else ''}, nothing collected:\n"
+                          + "\n".join(f"  {p}" for p in problems))
+    if added:
+        _save_reviews(year_folder, fiscal_year, reviews)
+    return added

@@ -1,0 +1,191 @@
+"""Tests for envkpi.review: reviews bound to the SHA-256 of a cell's content, their states, collection."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from envkpi.publication import publish, verify
+from envkpi.review import (METADATA_KEY, ReviewError, cell_sha256, cell_states, collect, copy_for_review,
+                           load_reviews, record_review, status_summary)
+
+ON = date(2019, 5, 20)
+
+
+@pytest.fixture
+def year(tmp_path, make_year) -> Path:
+    return make_year(tmp_path / "FY2018")
+
+
+def states(folder: Path) -> dict[str, str]:
+    return {cell.cell_id: cell.state for cell in cell_states(folder)["production"]}
+
+
+# --- the hash --------------------------------------------------------------------------------------
+
+def test_the_hash_covers_source_and_outputs_not_metadata_nor_execution_counts(make_notebook):
+    cell = make_notebook().cells[1]
+    base = cell_sha256(cell)
+    renumbered = nbformat.from_dict(json.loads(json.dumps(cell)))
+    renumbered.execution_count = 7
+    renumbered.outputs[0].execution_count = 7
+    renumbered.metadata[METADATA_KEY] = {"reviewer": "A"}
+    assert cell_sha256(renumbered) == base
+    edited = nbformat.from_dict(json.loads(json.dumps(cell)))
+    edited.source += "  # same result"
+    assert cell_sha256(edited) != base
+    rerun = nbformat.from_dict(json.loads(json.dumps(cell)))
+    rerun.outputs[0].data["text/plain"] = "506.2"
+    assert cell_sha256(rerun) != base
+
+
+def test_the_hash_is_sha256_of_the_canonical_json_of_the_cell_content(make_notebook):
+    import hashlib
+
+    cell = make_notebook().cells[0]
+    canonical = ('{"attachments":{},"cell_type":"markdown","outputs":[],'
+                 '"source":"# Scope 2\\n\\nElectricity times the grid factor."}')
+    assert cell_sha256(cell) == hashlib.sha256(canonical.encode()).hexdigest()
+
+
+# --- recording and states -----------------------------------------------------------------------------
+
+def test_every_cell_starts_unreviewed(year):
+    assert states(year) == {"intro": "unreviewed", "calc": "unreviewed", "software": "unreviewed"}
+
+
+def test_a_recorded_review_is_bound_to_the_cell_hash_and_written_to_review_yaml(year, make_notebook):
+    record_review(year, "production", ["calc"], status="ok", reviewer="A. Auditor", on=ON,
+                  comment="1,234.5 MWh × 0.410 t/MWh = 506.145 t")
+    written = yaml.safe_load((year / "review.yaml").read_text(encoding="utf-8"))
+    entry = written["notebooks"]["production"]["calc"][0]
+    assert written["fiscal_year"] == 2018
+    assert entry == {"reviewer": "A. Auditor", "date": ON, "status": "ok",
+                     "comment": "1,234.5 MWh × 0.410 t/MWh = 506.145 t",
+                     "sha256": cell_sha256(make_notebook().cells[1])}
+    assert states(year)["calc"] == "reviewed"
+
+
+@pytest.mark.parametrize(("status", "state"), [("ok", "reviewed"), ("query", "queried"), ("rejected", "rejected")])
+def test_the_latest_review_gives_the_state(year, status, state):
+    record_review(year, "production", ["calc"], status="query", reviewer="A", on=ON, comment="source of 0.410?")
+    record_review(year, "production", ["calc"], status=status, reviewer="A", on=ON)
+    assert states(year)["calc"] == state
+    assert len(load_reviews(year)["production"]["calc"]) == 2  # the history is kept
+
+
+def test_a_reviewed_cell_whose_content_changed_is_stale(year, make_notebook):
+    record_review(year, "production", ["intro", "calc"], status="ok", reviewer="A", on=ON)
+    changed = make_notebook()
+    changed.cells[1].source = "scope2 = 1234.5 * 0.420"
+    changed.cells[1].outputs[0].data["text/plain"] = "518.49"
+    nbformat.write(changed, year / "production.ipynb")
+    assert states(year) == {"intro": "reviewed", "calc": "stale", "software": "unreviewed"}
+
+
+def test_the_summary_counts_each_state_per_notebook(year):
+    record_review(year, "production", ["intro"], status="ok", reviewer="A", on=ON)
+    record_review(year, "production", ["calc"], status="query", reviewer="A", on=ON, comment="?")
+    assert status_summary(year) == [{"notebook": "production", "cells": 3, "reviewed": 1, "stale": 0, "queried": 1,
+                                     "rejected": 0, "unreviewed": 1, "removed": 0}]
+
+
+def test_unknown_notebook_or_cells_are_named_and_nothing_is_written(year):
+    with pytest.raises(ReviewError, match="no notebook 'water'; the year has: production"):
+        record_review(year, "water", ["calc"], status="ok", reviewer="A", on=ON)
+    with pytest.raises(ReviewError, match="no cell with id 'nope', 'gone'"):
+        record_review(year, "production", ["calc", "nope", "gone"], status="ok", reviewer="A", on=ON)
+    assert not (year / "review.yaml").exists()
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"status": "fine", "reviewer": "A"}, "review: status: Input should be 'ok', 'query' or 'rejected'"),
+    ({"status": "ok", "reviewer": "  "}, "review: reviewer: must name the reviewer"),
+])
+def test_invalid_review_fields_are_named(year, fields, message):
+    with pytest.raises(ReviewError, match=message):
+        record_review(year, "production", ["calc"], on=ON, **fields)
+
+
+def test_an_invalid_review_yaml_names_the_file_and_the_key(year):
+    (year / "review.yaml").write_text("fiscal_year: 2018\nnotebooks:\n  production:\n    calc:\n"
+                                      "    - {reviewer: A, date: 2019-13-01, status: ok, sha256: abc}\n", encoding="utf-8")
+    with pytest.raises(ReviewError) as error:
+        load_reviews(year)
+    message = str(error.value)
+    assert f"{year / 'review.yaml'}: notebooks.production.calc.0.date" in message
+    assert "notebooks.production.calc.0.sha256" in message
+
+
+def test_a_folder_without_a_run_is_refused(tmp_path):
+    with pytest.raises(ReviewError, match="run the year first"):
+        record_review(tmp_path / "FY2018", "production", ["calc"], status="ok", reviewer="A", on=ON)
+
+
+# --- published years ----------------------------------------------------------------------------------
+
+def test_a_published_year_can_be_reviewed_and_still_verifies(year):
+    publish(year, published_on=date(2019, 6, 28), published_by="Environment Office")
+    record_review(year, "production", ["calc"], status="ok", reviewer="A", on=ON)
+    assert states(year)["calc"] == "reviewed"
+    assert verify(year) == []
+
+
+def test_reviews_are_checked_against_the_latest_restatement(year, make_notebook, make_year):
+    record_review(year, "production", ["calc"], status="ok", reviewer="A", on=ON)
+    restated = make_notebook()
+    restated.cells[1].outputs[0].data["text/plain"] = "506.2"
+    folder = make_year(year / "restated" / "2019-09-30", restated)
+    (folder / "results.csv").write_text("indicator_id\n", encoding="utf-8")
+    assert states(year)["calc"] == "stale"
+
+
+# --- JupyterLab -----------------------------------------------------------------------------------------
+
+def annotate(copy: Path, cell_id: str, **fields) -> None:
+    notebook = nbformat.read(copy, as_version=4)
+    next(c for c in notebook.cells if c.id == cell_id).metadata[METADATA_KEY] = fields
+    nbformat.write(notebook, copy)
+
+
+def test_reviews_written_in_cell_metadata_are_collected_once(year, tmp_path):
+    (copy,) = copy_for_review(year, tmp_path / "review")
+    annotate(copy, "calc", reviewer="B. Auditor", date="2019-05-21", status="query", comment="factor source?")
+    added = collect(year, [copy])
+    assert [(name, cell_id, r.status, r.reviewer) for name, cell_id, r in added] == \
+        [("production", "calc", "query", "B. Auditor")]
+    assert states(year)["calc"] == "queried"
+    assert collect(year, [copy]) == []  # collecting again adds nothing
+    assert len(load_reviews(year)["production"]["calc"]) == 1
+
+
+def test_copies_for_review_are_writable_and_never_overwritten(year, tmp_path):
+    publish(year, published_on=date(2019, 6, 28), published_by="Environment Office")
+    (copy,) = copy_for_review(year, tmp_path / "review")
+    annotate(copy, "intro", reviewer="B", date="2019-05-21", status="ok")  # would fail if read-only
+    with pytest.raises(ReviewError, match="already exists"):
+        copy_for_review(year, tmp_path / "review")
+
+
+def test_collection_reports_every_problem_and_records_nothing(year, tmp_path):
+    (copy,) = copy_for_review(year, tmp_path / "review")
+    annotate(copy, "intro", reviewer="B", date="21/05/2019", status="ok")
+    annotate(copy, "calc", reviewer="B", date="2019-05-21", status="ok")
+    notebook = nbformat.read(copy, as_version=4)
+    notebook.cells[1].outputs[0].data["text/plain"] = "999"  # re-executed in the copy
+    nbformat.write(notebook, copy)
+    stray = tmp_path / "review" / "water.ipynb"
+    stray.write_text(copy.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(ReviewError) as error:
+        collect(year, [copy, stray])
+    message = str(error.value)
+    assert "3 problems, nothing collected" in message
+    assert f"{copy}: cell 'intro': metadata envkpi_review.date:" in message
+    assert f"{copy}: cell 'calc': metadata envkpi_review: the cell's source or outputs differ" in message
+    assert f"{stray}: FY2018 has no notebook 'water'" in message
+    assert not (year / "review.yaml").exists()
