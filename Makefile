@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.envkpi-installed
 
-.PHONY: setup run test lab clean-outputs
+.PHONY: setup system-packages run test lab clean-outputs
 
 setup: $(STAMP)
 
@@ -19,10 +19,25 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/envkpi kernel
 	@touch $(STAMP)
 
+# The browser tests (tests/test_browser.py) drive Debian's Chromium with Playwright (never `playwright
+# install`), and the pages show Japanese text: install both with apt-get when missing (sudo unless root).
+system-packages:
+	@missing=""; \
+	test -x /usr/bin/chromium || missing=" chromium"; \
+	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then sudo=""; \
+	  elif command -v sudo >/dev/null; then sudo="sudo"; \
+	  else echo "missing Debian packages:$$missing; as root: apt-get install --no-install-recommends$$missing" >&2; exit 1; fi; \
+	  echo "installing Debian packages:$$missing"; \
+	  $$sudo apt-get update && \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
+	fi
+
 run: setup
 	$(BIN)/envkpi run --fy $(FY)
 
-test: setup
+test: setup system-packages
 	$(BIN)/python -m pytest
 
 lab: setup

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -132,6 +133,16 @@ def test_reference_outputs_are_what_a_run_produces_byte_for_byte(sample_run, roo
         assert (out / name).read_bytes() == (reference / name).read_bytes(), name
 
 
+def test_the_only_urls_in_the_pages_are_hyperlinks(sample_run):
+    """`grep -E 'https?://' outputs/FY2018/*.html` finds no script, style, font or image load."""
+    _, out = sample_run
+    for page in [*out.glob("*.html"), *out.glob("audit/*.html")]:
+        text = page.read_text(encoding="utf-8")
+        urls = set(re.findall(r"https?://[^\s\"'<>)]+", text))
+        linked = set(re.findall(r"<a [^>]*href=\"(https?://[^\"]+)\"", text))
+        assert urls <= linked, f"{page.name}: {sorted(urls - linked)}"
+
+
 def _run_content(folder: Path) -> dict[str, str]:
     """SHA-256 of every file of a run folder, with the run metadata taken out: manifest.json (which holds it)
     is left out, the times shown on the auditor's pages are blanked, and the executed notebooks' output path
@@ -193,6 +204,18 @@ def test_a_text_in_a_numeric_column_gives_a_one_screen_error_naming_file_row_col
     assert len(message.strip().splitlines()) <= 25, message
     assert not out.exists(), "a failed run must not leave an output folder that looks complete"
     assert (tmp_path / "out.failed" / "production.ipynb").exists()
+
+
+def test_a_run_never_changes_the_working_directory_of_the_process(root, tmp_path, monkeypatch):
+    """Notebooks run in threads: a process-wide chdir by one (papermill's cwd=) would start another's kernel
+    in the wrong folder, where it would find another project's files. Kernels get their folder instead."""
+    monkeypatch.chdir(tmp_path)  # outside the project
+    calls = []
+    real_chdir = os.chdir
+    monkeypatch.setattr(os, "chdir", lambda path: (calls.append(path), real_chdir(path)))
+    summary = run_year(FY, root=root, out=tmp_path / "out", only=["production", "product_use"])
+    assert {str(path) for path in calls} <= {str(tmp_path)}  # papermill's file I/O re-enters the same folder
+    assert all(run.error is None for run in summary.notebooks)
 
 
 def test_a_failed_run_leaves_the_previous_outputs_untouched(root, tmp_path):

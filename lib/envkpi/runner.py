@@ -115,9 +115,12 @@ def _execute(root: Path, name: str, staging: Path, parameters: dict, cwd: Path |
     started = time.perf_counter()
     output = staging / f"{name}.ipynb"
     try:
+        # The kernel starts in ``cwd`` through nbclient's resources. Papermill's own ``cwd`` changes the
+        # working directory of this whole process, which notebooks running in other threads would share.
         papermill.execute_notebook(
             str(root / "notebooks" / f"{name}.ipynb"), str(output), parameters=parameters,
-            kernel_name=KERNEL_NAME, cwd=str(cwd or root), progress_bar=False, log_output=False,
+            kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
+            resources={"metadata": {"path": str(cwd or root)}},
         )
     except papermill.PapermillExecutionError as exc:
         return NotebookRun(name, time.perf_counter() - started, error=_describe_failure(output, name, exc))
