@@ -24,6 +24,7 @@ from pathlib import Path
 
 import nbformat
 import papermill
+import papermill.iorw
 import yaml
 
 from . import __version__
@@ -45,6 +46,22 @@ __all__ = ["KERNEL_NAME", "RunError", "RunSummary", "available_notebooks", "ensu
 #: The Jupyter kernel every notebook declares: the Python of the project's own environment.
 KERNEL_NAME = "envkpi"
 KERNEL_LOG_LEVEL = "--IPKernelApp.log_level=ERROR"
+
+
+class _LocalFiles(papermill.iorw.LocalHandler):
+    """Papermill's local file I/O without its working-directory switching.
+
+    Papermill reads and writes notebooks inside ``chdir(cwd)``, with ``cwd`` kept in one module-wide
+    handler that concurrent executions overwrite: notebooks run in threads would change the working
+    directory of the whole process under each other. The runner passes absolute paths only, so the
+    switching is not needed; without it, nothing in a run changes the process's working directory.
+    """
+
+    def cwd(self, new_path):
+        return None
+
+
+papermill.iorw.papermill_io.register("local", _LocalFiles())
 
 
 class RunError(RuntimeError):
