@@ -39,3 +39,28 @@ def test_run_with_a_misspelt_parameter_key_exits_2_naming_file_and_key(root, tmp
     assert "boundary.excluded_entites: unknown key; did you mean excluded_entities?" in finished.stderr
     assert "FY2018.yaml" in finished.stderr and "Traceback" not in finished.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_review_status_summarises_the_published_sample_year(root):
+    finished = envkpi("review", "--fy", "2018", "--status", cwd=root)
+    assert finished.returncode == 0, finished.stderr
+    header, *rows = [line.split() for line in finished.stdout.splitlines()]
+    assert header == ["notebook", "cells", "reviewed", "stale", "queried", "rejected", "unreviewed", "removed"]
+    assert {row[0] for row in rows} == {"avoided_emissions", "changes", "product_use", "production"}
+
+
+def test_review_without_a_verdict_or_an_action_exits_2_saying_what_is_missing(root):
+    finished = envkpi("review", "--fy", "2018", "--notebook", "production", "--cell", "scope2", "--by", "A", cwd=root)
+    assert finished.returncode == 2
+    assert "needs --notebook, --cell, one of --ok/--query/--reject and --by" in finished.stderr
+    finished = envkpi("review", "--fy", "2018", cwd=root)
+    assert finished.returncode == 2 and "say what to do" in finished.stderr
+    assert not (root / "outputs" / "FY2018" / "review.yaml").exists()
+
+
+def test_review_of_an_unknown_cell_exits_2_naming_it(root):
+    finished = envkpi("review", "--fy", "2018", "--notebook", "production", "--cell", "nope", "--ok", "--by", "A",
+                      cwd=root)
+    assert finished.returncode == 2
+    assert "production.ipynb of FY2018 has no cell with id 'nope'" in finished.stderr
+    assert "Traceback" not in finished.stderr
