@@ -55,6 +55,7 @@ __all__ = [
     "STATES",
     "ReviewError",
     "Status",
+    "CellReview",
     "Review",
     "CellState",
     "cell_sha256",
@@ -90,8 +91,8 @@ class Status(str, Enum):
     rejected = "rejected"
 
 
-class Review(BaseModel):
-    """One review of one cell."""
+class CellReview(BaseModel):
+    """A review as an auditor gives it: on the command line, or in a cell's metadata in JupyterLab."""
 
     model_config = ConfigDict(extra="forbid", use_enum_values=True)
 
@@ -99,7 +100,6 @@ class Review(BaseModel):
     date: date
     status: Status
     comment: str = ""
-    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
 
     @field_validator("reviewer")
     @classmethod
@@ -109,22 +109,17 @@ class Review(BaseModel):
         return text.strip()
 
 
+class Review(CellReview):
+    """One review of one cell, bound to the SHA-256 of the content reviewed."""
+
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
 class _ReviewFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     fiscal_year: int
     notebooks: dict[str, dict[str, list[Review]]] = {}
-
-
-class _CellReview(BaseModel):
-    """A review as an auditor writes it into a cell's metadata (the hash is added on collection)."""
-
-    model_config = ConfigDict(extra="forbid", use_enum_values=True)
-
-    reviewer: str = Field(min_length=1)
-    date: date
-    status: Status
-    comment: str = ""
 
 
 @dataclass(frozen=True)
@@ -418,7 +413,7 @@ def collect(year_folder: Path, files: list[Path]) -> list[tuple[str, str, Review
                                 f"(re-executed or edited in the copy?); review the cell as the year reports it")
                 continue
             try:
-                given = _CellReview.model_validate(metadata)
+                given = CellReview.model_validate(metadata)
             except ValidationError as exc:
                 problems += _problems(exc, f"{where}.")
                 continue
