@@ -1,5 +1,7 @@
 """Report helpers: numbers formatted with units, and text from the data shown as text, never as markup."""
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -39,5 +41,17 @@ def test_say_shows_a_name_from_the_data_as_text(shown):
 def test_tables_escape_site_names(shown):
     report.show_table(pd.DataFrame({"site_id": ["JP-99"], "site_name": [SCRIPT], "co2_t": [1.5]}), caption="Sites")
     [data] = shown
-    assert SCRIPT not in data["text/html"] and "&lt;script&gt;alert(1)&lt;/script&gt;" in data["text/html"]
-    assert '<td class="num">1.5</td>' in data["text/html"]
+    page = data["text/html"]
+    assert SCRIPT not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page.replace("<wbr>", "")
+    assert '<td class="num">1.5</td>' in page
+
+
+def test_long_text_in_tables_may_break_at_separators_and_every_16_characters_of_a_hash(shown):
+    sha = "c0fb70344875933ef08cc6adcede21c3b6a5a1be1675edaacfeba2ba2b1ee0e1"
+    report.show_table(pd.DataFrame({"path": ["data/FY2018/fuel_use.csv"], "sha256": [sha], "factor": ["0.410 t/MWh"]}))
+    [data] = shown
+    cells = re.findall(r"<td>(.*?)</td>", data["text/html"])
+    assert cells == ["data/<wbr>FY2018/<wbr>fuel_<wbr>use.<wbr>csv",
+                     "<wbr>".join([sha[0:16], sha[16:32], sha[32:48], sha[48:64]]),
+                     "0.410 t/<wbr>MWh"]  # never inside a number
+    assert sha in data["text/plain"]  # the plain-text copy is untouched

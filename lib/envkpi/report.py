@@ -182,11 +182,25 @@ def show_table(frame: pd.DataFrame, *, caption: str | None = None, decimals: int
     _show_html_table(shown, numeric, caption)
 
 
+_SEPARATOR = re.compile(r"([/_])(?=\w)|(\.)(?=[A-Za-z])")
+_LONG_WORD = re.compile(r"[0-9A-Za-z]{24,}")
+
+
+def _breakable(text: str) -> str:
+    """Escaped text with line-break opportunities (``<wbr>``) where a long token may break on paper:
+    after ``/`` and ``_``, and after ``.`` before a letter (paths, key names; never in a number), and every 16 characters of a long word
+    such as a SHA-256. Nothing changes on screen; a narrow column wraps there instead of mid-word."""
+    escaped = _SEPARATOR.sub(lambda m: m[0] + "<wbr>", html.escape(text))
+    return _LONG_WORD.sub(lambda m: "<wbr>".join(m[0][i:i + 16] for i in range(0, len(m[0]), 16)), escaped)
+
+
 def _show_html_table(shown: pd.DataFrame, numeric: set, caption: str | None, extra: dict | None = None) -> None:
     """Display a table as escaped HTML: text left-aligned, numbers right-aligned; plain text beside it."""
     def cell(tag: str, column, value) -> str:
-        css = ' class="num"' if column in numeric else ""
-        return f"<{tag}{css}>{html.escape('' if value is None or (isinstance(value, float) and pd.isna(value)) else str(value))}</{tag}>"
+        text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+        number = column in numeric
+        content = html.escape(text) if number and tag == "td" else _breakable(text)  # a figure never breaks
+        return f'<{tag} class="num">{content}</{tag}>' if number else f"<{tag}>{content}</{tag}>"
 
     head = "".join(cell("th", c, c) for c in shown.columns)
     body = "".join("<tr>" + "".join(cell("td", c, v) for c, v in zip(shown.columns, row)) + "</tr>"
