@@ -233,7 +233,7 @@ def _notebooks(folder: Path) -> dict[str, NotebookNode]:
     return notebooks
 
 
-def _current_hashes(year_folder: Path) -> dict[str, dict[str, NotebookNode]]:
+def _current_cells(year_folder: Path) -> dict[str, dict[str, NotebookNode]]:
     """Cell by id of every executed notebook of the year's current figures."""
     return {name: {cell.id: cell for cell in notebook.cells}
             for name, notebook in _notebooks(latest_results_folder(year_folder)).items()}
@@ -271,7 +271,7 @@ def record_review(year_folder: Path, notebook: str, cell_ids: list[str], *, stat
     """
     year_folder = Path(year_folder)
     fiscal_year = _fiscal_year(year_folder)
-    cells = _current_hashes(year_folder)
+    cells = _current_cells(year_folder)
     if notebook not in cells:
         raise ReviewError(f"{year_folder}: no notebook {notebook!r}; the year has: {', '.join(cells)}")
     unknown = [cell_id for cell_id in cell_ids if cell_id not in cells[notebook]]
@@ -385,7 +385,7 @@ def collect(year_folder: Path, files: list[Path]) -> list[tuple[str, str, Review
     """
     year_folder = Path(year_folder)
     fiscal_year = _fiscal_year(year_folder)
-    current = _current_hashes(year_folder)
+    current = _current_cells(year_folder)
     reviews = load_reviews(year_folder)
     problems, added = [], []
     for file in files:
