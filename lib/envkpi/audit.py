@@ -19,12 +19,9 @@ import json
 from collections import Counter
 from pathlib import Path
 
-import nbformat
-
 from .html import export_audit_html
-from .publication import latest_results_folder
-from .publication import AUDIT_DIR, REVIEW_FILE
-from .review import STATES, CellState, cell_states
+from .publication import AUDIT_DIR, REVIEW_FILE, latest_results_folder
+from .review import STATES, CellState, executed_notebooks, load_reviews, notebook_states
 
 __all__ = ["RUN_METADATA_CLASS", "write_audit_pages", "audit_bar", "audit_header"]
 
@@ -109,18 +106,16 @@ def write_audit_pages(year_folder: Path, results_folder: Path | None = None) -> 
     """
     year_folder = Path(year_folder)
     folder = results_folder or latest_results_folder(year_folder)
-    states = cell_states(year_folder, folder)
-    manifest_path = folder / "manifest.json"
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    reviews = load_reviews(year_folder)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     timings = manifest.get("run", {}).get("cells", {})
     pages = folder / AUDIT_DIR
     pages.mkdir(exist_ok=True)
     written = []
-    for name, cells in states.items():
-        notebook = nbformat.read(folder / f"{name}.ipynb", as_version=4)
-        tags = {cell.id: cell.metadata.get("tags", []) for cell in notebook.cells}
-        bars = {cell.cell_id: audit_bar(cell, tags[cell.cell_id], timings.get(name, {}).get(cell.cell_id))
-                for cell in cells}
+    for name, notebook in executed_notebooks(folder).items():
+        cells = notebook_states(name, notebook, reviews.get(name, {}))
+        bars = {state.cell_id: audit_bar(state, cell.metadata.get("tags", []), timings.get(name, {}).get(state.cell_id))
+                for cell, state in zip(notebook.cells, cells)}
         page = export_audit_html(notebook, bars=bars, header=audit_header(name, manifest["fiscal_year"], cells, manifest))
         path = pages / f"{name}.html"
         path.write_bytes(page.encode("utf-8"))

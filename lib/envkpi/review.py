@@ -62,6 +62,8 @@ __all__ = [
     "load_reviews",
     "record_review",
     "cell_states",
+    "notebook_states",
+    "executed_notebooks",
     "status_summary",
     "collect",
     "copy_for_review",
@@ -226,7 +228,8 @@ def _fiscal_year(year_folder: Path) -> int:
         raise ReviewError(f"{manifest}: missing or without fiscal_year; run the year first (envkpi run --fy …)") from None
 
 
-def _notebooks(folder: Path) -> dict[str, NotebookNode]:
+def executed_notebooks(folder: Path) -> dict[str, NotebookNode]:
+    """The executed notebooks of a run folder, by name, in name order."""
     notebooks = {path.stem: nbformat.read(path, as_version=4) for path in sorted(folder.glob("*.ipynb"))}
     if not notebooks:
         raise ReviewError(f"{folder}: no executed notebooks; run the year first (envkpi run --fy …)")
@@ -236,7 +239,7 @@ def _notebooks(folder: Path) -> dict[str, NotebookNode]:
 def _current_cells(year_folder: Path) -> dict[str, dict[str, NotebookNode]]:
     """Cell by id of every executed notebook of the year's current figures."""
     return {name: {cell.id: cell for cell in notebook.cells}
-            for name, notebook in _notebooks(latest_results_folder(year_folder)).items()}
+            for name, notebook in executed_notebooks(latest_results_folder(year_folder)).items()}
 
 
 def record_review(year_folder: Path, notebook: str, cell_ids: list[str], *, status: str, reviewer: str,
@@ -311,14 +314,17 @@ def cell_states(year_folder: Path, results_folder: Path | None = None) -> dict[s
     """
     reviews = load_reviews(year_folder)
     folder = results_folder or latest_results_folder(year_folder)
-    states = {}
-    for name, notebook in _notebooks(folder).items():
-        given = reviews.get(name, {})
-        states[name] = []
-        for cell in notebook.cells:
-            sha256 = cell_sha256(cell)
-            latest = given[cell.id][-1] if given.get(cell.id) else None
-            states[name].append(CellState(name, cell.id, cell.cell_type, sha256, _state(latest, sha256), latest))
+    return {name: notebook_states(name, notebook, reviews.get(name, {}))
+            for name, notebook in executed_notebooks(folder).items()}
+
+
+def notebook_states(name: str, notebook: NotebookNode, given: dict[str, list[Review]]) -> list[CellState]:
+    """Where the review of every cell of one executed notebook stands, given its reviews by cell id."""
+    states = []
+    for cell in notebook.cells:
+        sha256 = cell_sha256(cell)
+        latest = given[cell.id][-1] if given.get(cell.id) else None
+        states.append(CellState(name, cell.id, cell.cell_type, sha256, _state(latest, sha256), latest))
     return states
 
 
