@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from envkpi.boundary import IN_SCOPE, site_boundary
+from envkpi.boundary import IN_SCOPE, site_boundary, unmatched_exclusions
 from envkpi.parameters import Exclusion
 
 EXCLUDED = "Sold Off Co., Ltd."
@@ -116,3 +116,32 @@ def test_missing_parent_entity_is_no_parent(missing):
     table = site_boundary(sites, _exclusions()).set_index("site_id")
     assert table.loc["JP-01", "in_boundary"]
     assert table.loc["JP-01", "reason"] == IN_SCOPE
+
+
+# --- exclusions that match no entity (issue 9) -------------------------------------------------------
+
+def _exclusion(name: str) -> Exclusion:
+    return Exclusion(name=name, reason=EXCLUDED_REASON, source="test source")
+
+
+def test_an_exclusion_of_an_entity_or_a_parent_entity_matches():
+    exclusions = [_exclusion(EXCLUDED), _exclusion(PARENT), _exclusion("Sold Sub K.K.")]
+    assert unmatched_exclusions(_sites(), exclusions) == []
+
+
+def test_an_exclusion_mistyped_by_one_character_is_returned_with_the_nearest_names():
+    # "Sold Off Co., Ltd" without the final dot would exclude nothing: JP-02 and JP-03 would come in
+    exclusions = [_exclusion(PARENT), _exclusion("Sold Off Co., Ltd")]
+    assert unmatched_exclusions(_sites(), exclusions) == [(1, "Sold Off Co., Ltd", [EXCLUDED])]
+    assert site_boundary(_sites(), exclusions[1:]).set_index("site_id").loc["JP-02", "in_boundary"]
+
+
+def test_an_exclusion_like_no_entity_is_returned_without_names():
+    assert unmatched_exclusions(_sites(), [_exclusion("Zeta Holdings AG")]) == [(0, "Zeta Holdings AG", [])]
+
+
+def test_matching_is_exact_and_empty_parents_are_no_names():
+    sites = _sites()
+    sites["parent_entity"] = ["", None, float("nan"), "", "", ""]
+    assert unmatched_exclusions(sites, [_exclusion(PARENT.upper())]) == [(0, PARENT.upper(), [])]
+    assert unmatched_exclusions(sites, [_exclusion("")]) == [(0, "", [])]

@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from envkpi.changes import (DIFF_COLUMNS, FAMILY_OF_SECTION, RESTATEMENT_COLUMNS, YEAR_ON_YEAR_COLUMNS,
-                            differing_indicators, explanation_column, family_of, isolatable, parameter_diff,
-                            reconciliations, restatement, results_equal, unexplained, year_on_year)
-from envkpi.parameters import Parameters, load_document, load_parameters
+from envkpi.changes import (DIFF_COLUMNS, EXPLANATION_COLUMNS, FAMILY_OF_SECTION, RESTATEMENT_COLUMNS,
+                            YEAR_ON_YEAR_COLUMNS, covers, differing_indicators, explanation_column, explanation_table,
+                            family_of, isolatable, mismatched_explanations, parameter_diff, reconciliations,
+                            restatement, results_equal, unexplained, year_on_year)
+from envkpi.parameters import Explanation, Parameters, load_document, load_parameters
 from envkpi.results import ResultRow, read_results
 from envkpi.units import Quantity
 
@@ -267,7 +268,7 @@ def test_a_threshold_of_the_changes_section_is_general_and_not_isolatable(fy2018
 
 def test_explanations_and_carried_over_markers_are_ignored(fy2018):
     def mark(document):
-        document["explanations"] = {"CO2-01": "PV lifetime 20 → 25 years"}
+        document["explanations"] = {"CO2-01": {"change": "+36 %", "text": "PV lifetime 20 → 25 years"}}
         document["avoided_emissions"]["pv"]["lifetime"]["carried_over_from"] = 2017
         document["boundary"]["excluded_entities"][0]["carried_over_from"] = 2017
 
@@ -383,19 +384,89 @@ def test_year_on_year_of_the_real_years(results2018, results2017):
 
 # --- explanations --------------------------------------------------------------------------------
 
-def test_unexplained_lists_only_flagged_indicators_without_text():
+def explained(change: str, text: str = "Explained in the test.") -> Explanation:
+    return Explanation(change=change, text=text)
+
+
+@pytest.fixture
+def four_changes():
+    """CO2-04 and PRD-01 +50 %, PRD-03 +1 %, PRD-04 −85 %: all but PRD-03 flagged at 10 %."""
     current = [row("CO2-04", 150), row("PRD-01", 150), row("PRD-03", 101, "GJ"), row("PRD-04", 15, "MWh")]
     previous = [row(i, 100, u, year=2017) for i, u in (("CO2-04", "t CO2"), ("PRD-01", "t CO2"), ("PRD-03", "GJ"),
                                                        ("PRD-04", "MWh"))]
-    # +50 %, +50 %, +1 %, −85 %: all but PRD-03 flagged at 10 %
-    table = year_on_year(current, previous, Quantity(10, "percent"), {})
-    explanations = {"PRD-01": "New site JP-13 in the boundary", "PRD-04": "   "}
-    # CO2-04 has none, PRD-04 only blanks; PRD-03 has none but is not flagged
-    assert unexplained(table, explanations) == ["CO2-04", "PRD-04"]
-    column = explanation_column(table, explanations)
-    assert column.name == "explanation" and list(column.index) == list(table.index)
+    return year_on_year(current, previous, Quantity(10, "percent"), {})
+
+
+def test_unexplained_lists_only_flagged_indicators_without_an_explanation(four_changes):
+    explanations = {"PRD-01": explained("+50 %", "New site JP-13 in the boundary")}
+    # CO2-04 and PRD-04 have none; PRD-03 has none but is not flagged
+    assert unexplained(four_changes, explanations) == ["CO2-04", "PRD-04"]
+    column = explanation_column(four_changes, explanations)
+    assert column.name == "explanation" and list(column.index) == list(four_changes.index)
     assert list(column) == ["", "New site JP-13 in the boundary", "", ""]
-    assert unexplained(table, {i: "explained" for i in ("CO2-04", "PRD-01", "PRD-04")}) == []
+    assert unexplained(four_changes, {i: explained("+50 %") for i in ("CO2-04", "PRD-01", "PRD-04")}) == []
+
+
+@pytest.mark.parametrize("stated, observed, covered, reason", [
+    (36, 35.52, True, "yes (within 5 percentage points)"),        # 0.48 points apart
+    (12, 17.0, True, "yes (within 5 percentage points)"),         # 5 points apart: at the tolerance
+    (12, 17.1, False, "5.1 percentage points apart, more than the tolerance of 5"),
+    (36, -35.52, False, "the other direction"),                   # a fall explained as a rise
+    (-3, 1.0, False, "the other direction"),                      # within 5 points, but the other sign
+    (36, 2_499_900.0, False, "2,499,864.0 percentage points apart, more than the tolerance of 5"),
+    (36, math.nan, True, "yes (no percent change to compare: last year zero or missing)"),
+])
+def test_a_stated_change_covers_the_observed_one_of_the_same_sign_within_the_tolerance(stated, observed, covered,
+                                                                                       reason):
+    assert covers(stated, observed, Quantity(5, "percent")) == (covered, reason)
+
+
+def test_the_tolerance_may_be_the_parameter_of_the_year(fy2018):
+    tolerance = fy2018.changes.explanation_tolerance  # 5 percent in common.yaml
+    assert covers(12, 17.0, tolerance)[0] and not covers(12, 17.1, tolerance)[0]
+
+
+def test_stated_changes_as_written_percent_of_an_explanation():
+    assert [explained(text).percent for text in ("+36 %", "-12 %", "−4.5 %", "+0.5%", " +7 % ")] == [
+        36.0, -12.0, -4.5, 0.5, 7.0]
+
+
+def test_explanation_table_shows_stated_change_verdict_and_text_beside_each_row(four_changes):
+    explanations = {"PRD-01": explained("+48 %", "New site"), "PRD-03": explained("+20 %", "Stale"),
+                    "PRD-04": explained("+85 %", "Wrong sign")}
+    table = explanation_table(four_changes, explanations, Quantity(5, "percent"))
+    assert tuple(table.columns) == YEAR_ON_YEAR_COLUMNS + EXPLANATION_COLUMNS
+    shown = table.set_index("indicator_id")[list(EXPLANATION_COLUMNS)]
+    assert shown.loc["CO2-04"].tolist() == ["", "no explanation", ""]                  # flagged, +50 %
+    assert shown.loc["PRD-01"].tolist() == ["+48 %", "yes (within 5 percentage points)", "New site"]  # +50 %
+    # not flagged (+1 %), but its explanation states +20 %: shown as not covering it
+    assert shown.loc["PRD-03"].tolist() == ["+20 %", "no: 19.0 percentage points apart, more than the tolerance of 5",
+                                            "Stale"]
+    assert shown.loc["PRD-04"].tolist() == ["+85 %", "no: the other direction", "Wrong sign"]  # −85 %
+
+
+def test_mismatched_explanations_name_indicator_file_key_stated_and_observed_change(four_changes):
+    explanations = {"PRD-01": explained("+48 %"), "PRD-03": explained("+20 %"), "PRD-04": explained("+85 %")}
+    files = {"PRD-01": "parameters/FY2018.yaml", "PRD-03": "parameters/FY2018.yaml", "PRD-04": "parameters/FY2018.yaml"}
+    assert mismatched_explanations(four_changes, explanations, Quantity(5, "percent"), files) == [
+        # 101 − 100 = +1 %; 20 − 1 = 19 points
+        "PRD-03 moved +1.00 % (100 → 101 GJ), but parameters/FY2018.yaml: explanations.PRD-03 states +20 %: "
+        "19.0 percentage points apart, more than the tolerance of 5",
+        # 15 − 100 = −85 %
+        "PRD-04 moved -85.00 % (100 → 15 MWh), but parameters/FY2018.yaml: explanations.PRD-04 states +85 %: "
+        "the other direction",
+    ]
+    assert mismatched_explanations(four_changes, {"PRD-01": explained("+48 %")}, Quantity(5, "percent")) == []
+
+
+def test_the_real_explanations_of_fy2018_cover_the_observed_changes(fy2018, results2018, results2017):
+    table = year_on_year(results2018, results2017, fy2018.changes.flag_threshold)
+    assert unexplained(table, fy2018.explanations) == []
+    assert mismatched_explanations(table, fy2018.explanations, fy2018.changes.explanation_tolerance) == []
+    # the stated changes are the observed ones rounded to the whole percent
+    observed = table.set_index("indicator_id")["change_percent"]
+    for indicator_id, explanation in fy2018.explanations.items():
+        assert explanation.percent == round(observed[indicator_id]), indicator_id
 
 
 # --- restatement and reproduction -----------------------------------------------------------------
@@ -558,3 +629,51 @@ def test_checks_of_indicators_not_in_the_results_are_skipped():
     assert checks["Energy and Scope 2 move together"].detail.startswith("skipped: PRD-03, PRD-07")
     # 1 + 2 = 3
     assert checks["CO2-03: sum over lines = total"].detail.startswith("sum of 2 line= rows 3 = CO2-03 3 t CO2")
+
+
+# --- the changes report's check of the explanations ----------------------------------------------------------
+
+def year_context(params: Parameters, current, last_year):
+    import pandas as pd
+
+    from envkpi.changes_report import YearContext
+
+    return YearContext(fiscal_year=2018, params=params, previous_params=None, current=current, last_year=last_year,
+                       last_year_rerun=None, published=None, effects=pd.DataFrame())
+
+
+def test_the_explanations_check_passes_on_the_sample_year(fy2018, results2018, results2017):
+    context = year_context(fy2018, results2018, results2017)
+    check = context.explanations_check(context.year_on_year())
+    assert (check.name, check.passed, check.detail) == (
+        "Every flagged change is explained, by an explanation of that change", True,
+        "4 flagged, all explained; every stated change within 5 percentage points of the observed change")
+
+
+def test_the_explanations_check_names_what_is_missing_and_what_explains_another_change(results2018, results2017):
+    def explanations(document):
+        document["explanations"]["CO2-01"]["change"] = "-36 %"  # observed +35.52 %
+        document["explanations"]["CO2-02"]["change"] = "+30 %"  # observed +11.54 %
+        del document["explanations"]["CO2-03"]
+
+    params = fy2018_variant(explanations)
+    context = year_context(params, results2018, results2017)
+    yoy = context.year_on_year()
+    check = context.explanations_check(yoy)
+    assert not check.passed
+    assert check.detail == (
+        "no explanation in explanations: of the year file for CO2-03; "
+        "CO2-01 moved +35.52 % (4,440,924.338 → 6,018,559.83 t CO2), but explanations.CO2-01 states -36 %: "
+        "the other direction; "
+        "CO2-02 moved +11.54 % (7,521,311.812 → 8,389,424.683 t CO2), but explanations.CO2-02 states +30 %: "
+        "18.5 percentage points apart, more than the tolerance of 5")
+    shown = context.explained(yoy).set_index("indicator_id")
+    assert shown.loc["CO2-01", "explained"] == "no: the other direction"
+    assert shown.loc["CO2-03", "explained"] == "no explanation"
+    assert shown.loc["PRD-04", "explained"] == "yes (within 5 percentage points)"
+
+
+def test_the_explanations_check_is_skipped_without_last_years_results(fy2018, results2018):
+    context = year_context(fy2018, results2018, None)
+    check = context.explanations_check(context.year_on_year())
+    assert check.passed and check.detail == "skipped: no results of FY2017 to compare with"

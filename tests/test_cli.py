@@ -53,8 +53,9 @@ def test_review_without_a_verdict_or_an_action_exits_2_saying_what_is_missing(ro
     finished = envkpi("review", "--fy", "2018", "--notebook", "production", "--cell", "scope2", "--by", "A", cwd=root)
     assert finished.returncode == 2
     assert "needs --notebook, --cell, one of --ok/--query/--reject and --by" in finished.stderr
+    assert "missing --ok, --query or --reject" in finished.stderr
     finished = envkpi("review", "--fy", "2018", cwd=root)
-    assert finished.returncode == 2 and "say what to do" in finished.stderr
+    assert finished.returncode == 2 and "nothing to do; expected one of --status" in finished.stderr
     assert not (root / "outputs" / "FY2018" / "review.yaml").exists()
 
 

@@ -435,3 +435,183 @@ def test_check_rows_without_a_column_prefix_keeps_the_whole_message(tmp_path):
     path = write_csv(tmp_path, HEADER, GOOD_ROW)
     table = read_table(path, READINGS, root=tmp_path, references=SITES)
     assert check_rows(table, lambda row: "rule: broken") == [Problem(FILE, 2, None, "rule: broken")]
+
+
+# --- units the dictionary allows, whole numbers, plausible ranges, duplicates, encodings (issue 9) ---
+
+from envkpi.inputs import Plausible, Table, read_csv_text, warning_line  # noqa: E402
+
+SUPPLY_FILE = "data/supply.csv"
+SUPPLY = TableSpec(
+    "supply",
+    "Energy supplied to a site: a table with allowed units, a count and plausible ranges, for these tests.",
+    (
+        Column("site", "text", "site identifier"),
+        Column("energy", "number", "energy supplied", unit_column="unit", minimum=0,
+               plausible=(Plausible("MWh", error_above=1000, typical=(None, 100), reason="one site in a year"),)),
+        Column("unit", "unit", "unit of energy", dimensions=("[energy]",), allowed=("kWh", "MWh", "GJ")),
+        Column("meters", "integer", "meters read [count]", unit="count", minimum=0,
+               plausible=(Plausible("count", error_above=50, reason="meters of one site"),)),
+        Column("temp_c", "number", "air temperature [°C]", unit="degC",
+               plausible=(Plausible("degC", error_above=60, error_below=-90, typical=(-40, 50), reason="outdoor air"),)),
+    ),
+)
+SUPPLY_HEADER = "site,energy,unit,meters,temp_c"
+
+
+def supply(tmp_path: Path, *rows: str) -> tuple[Table | None, list[Problem]]:
+    path = write_csv(tmp_path, SUPPLY_HEADER, *rows, name="supply.csv")
+    problems: list[Problem] = []
+    return read_table(path, SUPPLY, root=tmp_path, problems=problems), problems
+
+
+def test_a_unit_not_listed_for_the_column_is_rejected_naming_the_allowed_ones(tmp_path):
+    table, problems = supply(tmp_path, "A,5,Wh,1,20")
+    assert problems == [Problem(SUPPLY_FILE, 2, "unit", "got 'Wh'; expected one of kWh, MWh, GJ")]
+    assert not table.parsed(0, ["unit"]) and table.parsed(0, ["energy"])
+
+
+@pytest.mark.parametrize(("text", "hint"), [("mWh", "MWh"), ("mwh", "MWh"), ("KWH", "kWh"), ("gj", "GJ")])
+def test_a_unit_in_the_wrong_case_is_rejected_with_the_unit_meant(tmp_path, text, hint):
+    _, problems = supply(tmp_path, f"A,5,{text},1,20")
+    assert problems == [Problem(SUPPLY_FILE, 2, "unit", f"got {text!r}; expected one of kWh, MWh, GJ "
+                                f"(units are case-sensitive: did you mean {hint}?)")]
+
+
+def test_an_allowed_unit_with_extra_spaces_is_accepted(tmp_path):
+    spec = TableSpec("emitted", "CO2", (Column("co2_unit", "unit", "t CO2", allowed=("t CO2",)),))
+    path = write_csv(tmp_path, "co2_unit", "t  CO2", name="emitted.csv")
+    assert read_table(path, spec, root=tmp_path).data["co2_unit"].tolist() == ["t  CO2"]
+
+
+def test_a_whole_number_may_be_written_with_a_zero_decimal_but_not_with_a_fraction(tmp_path):
+    table, problems = supply(tmp_path, "A,5,MWh,3.0,20", "B,5,MWh,2.5,20")
+    assert table.data["meters"].tolist()[0] == 3
+    assert problems == [Problem(SUPPLY_FILE, 3, "meters", "got '2.5'; expected a whole number")]
+
+
+def test_a_value_above_the_plausible_maximum_is_an_error_in_the_unit_of_the_range(tmp_path):
+    table, problems = supply(tmp_path, "A,5000000,kWh,1,20", "B,1001,MWh,1,20", "C,60,meters,1,20")
+    assert problems[:2] == [
+        Problem(SUPPLY_FILE, 2, "energy", "got '5000000' kWh (= 5,000 MWh); expected at most 1,000 [MWh] (one site in a year)"),
+        Problem(SUPPLY_FILE, 3, "energy", "got '1001' MWh; expected at most 1,000 [MWh] (one site in a year)"),
+    ]
+    assert table.data["energy"].isna().tolist()[:2] == [True, True]  # not usable by later rules
+    assert table.warnings == []
+
+
+def test_a_count_above_the_plausible_maximum_is_an_error(tmp_path):
+    _, problems = supply(tmp_path, "A,5,MWh,1e12,20")
+    assert problems == [Problem(SUPPLY_FILE, 2, "meters", "got '1e12'; expected at most 50 [count] (meters of one site)")]
+
+
+def test_a_value_outside_the_typical_range_is_a_warning_not_an_error(tmp_path):
+    table, problems = supply(tmp_path, "A,400,GJ,1,20", "B,5,MWh,1,-45")
+    assert problems == []
+    assert table.warnings == [
+        Problem(SUPPLY_FILE, 2, "energy", "'400' GJ (= 111 MWh) is above the typical maximum of 100 [MWh] (one site in a "
+                                          "year); check the value and its unit"),
+        Problem(SUPPLY_FILE, 3, "temp_c", "'-45' is below the typical minimum of -40 [degC] (outdoor air); check the "
+                                          "value and its unit"),
+    ]
+    assert table.data["energy"].tolist() == [400.0, 5.0]  # used as given
+
+
+def test_a_warning_at_the_limit_is_not_given(tmp_path):
+    table, problems = supply(tmp_path, "A,100,MWh,1,50", "B,1000,MWh,50,-40")
+    assert (problems, table.warnings[:1]) == ([], [Problem(SUPPLY_FILE, 3, "energy", (
+        "'1000' MWh is above the typical maximum of 100 [MWh] (one site in a year); check the value and its unit"))])
+    assert len(table.warnings) == 1
+
+
+def test_a_value_below_the_plausible_minimum_is_an_error(tmp_path):
+    _, problems = supply(tmp_path, "A,5,MWh,1,-120")
+    assert problems == [Problem(SUPPLY_FILE, 2, "temp_c", "got '-120'; expected at least -90 [degC] (outdoor air)")]
+
+
+def test_a_negative_value_is_reported_once_as_below_the_minimum(tmp_path):
+    _, problems = supply(tmp_path, "A,-5,MWh,1,20")
+    assert problems == [Problem(SUPPLY_FILE, 2, "energy", "got '-5'; expected a value ≥ 0")]
+
+
+def test_a_read_error_raised_at_once_carries_the_warnings(tmp_path):
+    path = write_csv(tmp_path, SUPPLY_HEADER, "A,500,MWh,1,20", "B,x,MWh,1,20", name="supply.csv")
+    with pytest.raises(InputError) as caught:
+        read_table(path, SUPPLY, root=tmp_path)
+    assert [p.row for p in caught.value.problems] == [3]
+    assert [w.row for w in caught.value.warnings] == [2]
+    assert "500" not in str(caught.value)  # the message lists the problems only
+
+
+def test_warning_line_is_what_the_command_line_prints():
+    assert warning_line(Problem("data/x.csv", 4, "q", "'5' is above …")) == "warning: data/x.csv, row 4, column 'q': '5' is above …"
+
+
+def test_rows_the_same_in_every_cell_are_named_with_each_other(tmp_path):
+    _, problems = supply(tmp_path, "A,5,MWh,1,20", "B,5,MWh,1,20", "A,5,MWh,1,20", "A,5.0,MWh,1.0,20")
+    end = "(site=A): the same in every cell, so it would be counted twice; delete one"
+    assert problems == [Problem(SUPPLY_FILE, 2, None, f"duplicate of rows 4, 5 {end}"),
+                        Problem(SUPPLY_FILE, 4, None, f"duplicate of rows 2, 5 {end}"),
+                        Problem(SUPPLY_FILE, 5, None, f"duplicate of rows 2, 4 {end}")]
+
+
+def test_rows_with_the_same_key_name_the_other_rows(tmp_path):
+    error = read_error(tmp_path, HEADER, GOOD_ROW, "M2,JP-01,1,kWh,6,true,grid,", "M1,CN-01,2,kWh,6,true,wind,")
+    assert problem_at(error, 2, None).message == "duplicate row for meter=M1 (also row 4); expected one row per meter"
+    assert problem_at(error, 4, None).message == "duplicate row for meter=M1 (also row 2); expected one row per meter"
+
+
+def test_an_exact_duplicate_of_a_keyed_table_is_reported_once_per_row(tmp_path):
+    error = read_error(tmp_path, HEADER, GOOD_ROW, GOOD_ROW)
+    assert [(p.row, p.message) for p in error.problems] == [
+        (2, "duplicate of row 3 (meter=M1): the same in every cell, so it would be counted twice; delete one"),
+        (3, "duplicate of row 2 (meter=M1): the same in every cell, so it would be counted twice; delete one"),
+    ]
+
+
+def _encoded(tmp_path: Path, data: bytes) -> Problem:
+    path = tmp_path / "data" / "readings.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    with pytest.raises(InputError) as caught:
+        read_table(path, READINGS, root=tmp_path)
+    return only_problem(caught.value)
+
+
+def test_a_file_from_japanese_excel_is_named_as_cp932_at_the_line_of_the_first_bad_byte(tmp_path):
+    text = HEADER + "\nM1,JP-01,1,kWh,6,true,grid,\nM2,JP-01,1,kWh,6,true,grid,千葉工場の受電\n"
+    assert _encoded(tmp_path, text.encode("cp932")) == Problem(FILE, 3, None, (
+        "not UTF-8 text (byte 0x90 cannot be read as UTF-8); it looks like Shift_JIS/CP932 (Japanese Excel); "
+        "save it as UTF-8 CSV"))
+
+
+def test_a_file_from_western_excel_is_named_as_windows_1252(tmp_path):
+    text = HEADER + "\nM1,JP-01,1,kWh,6,true,grid,Zürich\n"
+    assert _encoded(tmp_path, text.encode("cp1252")) == Problem(FILE, 2, None, (
+        "not UTF-8 text (byte 0xFC cannot be read as UTF-8); it looks like Windows-1252 (Excel in Western Europe); "
+        "save it as UTF-8 CSV"))
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_file_is_named_as_utf16(tmp_path, encoding):
+    assert _encoded(tmp_path, (HEADER + "\n" + GOOD_ROW + "\n").encode(encoding)) == Problem(FILE, None, None, (
+        "not UTF-8 text: it looks like UTF-16 (Excel's 'Unicode Text'); save it as 'CSV UTF-8 (comma delimited)'"))
+
+
+def test_read_csv_text_drops_the_utf8_byte_order_mark(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_bytes("\ufeffa,b\r\n1,2\r\n".encode("utf-8"))
+    assert read_csv_text(path, "a.csv") == ("a,b\r\n1,2\r\n", None)
+
+
+def test_check_rows_skips_rows_whose_needed_cells_have_problems(tmp_path):
+    path = write_csv(tmp_path, HEADER, "M1,JP-01,abc,kWh,6,true,grid,", "M2,JP-01,999,kWh,6,maybe,grid,")
+    problems: list[Problem] = []
+    table = read_table(path, READINGS, root=tmp_path, references=SITES, problems=problems)
+
+    def at_most_500(row: dict) -> str | None:
+        return f"reading: {row['reading']:g} is above 500" if row["reading"] > 500 else None
+
+    # row 2's reading is not a number: not judged; row 3 has a bad boolean but its reading is fine
+    assert check_rows(table, at_most_500, needs=("reading",)) == [Problem(FILE, 3, "reading", "999 is above 500")]
+    assert check_rows(table, at_most_500) == []  # by default a rule needs every cell of the row

@@ -17,12 +17,23 @@ import yaml
 
 from envkpi import newyear
 from envkpi.newyear import NewYearError, YEAR_TABLES, carry_over_parameters, new_year, template_dictionary
-from envkpi.parameters import carried_over, load_parameters
+from envkpi.parameters import ParameterError, carried_over, load_parameters
 from envkpi.tables import AVOIDED_TABLES, PRODUCT_USE, PRODUCTION_TABLES
 
 REPO = Path(__file__).resolve().parents[1]
 TODAY = date(2019, 4, 2)
 COMMENT = "carried over from FY2018: confirm value and source, then delete carried_over_from"
+
+
+def explanations_note(previous: int) -> list[str]:
+    """The comment above ``explanations: {}`` in a new year's file: what goes there, in which form."""
+    return [
+        f"# Why headline results moved by more than the flag threshold since FY{previous}: one line per flagged",
+        f"# indicator with the change it explains (signed percent change of the headline since FY{previous}), e.g.",
+        '#   PRD-01: {change: "+12 %", text: "New site JP-13 inside the boundary."}',
+        "# Per year, never carried over. A flagged change without an explanation, or with a stated change of the",
+        "# other sign or more than changes.explanation_tolerance away from the observed one, stops the run.",
+    ]
 
 
 @pytest.fixture
@@ -110,6 +121,29 @@ def test_new_file_loads_as_the_new_year(root: Path):
     assert params.standard.title == before.standard.title
 
 
+def test_the_example_of_the_explanations_comment_is_an_explanation_that_loads(root: Path):
+    """Written as the comment of the new file shows (its example line uncommented), an explanation loads
+    with the change it states; the old plain-text form is refused."""
+    new_year(root, 2019, today=TODAY)
+    year_file = root / "parameters" / "FY2019.yaml"
+    text = confirm_all(year_file.read_text(encoding="utf-8"))
+    example = next(line for line in text.splitlines() if line.startswith("#   PRD-01: {change:"))
+    year_file.write_text(text.replace("explanations: {}", "explanations:\n" + example.removeprefix("# ")),
+                         encoding="utf-8")
+    params = load_parameters(year_file, root=root)
+    assert params.explanations["PRD-01"].percent == 12.0
+    assert params.explanations["PRD-01"].text == "New site JP-13 inside the boundary."
+
+    year_file.write_text(text.replace("explanations: {}", 'explanations:\n  PRD-01: "New site JP-13."'),
+                         encoding="utf-8")
+    with pytest.raises(ParameterError) as caught:
+        load_parameters(year_file, root=root)
+    assert caught.value.problems == [
+        "parameters/FY2019.yaml: explanations.PRD-01: plain text 'New site JP-13.'; expected "
+        '{change: "+12 %", text: "why it moved"}: the signed percent change of the headline since last year '
+        "that the text explains, and the text"]
+
+
 def test_carried_over_lists_every_carried_value(root: Path):
     new_year(root, 2019, today=TODAY)
     params = load_parameters(root / "parameters" / "FY2019.yaml", root=root)
@@ -147,9 +181,9 @@ def test_comments_and_layout_survive(root: Path):
         assert line.endswith(f"  # {COMMENT}"), line
         assert line.count("carried over from FY2018") == 1
 
-    # the explanations are the year's own: empty, with a comment on what goes there
+    # the explanations are the year's own: empty, with a comment on what goes there and in which form
     at = lines.index("explanations: {}")
-    assert lines[at - 2].startswith("# Why headline results moved by more than the flag threshold since FY2018")
+    assert lines[at - 5: at] == explanations_note(2018)
     assert "since FY2017" not in text
 
     # apart from the opening comment, the explanations and the markers, the file is the source line for line
@@ -391,8 +425,7 @@ def test_carry_over_parameters_block_flow_and_comments():
     assert lines[0].startswith("# FY2031 — 1 April 2031 to 31 March 2032. Created by envkpi new-year from FY2030")
     assert "old opening comment" not in text and "a big change" not in text
     at = lines.index("explanations: {}")
-    assert lines[at - 3: at - 1] == ["extends: common.yaml", "# Why headline results moved by more than the flag "
-                                     "threshold since FY2030: one line per flagged"]
+    assert lines[at - 6: at] == ["extends: common.yaml", *explanations_note(2030)]
     assert lines[at + 1] == ""
     assert lines[at + 2] == (f"standard: {{title: T, edition: E, source: S, carried_over_from: 2030}}"
                              f"  # the standard's note; {comment[2:]}")

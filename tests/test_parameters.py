@@ -374,3 +374,354 @@ def test_period_runs_from_the_start_month_to_the_day_before_it_a_year_later(root
     params = load_parameters(root / "parameters" / "FY2018.yaml", root=root)
     # fiscal_year_start_month 4: 1 April 2018 … 31 March 2019
     assert params.period == (date(2018, 4, 1), date(2019, 3, 31))
+
+
+# --- YAML safety: anchors and aliases, size, encoding, long values ---------------------------------------
+
+def billion_laughs(levels: int = 9) -> str:
+    """A small alias bomb: 9 levels of 9 aliases each expand to 9⁹ (387 million) strings."""
+    lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    names = "abcdefghijklmnopqrstuvwxyz"
+    for previous, name in zip(names, names[1:levels]):
+        lines.append(f"{name}: &{name} [{', '.join(f'*{previous}' for _ in range(9))}]")
+    return "\n".join(lines) + "\n"
+
+
+ALIASES_REFUSED = ("YAML aliases (*name) and anchors (&name) are not allowed in parameter files; "
+                   "write the value out")
+
+
+def test_an_alias_bomb_is_refused_before_it_is_expanded_with_a_short_message(params_root):
+    (params_root / YEAR).write_text(billion_laughs(), encoding="utf-8")
+    error = load_error(params_root)
+    assert error.problems[:2] == [f"{YEAR}: line 1: {ALIASES_REFUSED} (found &a)",
+                                  f"{YEAR}: line 2: {ALIASES_REFUSED} (found &b, *a)"]
+    assert len(error.problems) == 9  # one per line of the file
+    assert len(str(error)) < 2_000
+
+
+def test_anchors_and_aliases_of_plain_values_are_refused_too_naming_each_line(params_root):
+    replace_once(params_root, COMMON, 'every year", confidence: primary}',
+                 'every year", confidence: &label primary}')
+    replace_once(params_root, COMMON, "    CN: {value: 0.74785, unit: kg CO2 / kWh,",
+                 "    CN: {value: 0.74785, unit: kg CO2 / kWh, confidence: *label,")
+    lines = (params_root / COMMON).read_text(encoding="utf-8").splitlines()
+    jp, cn = (next(n for n, line in enumerate(lines, 1) if line.startswith(key)) for key in ("    JP:", "    CN:"))
+    assert load_error(params_root).problems == [f"{COMMON}: line {jp}: {ALIASES_REFUSED} (found &label)",
+                                                f"{COMMON}: line {cn}: {ALIASES_REFUSED} (found *label)"]
+
+
+def test_a_message_shows_at_most_fifty_problems_and_counts_the_others(params_root):
+    (params_root / YEAR).write_text("".join(f"k{n}: *x\n" for n in range(80)), encoding="utf-8")
+    error = load_error(params_root)
+    assert len(error.problems) == 80
+    lines = str(error).splitlines()
+    assert lines[0] == "80 problems in the parameters:"
+    assert lines[1:51] == [f"  {p}" for p in error.problems[:50]]
+    assert lines[51:] == ["  … and 30 more problems"]
+
+
+def test_a_file_larger_than_a_megabyte_is_refused_before_it_is_parsed(params_root):
+    path = params_root / YEAR
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "#" * (1_000_001 - len(text.encode("utf-8"))) + "\n", encoding="utf-8")
+    assert load_error(params_root).problems == [
+        f"{YEAR}: larger than 1,000,000 bytes, the most a parameter file may be; "
+        "expected a YAML file of parameters written by hand"]
+
+
+def test_a_file_that_is_not_utf8_names_the_file_and_line(params_root):
+    # saved from a Japanese editor in Shift_JIS (CP932): 主 is 0x8E 0xE5
+    text = 'fiscal_year: 2018\nextends: common.yaml\nstandard:\n  title_ja: "主な環境パフォーマンス指標の算定基準"\n'
+    (params_root / YEAR).write_bytes(text.encode("cp932"))
+    assert load_error(params_root).problems == [f"{YEAR}: line 4: not UTF-8 text (byte 0x8e); save the file as UTF-8"]
+
+
+def test_brackets_nested_a_hundred_thousand_deep_are_refused_as_invalid_yaml(params_root):
+    (params_root / YEAR).write_text("fiscal_year: " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    problem = load_error(params_root).problems[0]
+    assert problem.startswith(f"{YEAR}: line 1 not valid YAML") and "nesting depth" in problem, problem
+
+
+def test_a_huge_value_is_shown_shortened_and_every_problem_line_is_cut(params_root):
+    replace_once(params_root, COMMON, "JP: {value: 0.410,", f'JP: {{value: "{"9" * 5000}x",')
+    add_to_year_production(params_root, f"  heat_carriers: {{{'k' * 1000}: {{}}}}\n")  # a YAML key: ≤ 1,024
+    error = load_error(params_root)
+    value = problem_with(error, f"{COMMON}: {JP}.value")
+    assert value.endswith("Input should be a valid number (got '" + "9" * 27 + "..." + "9" * 27 + "x')"), value
+    carrier = f"{YEAR}: production.heat_carriers.{'k' * 1000}"
+    assert [p for p in error.problems if p.startswith(YEAR)] == [carrier[:299] + "…"] * 3  # its three keys missing
+    assert len(str(error)) < 4 * 300 + 100  # four problems
+
+
+def test_a_unit_of_thousands_of_characters_is_refused_without_parsing_it(params_root):
+    # pint parses a unit by recursion: "kWh * kWh * …" 600,000 characters long exhausted the stack
+    replace_once(params_root, COMMON, JP_UNIT, f"JP: {{value: 0.410, unit: {'kWh * ' * 100_000}year,")
+    assert load_error(params_root).problems == [
+        f"{COMMON}: {JP}.unit: unit of 600,004 characters; expected a unit such as 'kg CO2 / kWh' "
+        "(at most 100 characters)"]
+
+
+# --- extends: a file in the folder of the year file ------------------------------------------------------
+
+EXPECTED_FILE = "expected the name of a file in parameters/, e.g. common.yaml"
+
+
+def test_extends_leading_out_of_the_parameters_folder_is_refused(params_root):
+    replace_once(params_root, YEAR, "extends: common.yaml", "extends: ../../../../etc/passwd")
+    assert load_error(params_root).problems == [
+        f"{YEAR}: extends: '../../../../etc/passwd' leads out of parameters/; {EXPECTED_FILE}"]
+
+
+def test_extends_leading_out_from_the_common_file_names_the_common_file(params_root):
+    (params_root / "method.yaml").write_text("organisation: {name: Outside}\n", encoding="utf-8")
+    replace_once(params_root, COMMON, "\norganisation:\n", "\nextends: ../method.yaml\norganisation:\n")
+    assert load_error(params_root).problems == [
+        f"{COMMON}: extends: '../method.yaml' leads out of parameters/; {EXPECTED_FILE}"]
+
+
+def test_extends_with_an_absolute_path_is_refused(params_root):
+    replace_once(params_root, YEAR, "extends: common.yaml", f"extends: {params_root / COMMON}")
+    assert load_error(params_root).problems == [
+        f"{YEAR}: extends: '{params_root / COMMON}' is an absolute path; {EXPECTED_FILE}"]
+
+
+def test_extends_through_a_link_that_points_out_of_the_folder_is_refused(params_root, tmp_path):
+    outside = tmp_path / "elsewhere" / "common.yaml"
+    outside.parent.mkdir()
+    (params_root / COMMON).rename(outside)
+    (params_root / COMMON).symlink_to(outside)
+    assert load_error(params_root).problems == [
+        f"{YEAR}: extends: 'common.yaml' is a link to '{outside.resolve()}', outside parameters/; {EXPECTED_FILE}"]
+
+
+def test_extends_may_name_a_file_in_a_subfolder_or_a_link_that_stays_inside(params_root):
+    method = params_root / "parameters" / "method" / "common-v1.yaml"
+    method.parent.mkdir()
+    (params_root / COMMON).rename(method)
+    replace_once(params_root, YEAR, "extends: common.yaml", "extends: method/common-v1.yaml")
+    assert load(params_root).files[1].path == "parameters/method/common-v1.yaml"
+    replace_once(params_root, YEAR, "extends: method/common-v1.yaml", "extends: common.yaml")
+    (params_root / COMMON).symlink_to(method)
+    assert load(params_root).files[1].path == "parameters/method/common-v1.yaml"
+
+
+def test_extends_that_is_not_a_file_name_is_refused(params_root):
+    replace_once(params_root, YEAR, "extends: common.yaml", "extends: [common.yaml]")
+    assert load_error(params_root).problems == [f"{YEAR}: extends: ['common.yaml']; {EXPECTED_FILE}"]
+
+
+# --- the notebooks' path parameters stay inside the project -------------------------------------------
+
+@pytest.fixture
+def project(params_root, monkeypatch) -> Path:
+    (params_root / "notebooks").mkdir()
+    monkeypatch.setenv("ENVKPI_ROOT", str(params_root))
+    return params_root.resolve()
+
+
+@pytest.mark.parametrize("argument, given", [
+    ("parameters_file", "../../../etc/passwd"),
+    ("data_dir", "data/../../elsewhere"),
+    ("history_file", "../history.csv"),
+])
+def test_report_paths_refuse_a_relative_path_that_leads_out_of_the_project(project, argument, given):
+    from envkpi.paths import report_paths
+
+    with pytest.raises(ParameterError) as caught:
+        report_paths(2018, **{argument: given})
+    assert caught.value.problems == [
+        f"{argument}: {given!r} leads out of the project {project}; expected a path relative to the project root "
+        "that stays inside it, or an absolute path"]
+
+
+def test_report_paths_take_relative_paths_inside_and_absolute_paths_anywhere(project, tmp_path):
+    from envkpi.paths import report_paths
+
+    paths = report_paths(2018, "parameters/../parameters/FY2017.yaml", str(tmp_path / "data-copy"))
+    assert paths.parameters_file == project / "parameters" / "FY2017.yaml"
+    assert paths.data_dir == (tmp_path / "data-copy").resolve()
+    assert paths.history_file == project / "data" / "history" / "site_history.csv"
+    assert paths.resolve("", "data/reference/outdoor_temperature.csv") == project / "data/reference/outdoor_temperature.csv"
+    with pytest.raises(ParameterError, match="'../x.csv' leads out of the project"):
+        paths.resolve("../x.csv", "data/reference/outdoor_temperature.csv")
+
+
+# --- plausible ranges of every numeric kind of parameter ---------------------------------------------------
+
+def set_param(root: Path, file: str, path: str, value, unit: str | None = None) -> None:
+    """Set ``value`` (and ``unit``) of the parameter at the dotted key path ``path`` in the copy of ``file``
+    (rewritten without its comments, which the tests do not need)."""
+    import yaml
+
+    document = yaml.load((root / file).read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    node = document
+    for key in path.split("."):
+        node = node[key]
+    node["value"] = value
+    if unit is not None:
+        node["unit"] = unit
+    (root / file).write_text(yaml.dump(document, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False),
+                             encoding="utf-8")
+
+
+AE = "avoided_emissions"
+HX = "avoided_emissions.heat_exchange"
+TC = "avoided_emissions.teleconference"
+EV = "avoided_emissions.automotive_batteries.vehicle_types.EV"
+
+# (file, key path, a plausible value and unit, an implausible one, the message after "<file>: <path>: ")
+RANGES = [
+    (YEAR, f"{AE}.pv.lifetime", (60, "year"), (25000, "year"),
+     "25000 year is outside the plausible range 1–60 year for a product lifetime"),
+    (COMMON, f"{AE}.fuel_cell.lifetime", (600, "month"), (1200, "month"),
+     "1200 month (= 100 year) is outside the plausible range 1–60 year for a product lifetime"),
+    (COMMON, f"{AE}.fuel_cell.annual_generation", (100, "MWh / year"), (0.2, "TWh / year"),
+     "0.2 TWh / year (= 2e+08 kWh / year) is outside the plausible range 0–100,000,000 kWh / year for the yearly "
+     "energy of one product or building"),
+    (COMMON, f"{AE}.energy_management.hems.saving", (100, "percent"), (150, "percent"),
+     "150 percent is outside the plausible range 0–100 percent for a share of a whole"),
+    (COMMON, f"{HX}.boiler_heating_share", (0.5, "dimensionless"), (-5, "percent"),
+     "-5 percent is outside the plausible range 0–100 percent for a share of a whole"),
+    (COMMON, f"{TC}.domestic.travellers", (100, "count"), (101, "count"),
+     "101 count is outside the plausible range 1–100 count for people or units per trip, set or dwelling"),
+    (COMMON, f"{TC}.overseas.travellers", (1, "count"), (2.5, "count"),
+     "2.5 count is not a whole number; expected a count of people or units per trip, set or dwelling"),
+    (COMMON, f"{TC}.domestic_one_way_distance", (20040, "km"), (552600, "km"),
+     "552600 km is outside the plausible range 0–20,040 km for a distance between two places on Earth"),
+    (COMMON, f"{TC}.earth_radius", (6378.137, "km"), (6371, "m"),
+     "6371 m (= 6.371 km) is outside the plausible range 6,350–6,390 km for the radius of the Earth"),
+    (COMMON, f"{EV}.annual_distance", (100000, "km / year"), (1000000, "km / year"),
+     "1000000 km / year is outside the plausible range 0–200,000 km / year for the yearly distance of one vehicle"),
+    (COMMON, f"{TC}.domestic.trips_per_year", (1000, "1 / year"), (46, "1 / day"),
+     "46 1 / day (= 16801.5 1 / year) is outside the plausible range 0–1,000 1 / year for a number of events per year"),
+    (COMMON, f"{TC}.domestic.emission_factor", (0.019, "kg CO2 / km"), (19, "kg CO2 / km"),
+     "19 kg CO2 / km (= 19000 g CO2 / km) is outside the plausible range 0–1,000 g CO2 / km for CO2 per "
+     "passenger-kilometre"),
+    (COMMON, f"{EV}.fuel_saving", (66.7, "mL / km"), (66.7, "L / km"),
+     "66.7 L / km is outside the plausible range 0–0.5 L / km for fuel per vehicle-kilometre"),
+    (COMMON, f"{AE}.target.amount", (0.3, "Gt CO2"), (300, "Gt CO2"),
+     "300 Gt CO2 (= 300000 Mt CO2) is outside the plausible range 0–40,000 Mt CO2 for a company's CO2 target"),
+    (COMMON, "product_regions.china.airport.latitude", (-90, "degree"), (131.1434, "degree"),
+     "131.1434 degree is outside the plausible range -90 to 90 degree for a latitude"),
+    (COMMON, "product_regions.china.airport.longitude", (-180, "degree"), (221.805, "degree"),
+     "221.805 degree is outside the plausible range -180 to 180 degree for a longitude"),
+    (COMMON, f"{HX}.heating_set_point", (68, "degF"), (68, "degC"),
+     "68 degC is outside the plausible range 10–35 degC for an indoor temperature set point"),
+    (COMMON, f"{HX}.plain_fan_power", (1, "kW"), (8, "kW"),
+     "8 kW (= 8000 W) is outside the plausible range 0–1,000 W for the power of one ventilation fan"),
+    (COMMON, f"{HX}.ld_airflow", (2000, "m**3 / h"), (60, "m**3 / s"),
+     "60 m**3 / s (= 216000 m**3 / h) is outside the plausible range 0–2,000 m**3 / h for the ventilation "
+     "airflow of a home"),
+    (COMMON, f"{HX}.air_density", (1200, "g / m**3"), (1200, "kg / m**3"),
+     "1200 kg / m**3 is outside the plausible range 0.9–1.5 kg / m**3 for the density of air"),
+    (COMMON, f"{HX}.specific_heat", (1005, "J / (kg K)"), (1005, "kJ / (kg K)"),
+     "1005 kJ / (kg K) is outside the plausible range 0.95–1.1 kJ / (kg K) for the specific heat of air"),
+    (COMMON, f"{HX}.kerosene_heating_value", (36.7, "MJ / L"), (36.7, "GJ / L"),
+     "36.7 GJ / L (= 36700 GJ / kL) is outside the plausible range 0–50 GJ / kL for energy per volume"),
+    (COMMON, "production.fuels.lpg.calorific_value", (150, "GJ / t"), (50.8, "GJ / kg"),
+     "50.8 GJ / kg (= 50800 GJ / t) is outside the plausible range 0–150 GJ / t for energy per mass of fuel"),
+    (COMMON, f"{HX}.electricity_price", (200, "JPY / kWh"), (27, "JPY / Wh"),
+     "27 JPY / Wh (= 27000 JPY / kWh) is outside the plausible range 0–200 JPY / kWh for an electricity price"),
+    (COMMON, f"{HX}.kerosene_price", (75000, "JPY / kL"), (75, "JPY / mL"),
+     "75 JPY / mL (= 75000 JPY / L) is outside the plausible range 0–1,000 JPY / L for a fuel price"),
+    (COMMON, "production.fuels.lpg.carbon_factor", (16.1, "kg C / GJ"), (0.0161, "t C / MJ"),
+     "0.0161 t C / MJ (= 16.1 t C / GJ) is outside the plausible range 0–0.035 t C / GJ for the carbon content "
+     "of a fuel"),
+    (COMMON, JP, (410, "g CO2 / kWh"), (410, "kg CO2 / kWh"),
+     "410 kg CO2 / kWh is outside the plausible range 0–1.5 kg CO2 / kWh for an emission factor per energy"),
+    (COMMON, "production.electricity_energy_factor", (14.4, "GJ / MWh"), (97.6, "GJ / MWh"),
+     "97.6 GJ / MWh (= 27.1111 GJ / GJ) is outside the plausible range 1–4 GJ / GJ for primary energy per "
+     "delivered energy"),
+    (COMMON, f"{HX}.apf", (7.5, "dimensionless"), (49, "dimensionless"),
+     "49 dimensionless is outside the plausible range 0–10 dimensionless for a coefficient of performance"),
+    (COMMON, "product_regions.japan.pv_annual_generation", (3000, "kWh / (kW year)"), (11000, "kWh / (kW year)"),
+     "11000 kWh / (kW year) is outside the plausible range 0–3,000 kWh / (kW year) for the yearly yield of 1 kW "
+     "of PV panels"),
+    (COMMON, "changes.flag_threshold", (100, "percent"), (150, "percent"),
+     "150 percent is outside the plausible range 0–100 percent for a threshold of a relative change"),
+    (COMMON, "changes.explanation_tolerance", (0.05, "dimensionless"), (500, "percent"),
+     "500 percent is outside the plausible range 0–100 percent for a threshold of a relative change"),
+    (COMMON, "gwp_sets.AR4.values.SF6", (30000, "CO2e / SF6"), (228000, "CO2e / SF6"),
+     "228000 CO2e / SF6 is outside the plausible range 1–30,000 CO2e / SF6 for a 100-year global warming potential"),
+    (COMMON, "gwp_sets.AR4.values.CH4", (1, "CO2e / CH4"), (0.5, "CO2e / CH4"),
+     "0.5 CO2e / CH4 is outside the plausible range 1–30,000 CO2e / CH4 for a 100-year global warming potential"),
+    (COMMON, "fiscal_year_start_month", (1, None), (13, None),
+     "13 is outside the plausible range 1–12 for a month of the year"),
+    (COMMON, "production.base_fiscal_year", (1990, None), (13, None),
+     "13 is outside the plausible range 1990–2100 for a fiscal year"),
+    (COMMON, f"{AE}.target.target_fiscal_year", (2100, None), (2150, None),
+     "2150 is outside the plausible range 1990–2100 for a fiscal year"),
+    (COMMON, f"{HX}.ld_start_hour", (0, None), (24, None),
+     "24 is outside the plausible range 0–23 for an hour of the day"),
+    (COMMON, f"{HX}.private_hours", (24, None), ("four", None),
+     "'four' is not a whole number; expected hours per day from 1 to 24"),
+]
+
+
+@pytest.mark.parametrize("file, path, plausible, implausible, message", RANGES, ids=[r[1] for r in RANGES])
+def test_a_value_outside_the_plausible_range_of_its_kind_is_refused(params_root, file, path, plausible, implausible,
+                                                                     message):
+    set_param(params_root, file, path, *plausible)
+    params = load(params_root)
+    assert params.get(path).value == plausible[0]
+    set_param(params_root, file, path, *implausible)
+    assert load_error(params_root).problems == [f"{file}: {path}: {message}"]
+
+
+def test_every_plausible_range_of_the_model_is_tested_above():
+    from envkpi import parameters
+
+    ranges = {name: value for name, value in vars(parameters).items() if isinstance(value, parameters.Plausible)}
+    assert len(ranges) >= 29  # found: the kinds of this version
+    untested = [name for name, plausible in ranges.items() if not any(plausible.what in r[-1] for r in RANGES)]
+    assert not untested, f"plausible ranges without a test in RANGES: {untested}"
+
+
+# --- explanations: bound to the change they explain --------------------------------------------------------
+
+CO2_01 = '  CO2-01: {change: "+36 %", text: "PV lifetime 20 → 25 years'
+FORM = ('expected {change: "+12 %", text: "why it moved"}: the signed percent change of the headline since last '
+        'year that the text explains, and the text')
+
+
+def test_an_explanation_records_the_change_it_explains():
+    params = load_parameters(REPO / YEAR, root=REPO)
+    co2 = params.explanations["CO2-01"]
+    assert (co2.change, co2.percent) == ("+36 %", 36.0)
+    assert co2.text.startswith("PV lifetime 20 → 25 years")
+    assert params.file_of("explanations.CO2-01") == YEAR
+
+
+def test_a_plain_text_explanation_is_refused_saying_what_form_is_expected(params_root):
+    replace_once(params_root, YEAR, CO2_01, '  CO2-01: "PV lifetime 20 → 25 years')
+    replace_once(params_root, YEAR, 'the changes report) and about 9 % more PV capacity shipped."}',
+                 'the changes report) and about 9 % more PV capacity shipped."')
+    problem = problem_with(load_error(params_root), "explanations.CO2-01")
+    assert problem == f"{YEAR}: explanations.CO2-01: plain text 'PV lifetime 20 → 25 years f... % more PV capacity shipped.'; {FORM}"
+
+
+@pytest.mark.parametrize("change, shown", [('"36 %"', "'36 %'"), ("36", "36"), ('"+36"', "'+36'"),
+                                           ('"+36 percent"', "'+36 percent'"), ('"about +36 %"', "'about +36 %'")])
+def test_a_stated_change_must_be_a_signed_percent(params_root, change, shown):
+    replace_once(params_root, YEAR, CO2_01, f'  CO2-01: {{change: {change}, text: "PV lifetime 20 → 25 years')
+    assert problem_with(load_error(params_root), "explanations.CO2-01") == (
+        f'{YEAR}: explanations.CO2-01.change: {shown} is not a signed percent change; expected text such as "+36 %" '
+        'or "-12 %" (the change of the headline since last year)')
+
+
+def test_an_explanation_without_its_change_or_with_a_blank_text_is_refused(params_root):
+    replace_once(params_root, YEAR, '  CO2-02: {change: "+12 %", text:', "  CO2-02: {text:")
+    replace_once(params_root, YEAR, '  CO2-03: {change: "+12 %", text: "More units shipped on every indirect line '
+                 '(5–10 %; sample data), mainly automotive batteries and compressors."}',
+                 '  CO2-03: {change: "+12 %", text: " "}')
+    error = load_error(params_root)
+    assert problem_with(error, "CO2-02") == f"{YEAR}: explanations.CO2-02.change: required key is missing"
+    assert problem_with(error, "CO2-03") == (f"{YEAR}: explanations.CO2-03.text: text ' ' is blank; expected why the "
+                                             "result moved")
+
+
+def test_an_explanation_of_an_unknown_indicator_suggests_the_id(params_root):
+    replace_once(params_root, YEAR, "  PRD-04: {change:", "  PRD-4: {change:")
+    assert load_error(params_root).problems == [
+        f"{YEAR}: explanations.PRD-4: unknown indicator; did you mean PRD-04?"]

@@ -19,9 +19,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from envkpi.inputs import InputError
 from envkpi.provenance import sha256_file
 from envkpi.results import read_results
-from envkpi.runner import RunError, run_year
+from envkpi.runner import RunError, RunRefused, run_year
 
 FY = 2018
 FAMILIES = ("avoided_emissions", "product_use", "production")
@@ -196,14 +197,13 @@ def test_a_text_in_a_numeric_column_gives_a_one_screen_error_naming_file_row_col
         [sys.executable, "-m", "envkpi.cli", "run", "--fy", str(FY), "--data", str(data), "--out", str(out)],
         cwd=root, capture_output=True, text=True,
     )
-    assert finished.returncode == 1
+    assert finished.returncode == 2, "bad input data: nothing is run"
     message = finished.stderr
     assert f"{data / 'fuel_use.csv'}, row 3, column 'quantity': got '1,240 kL'; expected a number" in message
-    assert "failed in the cell with id 'setup'" in message
     assert "Traceback" not in message
     assert len(message.strip().splitlines()) <= 25, message
-    assert not out.exists(), "a failed run must not leave an output folder that looks complete"
-    assert (tmp_path / "out.failed" / "production.ipynb").exists()
+    assert not out.exists(), "a refused run must not leave an output folder that looks complete"
+    assert not (tmp_path / "out.failed").exists(), "the inputs are checked before any notebook starts"
 
 
 def test_a_run_never_changes_the_working_directory_of_the_process(root, tmp_path, monkeypatch):
@@ -225,7 +225,7 @@ def test_a_failed_run_leaves_the_previous_outputs_untouched(root, tmp_path):
     before = {p: sha256_file(p) for p in out.rglob("*") if p.is_file()}
     data = copy_data(root, tmp_path)
     edit_csv(data / "purchased_energy.csv", {"site_id": "JP-02", "carrier": "electricity"}, "quantity", "-5")
-    with pytest.raises(RunError, match=r"purchased_energy\.csv, row \d+, column 'quantity'"):
+    with pytest.raises(InputError, match=r"purchased_energy\.csv, row \d+, column 'quantity'"):
         run_year(FY, root=root, data=data, out=out)
     assert {p: sha256_file(p) for p in out.rglob("*") if p.is_file()} == before
 
@@ -264,12 +264,12 @@ def test_run_rejects_a_parameter_file_of_another_year(root, tmp_path):
     text = (root / "parameters" / "FY2018.yaml").read_text(encoding="utf-8").replace("fiscal_year: 2018", "fiscal_year: 2017")
     params.write_text(text, encoding="utf-8")
     shutil.copy(root / "parameters" / "common.yaml", tmp_path / "common.yaml")
-    with pytest.raises(RunError, match="is for FY2017, not FY2018"):
+    with pytest.raises(RunRefused, match="is for FY2017, not FY2018"):
         run_year(FY, root=root, params=params, out=tmp_path / "out")
 
 
 def test_only_rejects_an_unknown_family(root, tmp_path):
-    with pytest.raises(RunError, match="no notebook named nonsense"):
+    with pytest.raises(RunRefused, match="no notebook named nonsense"):
         run_year(FY, root=root, only=["nonsense"], out=tmp_path / "out")
 
 

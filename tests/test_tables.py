@@ -19,7 +19,7 @@ import pytest
 
 from envkpi.inputs import InputError, Problem
 from envkpi.parameters import load_parameters
-from envkpi.tables import PRODUCTION_TABLES, SITE_HISTORY, ProductionInputs, load_production_inputs
+from envkpi.tables import ALL_TABLES, PRODUCTION_TABLES, ProductionInputs, load_production_inputs
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -285,10 +285,10 @@ def test_lpg_in_kilolitres_is_rejected_as_incompatible_with_calorific_value(samp
     assert "expected a unit like t" in problem.message
 
 
-def test_fuel_unit_of_wrong_dimension_is_rejected(sample):
+def test_fuel_unit_the_dictionary_does_not_list_is_rejected(sample):
     row = edit_row(sample, FUEL_USE, {"site_id": "JP-01", "fuel": "diesel"}, unit="kWh")
     problem = only_problem_at(load_error(sample), FUEL_USE, row, "unit")
-    assert "'kWh'" in problem.message and "[volume] or [mass]" in problem.message
+    assert problem.message == "got 'kWh'; expected one of kNm3, Nm3, t, kg, kL, L"
 
 
 def test_site_in_country_without_electricity_factor_is_rejected(sample):
@@ -321,7 +321,7 @@ def test_unknown_gas_is_rejected_with_suggestion(sample):
 def test_gas_mass_in_energy_unit_is_rejected(sample):
     row = edit_row(sample, NON_CO2, {"site_id": "JP-01", "gas": "SF6"}, unit="kWh")
     problem = only_problem_at(load_error(sample), NON_CO2, row, "unit")
-    assert "[mass]" in problem.message
+    assert problem.message == "got 'kWh'; expected one of kg, t"
 
 
 def test_missing_production_output_is_rejected(sample):
@@ -422,13 +422,14 @@ def test_a_sites_problem_does_not_flood_the_error_with_unknown_site_ids(sample, 
 # --- data/README.md documents the specs ------------------------------------------------------------
 
 README = REPO / "data" / "README.md"
-SPECS = [*PRODUCTION_TABLES, SITE_HISTORY]
+SPECS = list(ALL_TABLES)
 
 
 def readme_sections() -> dict[str, str]:
-    """Text of each ``### `...file.csv` `` section of data/README.md, keyed by the file name."""
+    """Text of each ``### `...file.csv` `` section of data/README.md, keyed by the file name (a section
+    ends at the next heading of level 2 or 3)."""
     sections = {}
-    for part in re.split(r"^### ", README.read_text(encoding="utf-8"), flags=re.M)[1:]:
+    for part in re.split(r"^##+ ", README.read_text(encoding="utf-8"), flags=re.M)[1:]:
         heading, _, body = part.partition("\n")
         name = re.search(r"([\w]+)\.csv", heading)
         if name:
@@ -500,7 +501,7 @@ def test_avoided_inputs_of_the_sample_load(root, tmp_path):
     ("fuel_cell_shipments.csv", {"region": "japan"}, "units_shipped", "-3", "got '-3'; expected a value ≥ 0"),
     ("energy_saving_products.csv", {"category": "refrigerator", "region": "japan"}, "reference_kwh_per_year", "",
      "missing value; expected a number ≥ 0 [kWh/year]"),
-    ("teleconference_systems.csv", {"region": "asia"}, "units_sold", "many", "got 'many'; expected a number"),
+    ("teleconference_systems.csv", {"region": "asia"}, "units_sold", "many", "got 'many'; expected a whole number"),
 ])
 def test_bad_avoided_input_names_file_row_and_column(root, tmp_path, file, match, column, value, expected):
     project = avoided_sample(root, tmp_path)
@@ -521,3 +522,397 @@ def test_unknown_product_use_category_names_file_row_and_column(root, tmp_path):
     [problem] = caught.value.problems
     assert (problem.file, problem.row, problem.column) == ("data/FY2018/product_use.csv", row, "category")
     assert "did you mean lcd_tv?" in problem.message
+
+
+# --- units, keys, rows the dictionary requires, plausible ranges (issue 9) -----------------------------
+
+def delete_row(root: Path, file: str, match: dict[str, str]) -> int:
+    """Delete the one row of ``file`` whose cells equal ``match``; return the file line it was on."""
+    number = find_row(root, file, match)
+    path = root / file
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    del lines[number - 1]
+    path.write_text("".join(lines), encoding="utf-8")
+    return number
+
+
+def test_electricity_in_milliwatt_hours_is_rejected_naming_the_allowed_units(sample):
+    # pint reads mWh as milliwatt-hours: Scope 2 of the site would drop by a factor of a billion
+    row = edit_row(sample, PURCHASED, {"site_id": "JP-01", "carrier": "electricity"}, unit="mWh")
+    problem = only_problem_at(load_error(sample), PURCHASED, row, "unit")
+    assert problem.message == "got 'mWh'; expected one of kWh, MWh, GJ (units are case-sensitive: did you mean MWh?)"
+
+
+def test_a_unit_with_a_prefix_the_dictionary_does_not_list_is_rejected(sample):
+    row = edit_row(sample, PURCHASED, {"site_id": "JP-02", "carrier": "electricity"}, quantity="71.25", unit="GWh")
+    problem = only_problem_at(load_error(sample), PURCHASED, row, "unit")
+    assert problem.message == "got 'GWh'; expected one of kWh, MWh, GJ"
+
+
+def test_electricity_in_gigajoules_is_rejected(sample):
+    row = edit_row(sample, PURCHASED, {"site_id": "JP-02", "carrier": "electricity"}, quantity="256500", unit="GJ")
+    problem = only_problem_at(load_error(sample), PURCHASED, row, "unit")
+    assert problem.message == "got 'GJ' for electricity; expected kWh or MWh"
+
+
+def test_heat_in_megawatt_hours_is_rejected(sample):
+    row = edit_row(sample, PURCHASED, {"site_id": "JP-01", "carrier": "steam"}, quantity="11833", unit="MWh")
+    problem = only_problem_at(load_error(sample), PURCHASED, row, "unit")
+    assert problem.message == "got 'MWh' for steam (heat); expected GJ"
+
+
+def test_a_second_electricity_row_for_a_site_is_rejected_on_both_rows(sample):
+    first = find_row(sample, PURCHASED, {"site_id": "JP-02", "carrier": "electricity"})
+    [second] = append_rows(sample, PURCHASED, "JP-02,electricity,1200,MWh")
+    error = load_error(sample)
+    assert len(error.problems) == 2, str(error)
+    assert problem_at(error, PURCHASED, first, None).message == (
+        f"duplicate row for site_id=JP-02, carrier=electricity (also row {second}); expected one row per site_id, carrier")
+    assert problem_at(error, PURCHASED, second, None).message == (
+        f"duplicate row for site_id=JP-02, carrier=electricity (also row {first}); expected one row per site_id, carrier")
+
+
+def test_a_deleted_electricity_row_of_a_site_inside_the_boundary_is_named(sample):
+    delete_row(sample, PURCHASED, {"site_id": "JP-03", "carrier": "electricity"})
+    error = load_error(sample)
+    site_row = find_row(sample, SITES, {"site_id": "JP-03"})
+    assert error.problems == [Problem(PURCHASED, None, None, f"no electricity row for site JP-03 ({SITES} row {site_row}, "
+                                      "inside the boundary); expected exactly one")], str(error)
+    assert f"{PURCHASED}: no electricity row for site JP-03" in str(error)
+
+
+def test_a_deleted_output_row_of_a_site_inside_the_boundary_is_named(sample):
+    delete_row(sample, OUTPUT, {"site_id": "CN-02"})
+    error = load_error(sample)
+    site_row = find_row(sample, SITES, {"site_id": "CN-02"})
+    assert error.problems == [Problem(OUTPUT, None, None, f"no output row for site CN-02 ({SITES} row {site_row}, "
+                                      "inside the boundary); expected exactly one")], str(error)
+
+
+def test_a_site_outside_the_boundary_needs_no_electricity_or_output_row(sample):
+    delete_row(sample, PURCHASED, {"site_id": "US-02", "carrier": "electricity"})
+    delete_row(sample, OUTPUT, {"site_id": "US-02"})
+    inputs = load(sample)
+    assert inputs.warnings == []
+
+
+def test_an_electricity_row_with_a_mistyped_carrier_is_not_also_reported_missing(sample):
+    row = edit_row(sample, PURCHASED, {"site_id": "JP-03", "carrier": "electricity"}, carrier="electricty")
+    problem = only_problem_at(load_error(sample), PURCHASED, row, "carrier")
+    assert "did you mean electricity?" in problem.message
+
+
+def test_an_exact_duplicate_fuel_row_is_rejected_naming_both_rows(sample):
+    first = find_row(sample, FUEL_USE, {"site_id": "JP-01", "fuel": "a_heavy_oil"})
+    [second] = append_rows(sample, FUEL_USE, "JP-01,a_heavy_oil,1240,kL,")
+    error = load_error(sample)
+    assert len(error.problems) == 2, str(error)
+    end = "(site_id=JP-01, fuel=a_heavy_oil): the same in every cell, so it would be counted twice; delete one"
+    assert problem_at(error, FUEL_USE, first, None).message == f"duplicate of row {second} {end}"
+    assert problem_at(error, FUEL_USE, second, None).message == f"duplicate of row {first} {end}"
+
+
+def test_two_rows_of_one_fuel_that_differ_are_accepted(sample):
+    append_rows(sample, FUEL_USE, "JP-01,a_heavy_oil,12,kL,")  # a second delivery: both count
+    assert len(load(sample).fuel_use.query("site_id == 'JP-01' and fuel == 'a_heavy_oil'")) == 2
+
+
+def test_a_site_registered_twice_names_the_site_and_both_rows(sample):
+    first = find_row(sample, SITES, {"site_id": "JP-01"})
+    line = (sample / SITES).read_text(encoding="utf-8").splitlines()[first - 1]
+    [second] = append_rows(sample, SITES, line)
+    error = load_error(sample)
+    assert problem_at(error, SITES, second, None).message == (
+        f"duplicate of row {first} (site_id=JP-01): the same in every cell, so it would be counted twice; delete one")
+
+
+def test_electricity_typed_in_kwh_as_mwh_is_beyond_the_plausible_maximum(sample):
+    row = edit_row(sample, PURCHASED, {"site_id": "DE-01", "carrier": "electricity"}, unit="MWh")  # 28,460,000 kWh
+    problem = only_problem_at(load_error(sample), PURCHASED, row, "quantity")
+    assert problem.message == ("got '28460000' MWh; expected at most 10,000,000 [MWh] "
+                               "(one site's purchase of one carrier in a year)")
+
+
+def test_heat_beyond_the_plausible_maximum_is_judged_in_megawatt_hours(sample):
+    row = edit_row(sample, PURCHASED, {"site_id": "JP-01", "carrier": "steam"}, quantity="42600000000")
+    problem = only_problem_at(load_error(sample), PURCHASED, row, "quantity")
+    assert problem.message == ("got '42600000000' GJ (= 11,833,333,333 MWh); expected at most 10,000,000 [MWh] "
+                               "(one site's purchase of one carrier in a year)")
+
+
+def test_electricity_above_the_typical_maximum_is_a_warning(sample):
+    row = edit_row(sample, PURCHASED, {"site_id": "JP-05", "carrier": "electricity"}, quantity="2500000")
+    inputs = load(sample)
+    assert inputs.warnings == [Problem(PURCHASED, row, "quantity", "'2500000' MWh is above the typical maximum of "
+                                       "2,000,000 [MWh] (one site's purchase of one carrier in a year); check the value "
+                                       "and its unit")]
+    assert 2_500_000 in set(inputs.purchased_energy["quantity"])  # used as given
+
+
+def test_fuel_is_judged_by_its_energy_content(sample):
+    # 5,820,000 kNm3 of Tokyo Gas city gas at 45 GJ/kNm3: 261,900,000 GJ
+    row = edit_row(sample, FUEL_USE, {"site_id": "JP-01", "fuel": "city_gas"}, quantity="5820000")
+    problem = only_problem_at(load_error(sample), FUEL_USE, row, "quantity")
+    assert problem.message == ("got '5820000' kNm3 (= 261,900,000 GJ); expected at most 100,000,000 [GJ] "
+                               "(energy content of one fuel burnt at one site in a year)")
+
+
+def test_fuel_above_its_typical_energy_content_is_a_warning(sample):
+    # 300,000 kL of A heavy oil at 39.1 GJ/kL: 11,730,000 GJ
+    row = edit_row(sample, FUEL_USE, {"site_id": "JP-01", "fuel": "a_heavy_oil"}, quantity="300000")
+    assert load(sample).warnings == [Problem(FUEL_USE, row, "quantity", (
+        "'300000' kL (= 11,730,000 GJ) is above the typical maximum of 10,000,000 [GJ] (energy content of one fuel "
+        "burnt at one site in a year); check the value and its unit"))]
+
+
+def test_gas_typed_in_tonnes_instead_of_kilograms_is_a_warning(sample):
+    row = edit_row(sample, NON_CO2, {"site_id": "JP-03", "gas": "HFC-134a"}, unit="t")  # 260 t of HFC-134a
+    [warning] = load(sample).warnings
+    assert (warning.file, warning.row, warning.column) == (NON_CO2, row, "quantity")
+    assert warning.message.startswith("'260' t is above the typical maximum of 100 [t]")
+
+
+def test_output_in_yen_instead_of_million_yen_is_rejected(sample):
+    row = edit_row(sample, OUTPUT, {"site_id": "JP-01"}, output="168500000000")
+    problem = only_problem_at(load_error(sample), OUTPUT, row, "output")
+    assert problem.message == ("got '168500000000' MJPY; expected at most 100,000,000 [MJPY] "
+                               "(one site's production value in a year)")
+
+
+def test_history_year_written_as_a_decimal_is_read_as_the_year(sample):
+    edit_row(sample, HISTORY, {"site_id": "JP-01", "fiscal_year": "2017"}, fiscal_year="2017.0")
+    history = load(sample).history
+    assert 2017 in set(history.loc[history["site_id"] == "JP-01", "fiscal_year"])
+
+
+def test_history_year_beyond_2100_is_rejected(sample):
+    row = edit_row(sample, HISTORY, {"site_id": "JP-01", "fiscal_year": "2015"}, fiscal_year="20115")
+    problem = only_problem_at(load_error(sample), HISTORY, row, "fiscal_year")
+    assert problem.message == "got '20115'; expected at most 2,100 (a fiscal year)"
+
+
+def test_a_mistyped_excluded_entity_is_rejected_with_the_nearest_names(sample):
+    year = sample / "parameters" / "FY2018.yaml"
+    text = year.read_text(encoding="utf-8")
+    year.write_text(text.replace('name: "Northwind Cold Chain Inc."', 'name: "Northwind Cold Chain Inc"'), encoding="utf-8")
+    error = load_error(sample)
+    assert error.problems == [Problem("parameters/FY2018.yaml", None, None, (
+        "boundary.excluded_entities[0].name: got 'Northwind Cold Chain Inc', which is neither the entity nor the "
+        f"parent_entity of any site in {SITES}; did you mean 'Northwind Cold Chain Inc.'?"))], str(error)
+
+
+def test_cross_table_rules_run_on_tables_that_have_problems_of_their_own(sample):
+    # every problem at once: the supplier and the country are judged though fuel_use.csv and sites.csv
+    # each have a bad cell elsewhere
+    supplier = edit_row(sample, FUEL_USE, {"site_id": "JP-02", "fuel": "city_gas"}, supplier="toho")
+    quantity = edit_row(sample, FUEL_USE, {"site_id": "JP-02", "fuel": "lpg"}, quantity="4x20")
+    country = edit_row(sample, SITES, {"site_id": "US-01"}, country="AR")
+    ems = edit_row(sample, SITES, {"site_id": "JP-06"}, has_ems="maybe")
+    error = load_error(sample)
+    assert problem_at(error, FUEL_USE, supplier, "supplier").message.startswith("got 'toho'; expected one of tokyo_gas")
+    assert problem_at(error, FUEL_USE, supplier, "supplier").message.endswith("did you mean toho_gas?")
+    assert problem_at(error, FUEL_USE, quantity, "quantity").message == "got '4x20'; expected a number ≥ 0"
+    assert problem_at(error, SITES, country, "country").message.startswith("US-01 buys electricity in 'AR'")
+    assert problem_at(error, SITES, ems, "has_ems").message == "got 'maybe'; expected true or false"
+    assert len(error.problems) == 4, str(error)
+
+
+def test_a_sites_file_from_japanese_excel_is_named_with_its_encoding(sample):
+    path = sample / SITES
+    path.write_bytes(path.read_text(encoding="utf-8").replace("Chiba Works", "千葉工場").encode("cp932"))
+    error = load_error(sample)
+    assert error.problems == [Problem(SITES, 2, None, "not UTF-8 text (byte 0x90 cannot be read as UTF-8); it looks like "
+                                      "Shift_JIS/CP932 (Japanese Excel); save it as UTF-8 CSV")], str(error)
+
+
+def test_a_utf16_file_is_named_with_its_encoding(sample):
+    path = sample / FUEL_USE
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
+    error = load_error(sample)
+    assert error.problems == [Problem(FUEL_USE, None, None, "not UTF-8 text: it looks like UTF-16 (Excel's 'Unicode "
+                                      "Text'); save it as 'CSV UTF-8 (comma delimited)'")], str(error)
+
+
+# --- data/README.md documents the plausible ranges -------------------------------------------------
+
+def readme_ranges() -> list[dict[str, str]]:
+    """The rows of the table of data/README.md's "Plausible ranges" section."""
+    text = README.read_text(encoding="utf-8").split("## Plausible ranges", 1)[1]
+    rows = [line for line in text.splitlines() if line.startswith("| `")]
+    header = ["applies to", "unit", "typical", "error", "why"]
+    return [dict(zip(header, (cell.strip() for cell in row.strip("|").split(" | ")))) for row in rows]
+
+
+def _numbers_in(text: str) -> list[float]:
+    """The numbers of a cell, before any explanation in brackets (−40 is a minus sign)."""
+    text = text.split("(")[0].replace("−", "-")
+    return [float(n.replace(",", "")) for n in re.findall(r"-?\d[\d,]*(?:\.\d+)?", text)]
+
+
+RANGED = [(spec, column, plausible) for spec in ALL_TABLES for column in spec.columns for plausible in column.plausible]
+
+
+@pytest.mark.parametrize(("spec", "column", "plausible"), RANGED,
+                         ids=[f"{s.name}.{c.name}.{p.unit}" for s, c, p in RANGED])
+def test_readme_documents_each_plausible_range(spec, column, plausible):
+    rows = [row for row in readme_ranges() if f"`{spec.name}.{column.name}`" in row["applies to"]
+            and row["unit"].replace("°C", "degC").replace("—", "dimensionless") == plausible.unit]
+    assert len(rows) == 1, f"data/README.md, Plausible ranges: no row (or several) for {spec.name}.{column.name} [{plausible.unit}]"
+    row = rows[0]
+    assert _numbers_in(row["typical"]) == [v for v in plausible.typical if v is not None], row
+    assert _numbers_in(row["error"]) == [v for v in (plausible.error_below, plausible.error_above) if v is not None], row
+    assert len(row["why"]) > 40, row
+
+
+def test_every_quantity_column_has_a_plausible_range():
+    for spec in ALL_TABLES:
+        for column in spec.columns:
+            if column.kind in ("number", "integer"):
+                assert column.plausible, f"{spec.name}.{column.name} has no plausible range"
+
+
+def test_every_count_column_is_whole():
+    for spec in ALL_TABLES:
+        for column in spec.columns:
+            if "[count]" in column.description:
+                assert column.kind == "integer", f"{spec.name}.{column.name} is a count but not of kind integer"
+
+
+def test_allowed_units_have_the_dimension_of_their_column():
+    for spec in ALL_TABLES:
+        for column in spec.columns:
+            if column.kind == "unit" and column.allowed and column.dimensions:
+                from envkpi.units import parse_unit, ureg
+
+                wanted = [ureg.get_dimensionality(d) for d in column.dimensions]
+                for unit in column.allowed:
+                    assert parse_unit(unit).dimensionality in wanted, f"{spec.name}.{column.name}: {unit}"
+
+
+@pytest.mark.parametrize("year", [2017, 2018])
+def test_the_sample_years_load_with_no_warning(root, year):
+    from envkpi.tables import FAMILY_LOADERS, validate_inputs
+
+    params = load_parameters(root / "parameters" / f"FY{year}.yaml", root=root)
+    assert validate_inputs(params, root / "data" / f"FY{year}", root, list(FAMILY_LOADERS)) == []
+
+
+# --- avoided emissions, product use and the temperature series (issue 9) ----------------------------
+
+def avoided_error(project: Path) -> InputError:
+    with pytest.raises(InputError) as caught:
+        load_avoided(project)
+    return caught.value
+
+
+TEMPERATURE = "data/reference/outdoor_temperature.csv"
+YEAR_DIR = "data/FY2018"
+
+
+def test_pv_capacity_in_milliwatts_is_rejected(root, tmp_path):
+    project = avoided_sample(root, tmp_path)
+    row = edit_row(project, f"{YEAR_DIR}/pv_shipments.csv", {"region": "japan"}, unit="mW")
+    [problem] = avoided_error(project).problems
+    assert problem == Problem(f"{YEAR_DIR}/pv_shipments.csv", row, "unit",
+                              "got 'mW'; expected one of kW, MW (units are case-sensitive: did you mean MW?)")
+
+
+def test_a_fractional_count_of_fuel_cells_is_rejected(root, tmp_path):
+    project = avoided_sample(root, tmp_path)
+    row = edit_row(project, f"{YEAR_DIR}/fuel_cell_shipments.csv", {"region": "europe"}, units_shipped="640.25")
+    [problem] = avoided_error(project).problems
+    assert problem == Problem(f"{YEAR_DIR}/fuel_cell_shipments.csv", row, "units_shipped",
+                              "got '640.25'; expected a whole number")
+
+
+def test_a_count_written_with_a_zero_decimal_is_whole(root, tmp_path):
+    project = avoided_sample(root, tmp_path)
+    edit_row(project, f"{YEAR_DIR}/fuel_cell_shipments.csv", {"region": "europe"}, units_shipped="640.0")
+    assert load_avoided(project).fuel_cell_shipments["units_shipped"].tolist() == [13850, 640]
+
+
+def test_pv_capacity_typed_in_kw_as_mw_is_beyond_the_plausible_maximum(root, tmp_path):
+    project = avoided_sample(root, tmp_path)
+    row = edit_row(project, f"{YEAR_DIR}/pv_shipments.csv", {"region": "japan"}, unit="MW")  # 248,600 MW
+    [problem] = avoided_error(project).problems
+    assert problem == Problem(f"{YEAR_DIR}/pv_shipments.csv", row, "capacity_shipped",
+                              "got '248600' MW (= 248,600,000 kW); expected at most 100,000,000 [kW] "
+                              "(PV capacity shipped to one region in a year)")
+
+
+def test_a_product_listed_twice_is_rejected_naming_both_rows(root, tmp_path):
+    project = avoided_sample(root, tmp_path)
+    file = f"{YEAR_DIR}/heat_exchange_ventilation.csv"
+    first = find_row(project, file, {"product": "room heat-exchange ventilation fan"})
+    [second] = append_rows(project, file, "room heat-exchange ventilation fan,14800")
+    problems = avoided_error(project).problems
+    end = "(product=room heat-exchange ventilation fan): the same in every cell, so it would be counted twice; delete one"
+    assert problems == [Problem(file, first, None, f"duplicate of row {second} {end}"),
+                        Problem(file, second, None, f"duplicate of row {first} {end}")]
+
+
+def test_a_trillion_units_sold_is_rejected(root, tmp_path):
+    project = avoided_sample(root, tmp_path)
+    file = f"{YEAR_DIR}/product_use.csv"
+    row = edit_row(project, file, {"category": "room_air_conditioner", "region": "japan"}, units_sold="1e12")
+    params = load_parameters(project / "parameters" / "FY2018.yaml", root=project)
+    with pytest.raises(InputError) as caught:
+        load_product_use_inputs(params, project / YEAR_DIR, root=project)
+    assert caught.value.problems == [Problem(file, row, "units_sold", "got '1e12'; expected at most 1,000,000,000 "
+                                             "[count] (one row's units in a year)")]
+
+
+def test_product_use_inputs_carry_their_warnings(root, tmp_path):
+    project = avoided_sample(root, tmp_path)
+    file = f"{YEAR_DIR}/product_use.csv"
+    row = edit_row(project, file, {"category": "lcd_tv", "region": "japan"}, model_kwh_per_year="115000")
+    params = load_parameters(project / "parameters" / "FY2018.yaml", root=project)
+    products, files, warnings = load_product_use_inputs(params, project / YEAR_DIR, root=project)
+    assert warnings == [Problem(file, row, "model_kwh_per_year", "'115000' is above the typical maximum of 100,000 "
+                                "[kWh/year] (one product or house in a year); check the value and its unit")]
+    assert len(products) > 0 and files[-1].path == file
+
+
+def test_an_hour_missing_from_the_temperature_series_is_named_at_its_file_row(root, tmp_path):
+    project = avoided_sample(root, tmp_path)
+    path = project / TEMPERATURE
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    del lines[99]  # file row 100: 2018-04-05T02:00
+    path.write_text("".join(lines), encoding="utf-8")
+    error = avoided_error(project)
+    assert error.problems == [Problem(TEMPERATURE, 100, "timestamp", (
+        "got '2018-04-05T03:00'; expected 2018-04-05T02:00, the hour after row 99 (2018-04-05T01:00): 1 hour missing"))]
+    assert "np.int64" not in str(error)
+
+
+@pytest.mark.parametrize(("row", "text", "message"), [
+    (5, "2018-04-01T03:30", "got '2018-04-01T03:30'; expected a time on the hour (2018-04-01T03:00): the series is hourly"),
+    (5, "01/04/2018 03:00", "got '01/04/2018 03:00'; expected a local date and hour like 2018-04-01T13:00 (ISO 8601, "
+                            "no time zone)"),
+    (5, "2018-04-01T03:00+09:00", "got '2018-04-01T03:00+09:00'; expected a local date and hour like 2018-04-01T13:00 "
+                                  "(ISO 8601, no time zone)"),
+    (5, "2018-04-01 02:00", "got '2018-04-01 02:00', the same hour as row 4; expected the hour after row 4 "
+                            "(2018-04-01T02:00)"),
+    (5, "2018-03-31T23:00", "got '2018-03-31T23:00', earlier than row 4; expected the hour after row 4 "
+                            "(2018-04-01T02:00): the hours in time order"),
+])
+def test_a_bad_hour_in_the_temperature_series_is_named_at_its_file_row(root, tmp_path, row, text, message):
+    project = avoided_sample(root, tmp_path)
+    path = project / TEMPERATURE
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[row - 1] = f"{text},11.4\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    problems = avoided_error(project).problems
+    assert problems[0] == Problem(TEMPERATURE, row, "timestamp", message)
+    # the next hour follows the last good one, or the bad one: at most one more problem, on row 6
+    assert all(p.row == row + 1 for p in problems[1:]), problems
+
+
+def test_a_temperature_in_tenths_of_a_degree_is_rejected(root, tmp_path):
+    project = avoided_sample(root, tmp_path)
+    path = project / TEMPERATURE
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[9] = lines[9].split(",")[0] + ",117\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    assert avoided_error(project).problems == [Problem(TEMPERATURE, 10, "outdoor_temp_c", (
+        "got '117'; expected at most 60 [degC] (outdoor air temperature)"))]

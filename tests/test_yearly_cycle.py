@@ -72,7 +72,7 @@ def test_a_new_year_is_refused_with_the_list_of_what_is_missing_then_runs_once_f
     assert again.returncode == 2 and "exists" in again.stderr
 
     refused = envkpi("run", "--fy", "2019", cwd=project)
-    assert refused.returncode == 1
+    assert refused.returncode == 2, "a year not ready: nothing is run"
     message = refused.stderr
     assert "FY2019 is not ready to run" in message and "Traceback" not in message
     assert "parameters/FY2019.yaml: avoided_emissions.pv.lifetime: carried over from FY2018" in message
@@ -150,17 +150,27 @@ def test_rerunning_a_published_year_unchanged_writes_nothing(project):
     assert not (year / "restated").exists()
 
 
-def test_a_flagged_change_without_explanation_fails_the_run_naming_the_indicators(root, tmp_path):
+def test_a_flagged_change_unexplained_or_explained_as_another_change_fails_the_run_naming_it(root, tmp_path):
+    # FY2017 → FY2018: CO2-01 +35.52 %, CO2-02 +11.54 %, CO2-03 +11.78 %, PRD-04 +11.49 %, all flagged at 10 %
     params = tmp_path / "parameters"
     shutil.copytree(root / "parameters", params)
     year_file = params / "FY2018.yaml"
     text = year_file.read_text(encoding="utf-8")
-    year_file.write_text(text[:text.index("explanations:")] + "explanations:\n  PRD-04: \"More solar used on site.\"\n",
-                         encoding="utf-8")
+    year_file.write_text(text[:text.index("explanations:")] + "explanations:\n"
+                         '  CO2-01: {change: "-36 %", text: "A fall, says this explanation."}\n'
+                         '  CO2-02: {change: "+30 %", text: "Far more products shipped."}\n'
+                         '  PRD-04: {change: "+11 %", text: "More solar used on site."}\n', encoding="utf-8")
     finished = envkpi("run", "--fy", "2018", "--params", str(year_file), "--out", str(tmp_path / "out"), cwd=root)
-    assert finished.returncode == 1
-    assert "check failed: Every flagged change is explained" in finished.stderr
-    assert "CO2-01, CO2-02, CO2-03" in finished.stderr and "PRD-04" not in finished.stderr.split("explained")[-1]
+    assert finished.returncode == 1, finished.stderr
+    [line] = [line for line in finished.stderr.splitlines() if "check failed: Every flagged change is explained" in line]
+    assert line.endswith(
+        "check failed: Every flagged change is explained, by an explanation of that change ("
+        "no explanation in explanations: of the year file for CO2-03; "
+        f"CO2-01 moved +35.52 % (4,440,924.338 → 6,018,559.83 t CO2), but {year_file}: explanations.CO2-01 states "
+        "-36 %: the other direction; "
+        f"CO2-02 moved +11.54 % (7,521,311.812 → 8,389,424.683 t CO2), but {year_file}: explanations.CO2-02 states "
+        "+30 %: 18.5 percentage points apart, more than the tolerance of 5)"), line
+    assert "PRD-04" not in line  # explained by the change observed
     assert not (tmp_path / "out").exists()
 
 

@@ -7,11 +7,12 @@ subsidiaries* (``boundary.excluded_entities``).
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 
 import pandas as pd
 
-__all__ = ["site_boundary", "IN_SCOPE"]
+__all__ = ["site_boundary", "unmatched_exclusions", "IN_SCOPE"]
 
 IN_SCOPE = "manufacturing site with an environmental management system"
 
@@ -49,3 +50,31 @@ def site_boundary(sites: pd.DataFrame, excluded_entities: Iterable) -> pd.DataFr
     table["in_boundary"] = inside
     table["reason"] = reasons
     return table
+
+
+def unmatched_exclusions(sites: pd.DataFrame, excluded_entities: Iterable) -> list[tuple[int, str, list[str]]]:
+    """The exclusions that name no entity of the site register, with the names nearest to each.
+
+    An exclusion matches by exact name, so a name mistyped by one character excludes nothing and
+    silently brings the entity's sites into the boundary.
+
+    Parameters
+    ----------
+    sites : DataFrame
+        ``entity, parent_entity`` (the site register).
+    excluded_entities : iterable of :class:`envkpi.parameters.Exclusion`
+
+    Returns
+    -------
+    list of tuple
+        (position in ``excluded_entities``, name, up to three nearest entity or parent-entity
+        names), for each exclusion that is neither the ``entity`` nor the ``parent_entity`` of a site.
+    """
+    names = [name for column in ("entity", "parent_entity") for name in sites[column]
+             if isinstance(name, str) and name]
+    known = sorted(set(names), key=names.index)
+    unmatched = []
+    for position, exclusion in enumerate(excluded_entities):
+        if exclusion.name not in known:
+            unmatched.append((position, exclusion.name, difflib.get_close_matches(exclusion.name, known, n=3, cutoff=0.6)))
+    return unmatched

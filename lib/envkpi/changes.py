@@ -6,8 +6,9 @@ team and the auditor ask *what changed?*:
 * which factors and assumptions moved since last year — :func:`parameter_diff` compares two
   fiscal years' :class:`~envkpi.parameters.Parameters` key path by key path, and
   :func:`isolatable` picks the changes whose effect a rerun with that one value reverted can show;
-* which results moved, and whether each large move is explained — :func:`year_on_year`,
-  :func:`unexplained`, :func:`explanation_column`;
+* which results moved, and whether each large move is explained by an explanation that states that
+  change — :func:`year_on_year`, :func:`unexplained`, :func:`covers`, :func:`explanation_table`,
+  :func:`mismatched_explanations`;
 * whether last year's published numbers must be restated — :func:`restatement` (published versus
   recomputed, with a significance threshold) and :func:`results_equal` (does a rerun reproduce the
   published year at all?);
@@ -42,7 +43,7 @@ import pint
 from pydantic import BaseModel
 
 from .catalogue import catalogue
-from .parameters import Exclusion, Param, Parameters, Sourced
+from .parameters import Exclusion, Explanation, Param, Parameters, Sourced
 from .results import Check, ResultRow
 from .units import parse_unit, ureg
 
@@ -58,6 +59,10 @@ __all__ = [
     "year_on_year",
     "unexplained",
     "explanation_column",
+    "covers",
+    "EXPLANATION_COLUMNS",
+    "explanation_table",
+    "mismatched_explanations",
     "restatement",
     "results_equal",
     "differing_indicators",
@@ -436,39 +441,146 @@ def year_on_year(current: list[ResultRow], previous: list[ResultRow], flag_thres
     return table
 
 
-def _explanation(explanations: Mapping[str, str | None], indicator_id: str) -> str:
-    return (explanations.get(indicator_id) or "").strip()
-
-
-def unexplained(yoy: pd.DataFrame, explanations: Mapping[str, str]) -> list[str]:
+def unexplained(yoy: pd.DataFrame, explanations: Mapping[str, Explanation]) -> list[str]:
     """Flagged indicators that have no explanation.
 
     Parameters
     ----------
     yoy : DataFrame
         A table of :func:`year_on_year`.
-    explanations : mapping of str to str
-        Indicator id → why it changed (``params.explanations``); blank text counts as none.
+    explanations : mapping of str to Explanation
+        Indicator id → the change it explains and why (``params.explanations``).
 
     Returns
     -------
     list of str
-        The ids of flagged rows without a non-blank explanation, in the order of ``yoy``.
+        The ids of flagged rows without an explanation, in the order of ``yoy``.
     """
-    return [i for i, flagged in zip(yoy["indicator_id"], yoy["flagged"])
-            if flagged and not _explanation(explanations, i)]
+    return [i for i, flagged in zip(yoy["indicator_id"], yoy["flagged"]) if flagged and i not in explanations]
 
 
-def explanation_column(yoy: pd.DataFrame, explanations: Mapping[str, str]) -> pd.Series:
-    """The explanation of each row of ``yoy`` (stripped; ``""`` where there is none), to show beside it.
+def explanation_column(yoy: pd.DataFrame, explanations: Mapping[str, Explanation]) -> pd.Series:
+    """The text of the explanation of each row of ``yoy`` (``""`` where there is none), to show beside it.
 
     Returns
     -------
     Series
         Named ``"explanation"``, on the index of ``yoy``.
     """
-    return pd.Series([_explanation(explanations, i) for i in yoy["indicator_id"]], index=yoy.index,
-                     name="explanation", dtype=object)
+    return pd.Series([explanations[i].text if i in explanations else "" for i in yoy["indicator_id"]],
+                     index=yoy.index, name="explanation", dtype=object)
+
+
+def covers(stated_percent: float, observed_percent: float, tolerance: pint.Quantity | Param) -> tuple[bool, str]:
+    """Whether an explanation's stated change covers the observed change, and why (or why not).
+
+    Parameters
+    ----------
+    stated_percent : float
+        The change the explanation states [percent], e.g. 36.0 for ``"+36 %"``.
+    observed_percent : float
+        The observed relative change of the headline [percent] (``change_percent`` of
+        :func:`year_on_year`); NaN when last year's value is zero or either value is missing.
+    tolerance : Quantity or Param
+        How far apart the two may be [percentage points], e.g. ``Quantity(5, "percent")`` or
+        ``params.changes.explanation_tolerance``.
+
+    Returns
+    -------
+    tuple of (bool, str)
+        Covered or not, and the reason: ``"the other direction"`` when one is a rise and the other a
+        fall; ``"<d> percentage points apart, more than the tolerance of <t>"`` when
+        :math:`|observed - stated| > tolerance`; covered otherwise. A change without a percent (NaN)
+        cannot be compared: any explanation covers it.
+
+    Examples
+    --------
+    Stated +36 %, observed +35.52 %, tolerance 5: covered (0.48 points apart). Stated +36 %,
+    observed −12 %: the other direction. Stated +12 %, observed +19.5 %: 7.5 points apart, not covered.
+    """
+    limit = _percent(tolerance)
+    if math.isnan(observed_percent):
+        return True, "yes (no percent change to compare: last year zero or missing)"
+    if stated_percent * observed_percent < 0:
+        return False, "the other direction"
+    gap = abs(observed_percent - stated_percent)
+    if gap > limit * (1 + 1e-12):
+        return False, f"{gap:,.1f} percentage points apart, more than the tolerance of {limit:g}"
+    return True, f"yes (within {limit:g} percentage points)"
+
+
+#: Columns that :func:`explanation_table` adds to a year-on-year table.
+EXPLANATION_COLUMNS = ("stated_change", "explained", "explanation")
+
+
+def explanation_table(yoy: pd.DataFrame, explanations: Mapping[str, Explanation],
+                      tolerance: pint.Quantity | Param) -> pd.DataFrame:
+    """``yoy`` with, beside each row, the change its explanation states and whether that covers the
+    observed change (``change_percent``), for the changes report.
+
+    Returns
+    -------
+    DataFrame
+        ``yoy`` and the columns of :data:`EXPLANATION_COLUMNS`: ``stated_change`` as written
+        (``"+36 %"``, ``""`` without an explanation); ``explained``: the verdict of :func:`covers`
+        (``"yes (within 5 percentage points)"``, ``"no: the other direction"`` …), ``"no explanation"``
+        for a flagged row without one, ``""`` for a row that is neither flagged nor explained;
+        ``explanation``: the text.
+    """
+    stated, verdicts = [], []
+    for indicator_id, percent, flagged in zip(yoy["indicator_id"], yoy["change_percent"], yoy["flagged"]):
+        explanation = explanations.get(indicator_id)
+        if explanation is None:
+            stated.append("")
+            verdicts.append("no explanation" if flagged else "")
+            continue
+        covered, reason = covers(explanation.percent, float(percent), tolerance)
+        stated.append(explanation.change)
+        verdicts.append(reason if covered else f"no: {reason}")
+    return yoy.assign(stated_change=pd.Series(stated, index=yoy.index, dtype=object),
+                      explained=pd.Series(verdicts, index=yoy.index, dtype=object),
+                      explanation=explanation_column(yoy, explanations))
+
+
+def mismatched_explanations(yoy: pd.DataFrame, explanations: Mapping[str, Explanation],
+                            tolerance: pint.Quantity | Param, files: Mapping[str, str | None] | None = None) -> list[str]:
+    """The explanations whose stated change does not cover the observed change, one line each.
+
+    Every explanation of an indicator in ``yoy`` is compared (flagged or not: a stated change shown
+    beside another change would be a wrong statement in the report), with :func:`covers`.
+
+    Parameters
+    ----------
+    yoy : DataFrame
+        A table of :func:`year_on_year`.
+    explanations : mapping of str to Explanation
+        ``params.explanations``.
+    tolerance : Quantity or Param
+        ``params.changes.explanation_tolerance`` [percentage points].
+    files : mapping of str to str, optional
+        Indicator id → the file that gives its explanation (``params.file_of("explanations.<id>")``),
+        named in the lines.
+
+    Returns
+    -------
+    list of str
+        In the order of ``yoy``, e.g. ``CO2-01 moved +35.52 % (4,440,924.338 → 6,018,559.83 t CO2), but
+        parameters/FY2018.yaml: explanations.CO2-01 states -36 %: the other direction``.
+    """
+    lines = []
+    for row in yoy.itertuples(index=False):
+        explanation = explanations.get(row.indicator_id)
+        if explanation is None:
+            continue
+        covered, reason = covers(explanation.percent, float(row.change_percent), tolerance)
+        if covered:
+            continue
+        file = (files or {}).get(row.indicator_id)
+        where = f"{file}: " if file else ""
+        lines.append(f"{row.indicator_id} moved {row.change_percent:+,.2f} % ({_number(row.last_year)} → "
+                     f"{_number(row.this_year)} {row.unit}), but {where}explanations.{row.indicator_id} states "
+                     f"{explanation.change}: {reason}")
+    return lines
 
 
 def _close(a: float, b: float, rel: float) -> bool:

@@ -53,16 +53,28 @@ class YearContext:
         return changes.year_on_year(self.current, self.last_year or [], self.params.changes.flag_threshold.quantity,
                                     thresholds)
 
+    def explained(self, yoy: pd.DataFrame) -> pd.DataFrame:
+        """``yoy`` with each explanation beside its row: the change it states, whether that covers the
+        observed change, and its text (:func:`envkpi.changes.explanation_table`)."""
+        return changes.explanation_table(yoy, self.params.explanations, self.params.changes.explanation_tolerance)
+
     def explanations_check(self, yoy: pd.DataFrame) -> Check:
-        """Every flagged change has an explanation in the year's parameter file."""
+        """Every flagged change has an explanation in the year's parameter file, and every explanation's
+        stated change covers the observed one (same sign, within ``changes.explanation_tolerance``)."""
+        name = "Every flagged change is explained, by an explanation of that change"
         if self.last_year is None:
-            return Check("Every flagged change is explained", True,
-                         f"skipped: no results of FY{self.fiscal_year - 1} to compare with")
-        missing = changes.unexplained(yoy, self.params.explanations)
+            return Check(name, True, f"skipped: no results of FY{self.fiscal_year - 1} to compare with")
+        explanations = self.params.explanations
+        tolerance = self.params.changes.explanation_tolerance
+        missing = changes.unexplained(yoy, explanations)
+        files = {key: self.params.file_of(f"explanations.{key}") for key in explanations}
+        problems = changes.mismatched_explanations(yoy, explanations, tolerance, files)
+        if missing:
+            problems.insert(0, f"no explanation in explanations: of the year file for {', '.join(missing)}")
         flagged = int(yoy["flagged"].sum())
-        detail = (f"{flagged} flagged, all explained" if not missing else
-                  f"no explanation in explanations: of the year file for {', '.join(missing)}")
-        return Check("Every flagged change is explained", not missing, detail)
+        detail = "; ".join(problems) or (f"{flagged} flagged, all explained; every stated change within "
+                                         f"{tolerance.quantity.m_as('percent'):g} percentage points of the observed change")
+        return Check(name, not problems, detail)
 
     def restatement(self) -> pd.DataFrame:
         """This run against this year's published figures (empty when the year is not published)."""

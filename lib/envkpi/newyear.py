@@ -3,7 +3,8 @@
 :func:`new_year` creates, from the previous year (or ``source_year``):
 
 - ``parameters/FY<year>.yaml``: the source year's file with ``fiscal_year`` advanced, a new opening
-  comment, ``explanations: {}`` (explanations belong to one year and are never carried) and
+  comment, ``explanations: {}`` with a comment showing their form (explanations belong to one year
+  and are never carried) and
   ``carried_over_from: <source>`` added to every value it carries — every parameter (a mapping with
   ``value``), every boundary exclusion and the ``standard`` block — each with the end-of-line comment
   ``# carried over from FY<source>: confirm value and source, then delete carried_over_from``.
@@ -35,7 +36,7 @@ from ruamel.yaml.error import CommentMark
 from ruamel.yaml.tokens import CommentToken
 
 from .inputs import Column, TableSpec
-from .parameters import ParameterError, carried_over, load_parameters, parameter_file
+from .parameters import EXPLANATION_FORM, ParameterError, carried_over, load_parameters, parameter_file
 from .tables import AVOIDED_TABLES, PRODUCT_USE, PRODUCTION_TABLES, data_dir
 
 __all__ = ["NewYearError", "YEAR_TABLES", "new_year", "carry_over_parameters", "template_dictionary",
@@ -230,7 +231,10 @@ def _reset_explanations(document: CommentedMap, year: int) -> None:
     Placed where the source had them, else after ``extends``."""
     note = CommentToken(
         f"# Why headline results moved by more than the flag threshold since FY{year - 1}: one line per flagged\n"
-        "# indicator, e.g. PRD-01: \"...\" (per year, never carried over; a flagged change without one stops the run).\n",
+        f"# indicator with the change it explains (signed percent change of the headline since FY{year - 1}), e.g.\n"
+        f"#   PRD-01: {EXPLANATION_FORM.replace('why it moved', 'New site JP-13 inside the boundary.')}\n"
+        "# Per year, never carried over. A flagged change without an explanation, or with a stated change of the\n"
+        "# other sign or more than changes.explanation_tolerance away from the observed one, stops the run.\n",
         CommentMark(0))
     value = CommentedMap()
     value.fa.set_flow_style()
@@ -417,8 +421,9 @@ def new_year(root: Path, year: int, *, source_year: int | None = None, today: da
     Raises
     ------
     NewYearError
-        If ``parameters/FY<year>.yaml`` or ``data/FY<year>`` exists (nothing is written), or the source
-        year's parameter file is missing or does not load.
+        If ``parameters/FY<year>.yaml`` or ``data/FY<year>`` exists (nothing is written), the source
+        year's parameter file is missing or does not load, or a file cannot be written (what was
+        written is removed).
     """
     root = Path(root)
     source_year = year - 1 if source_year is None else source_year
@@ -459,11 +464,14 @@ def new_year(root: Path, year: int, *, source_year: int | None = None, today: da
                 handle.write(content)
             written.append(path)
         _check(target, root, marked, year)
-    except BaseException:
+    except BaseException as exc:
         for path in written:
             path.unlink(missing_ok=True)
         if created:
             shutil.rmtree(folder, ignore_errors=True)
+        if isinstance(exc, OSError):  # a folder that cannot be written, a full disk: say where, keep nothing
+            where = _shown(Path(exc.filename), root) if exc.filename else _shown(folder, root)
+            raise NewYearError(f"cannot create FY{year}: {where}: {exc.strerror or exc} (nothing kept)") from None
         raise
     return sorted(written)
 

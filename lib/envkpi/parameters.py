@@ -8,12 +8,28 @@ dimension — every problem at once, each with its file and key path::
 
     parameters/FY2018.yaml: production.electricity_factors.CN.unit: 'kg CO2 / MJ' ...
     parameters/FY2018.yaml: production.fuels.lpg.calorific_valu: unknown key; did you mean calorific_value?
+    parameters/FY2018.yaml: avoided_emissions.pv.lifetime: 25000 year is outside the plausible range 1–60 year ...
+
+Every numeric kind of parameter has a plausible range (:class:`Plausible`, in the annotated types
+below, each with its reasoning), checked after conversion to a reference unit: a value outside it
+is an error, like a wrong unit.
+
+The files are read defensively, as they come from users: at most :data:`MAX_FILE_BYTES` each;
+YAML anchors and aliases (``&name``, ``*name``) are refused, so nothing can expand (a "billion
+laughs" file); ``extends`` names a file in the folder of the year file (no absolute path, no
+``..`` or link leading out of it); every problem line is cut to :data:`MAX_PROBLEM_CHARS` and a
+message shows at most :data:`MAX_PROBLEMS_SHOWN` of them.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
+import math
+import os
 import re
+import reprlib
+from dataclasses import dataclass
 from datetime import date, timedelta
 from collections.abc import Iterator
 from enum import Enum
@@ -25,6 +41,7 @@ import yaml
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, StrictFloat, StrictInt, StrictStr,
                       ValidationError, field_validator, model_validator)
 
+from .catalogue import catalogue
 from .provenance import FileRecord, file_record
 from .units import GASES, UnitError, format_unit, gas_unit, parse_unit, ureg
 
@@ -32,6 +49,8 @@ __all__ = [
     "Confidence",
     "Param",
     "Sourced",
+    "Plausible",
+    "Explanation",
     "Parameters",
     "ParameterError",
     "load_parameters",
@@ -39,13 +58,58 @@ __all__ = [
 ]
 
 
+#: A parameter file larger than this is refused before it is parsed [bytes]. The sample common.yaml
+#: is about 40 kB; a hand-written method file 25 times larger is not a parameter file.
+MAX_FILE_BYTES = 1_000_000
+#: A problem line longer than this is cut [characters]: a line names a file, a key path and what was
+#: expected, which fits in well under 300 characters unless it repeats a huge value.
+MAX_PROBLEM_CHARS = 300
+#: The message of a ParameterError shows at most this many problems, then "… and N more problems".
+MAX_PROBLEMS_SHOWN = 50
+#: The longest unit string accepted [characters]; the longest real one, ``kWh / (kW year)``, has 15.
+MAX_UNIT_CHARS = 100
+
+
+#: ``parse_unit`` remembered: a file has a few dozen distinct units and each parse costs about 0.4 ms.
+_unit = functools.lru_cache(maxsize=1024)(parse_unit)
+
+
+def _cut(line: str, limit: int = MAX_PROBLEM_CHARS) -> str:
+    """``line`` on one line, at most ``limit`` characters (cut with "…")."""
+    line = " ".join(line.split("\n"))
+    return line if len(line) <= limit else line[:limit - 1] + "…"
+
+
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 60
+_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxdict, _SHORT.maxtuple = 2, 4, 4, 4
+
+
+def _short(value: Any) -> str:
+    """A bounded ``repr`` of a value from a file: never longer than about 100 characters, however
+    large or deeply nested the value is (the repr is never built in full)."""
+    return _SHORT.repr(value)
+
+
+def _quoted(text: str, limit: int = 200) -> str:
+    """``repr`` of a path or name, in full up to ``limit`` characters (a path is useful only whole)."""
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + "…"
+
+
 class ParameterError(ValueError):
-    """A parameter file that cannot be used; ``problems`` lists every reason, one line each."""
+    """A parameter file that cannot be used; ``problems`` lists every reason, one line each.
+
+    Each line is cut to :data:`MAX_PROBLEM_CHARS`; the message lists the first
+    :data:`MAX_PROBLEMS_SHOWN` lines and says how many more there are.
+    """
 
     def __init__(self, problems: list[str]):
-        self.problems = problems
+        self.problems = [_cut(p) for p in problems]
         count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
-        super().__init__(f"{count} in the parameters:\n" + "\n".join(f"  {p}" for p in problems))
+        shown = self.problems[:MAX_PROBLEMS_SHOWN]
+        more = len(self.problems) - len(shown)
+        tail = [f"… and {more} more problem{'s' if more != 1 else ''}"] if more else []
+        super().__init__(f"{count} in the parameters:\n" + "\n".join(f"  {p}" for p in shown + tail))
 
 
 class Confidence(str, Enum):
@@ -84,16 +148,19 @@ class Param(_Strict):
     @field_validator("unit")
     @classmethod
     def _unit_parses(cls, text: str) -> str:
+        if len(text) > MAX_UNIT_CHARS:  # pint parses by recursion: a huge expression exhausts the stack
+            raise ValueError(f"unit of {len(text):,} characters; expected a unit such as 'kg CO2 / kWh' "
+                             f"(at most {MAX_UNIT_CHARS} characters)")
         try:
-            parse_unit(text)
-        except UnitError as exc:
-            raise ValueError(str(exc)) from None
+            _unit(text)
+        except (UnitError, RecursionError) as exc:
+            raise ValueError(str(exc) if isinstance(exc, UnitError) else f"{_short(text)} is not a unit") from None
         return text
 
     @property
     def quantity(self) -> pint.Quantity:
         """The value as a pint quantity."""
-        return ureg.Quantity(self.value, parse_unit(self.unit))
+        return ureg.Quantity(self.value, _unit(self.unit))
 
     @property
     def text(self) -> str:
@@ -112,46 +179,192 @@ class Sourced(_Strict):
     _source_given = field_validator("source")(lambda cls, text: _source_text(text))
 
 
-def _dimension(*expected: str, example: str, positive: bool = True):
-    """Validator: the parameter's unit converts to one of the ``expected`` dimensionalities (and,
-    for factors, the value is positive)."""
+@dataclass(frozen=True)
+class Plausible:
+    """The plausible range of one kind of parameter, in a reference unit.
+
+    A value outside ``low … high`` (both included, after conversion to ``unit``) is an error when
+    the file is loaded: it is far more likely a typing or unit mistake than a real figure
+    (a PV lifetime of 25,000 years, a grid factor in g typed as kg). ``what`` names the kind in the
+    message; ``whole`` requires a whole number (a count).
+    """
+
+    low: float
+    high: float
+    unit: str
+    what: str
+    whole: bool = False
+
+    @property
+    def text(self) -> str:
+        """The range as shown in messages, e.g. ``1–60 year`` or ``-90 to 90 degree``."""
+        join = " to " if self.low < 0 else "–"
+        return f"{self.low:,.10g}{join}{self.high:,.10g} {self.unit}"
+
+    def problem(self, value: float, unit: str) -> str | None:
+        """Why ``value`` [``unit``] is implausible, or None when it lies in the range."""
+        shown = f"{value:.10g} {unit}"
+        if self.whole and value != math.floor(value):
+            return f"{shown} is not a whole number; expected a count of {self.what}"
+        converted = ureg.Quantity(value, _unit(unit)).m_as(_unit(self.unit))
+        slack = 1e-9 * max(abs(self.low), abs(self.high))  # the rounding of a unit conversion
+        if self.low - slack <= converted <= self.high + slack:
+            return None
+        if _unit(unit) != _unit(self.unit):
+            shown += f" (= {converted:.6g} {self.unit})"
+        return f"{shown} is outside the plausible range {self.text} for {self.what}"
+
+
+def _dimension(*expected: str, example: str, positive: bool = True, plausible: Plausible | tuple[Plausible, ...]):
+    """Validator: the parameter's unit converts to one of the ``expected`` dimensionalities, the value
+    is positive (for factors, unless ``positive=False``) and within the ``plausible`` range (one per
+    expected dimensionality, in the same order)."""
     wanted = [ureg.get_dimensionality(e) for e in expected]
+    ranges = plausible if isinstance(plausible, tuple) else (plausible,)
+    assert len(ranges) == len(wanted) and all(
+        parse_unit(r.unit).dimensionality == w for r, w in zip(ranges, wanted)), "one range per dimensionality"
 
     def check(param: Param) -> Param:
-        if parse_unit(param.unit).dimensionality not in wanted:
+        dimensionality = _unit(param.unit).dimensionality
+        if dimensionality not in wanted:
             raise ValueError(f"unit {param.unit!r} is not a unit of this kind of factor; expected a unit like {example}")
         if positive and not param.value > 0:
             raise ValueError(f"value {param.value!r} must be positive for a factor [{example}]")
+        problem = ranges[wanted.index(dimensionality)].problem(param.value, param.unit)
+        if problem:
+            raise ValueError(problem)
         return param
 
     return AfterValidator(check)
 
 
-Years = Annotated[Param, _dimension("[time]", example="year")]
-EnergyPerYear = Annotated[Param, _dimension("[energy] / [time]", example="kWh / year")]
-Fraction = Annotated[Param, _dimension("[]", example="percent")]
-Count = Annotated[Param, _dimension("[]", example="count")]
-Distance = Annotated[Param, _dimension("[length]", example="km")]
-DistancePerYear = Annotated[Param, _dimension("[length] / [time]", example="km / year")]
-PerYear = Annotated[Param, _dimension("1 / [time]", example="1 / year")]
-CO2PerDistance = Annotated[Param, _dimension("[mass] * [carbon] / [length]", example="g CO2 / km")]
-VolumePerDistance = Annotated[Param, _dimension("[volume] / [length]", example="L / km")]
-CO2Mass = Annotated[Param, _dimension("[mass] * [carbon]", example="Mt CO2")]
-Angle = Annotated[Param, _dimension("[]", example="degree", positive=False)]
-Temperature = Annotated[Param, _dimension("[temperature]", example="degC", positive=False)]
-Power = Annotated[Param, _dimension("[power]", example="W")]
-Airflow = Annotated[Param, _dimension("[volume] / [time]", example="m**3 / h")]
-Density = Annotated[Param, _dimension("[mass] / [volume]", example="kg / m**3")]
-SpecificHeat = Annotated[Param, _dimension("[energy] / [mass] / [temperature]", example="kJ / (kg K)")]
-EnergyPerVolume = Annotated[Param, _dimension("[energy] / [volume]", example="Wh / L or GJ / kL")]
-PricePerEnergy = Annotated[Param, _dimension("[currency] / [energy]", example="JPY / kWh")]
-PricePerVolume = Annotated[Param, _dimension("[currency] / [volume]", example="JPY / L")]
+def _whole_in(low: int, high: int, what: str):
+    """Validator of a :class:`Sourced` number: a whole number from ``low`` to ``high``, both included."""
+
+    def check(setting: Sourced) -> Sourced:
+        value = setting.value
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ValueError(f"{_short(value)} is not a whole number; expected {what} from {low} to {high}")
+        if not low <= value <= high:
+            raise ValueError(f"{value} is outside the plausible range {low}–{high} for {what}")
+        return setting
+
+    return AfterValidator(check)
+
+
+# The plausible ranges. Each says why its bounds are where they are; they are wide on purpose (a
+# real value must never be refused) and catch what is off by a unit or a few digits.
+
+#: The longest-lived product line counted is housing (30 years in the sample); 47 years is the
+#: statutory useful life of a reinforced-concrete building in Japan. 60 leaves a margin; no product's
+#: savings can be counted for longer. Below one year nothing is a durable product.
+LIFETIME = Plausible(1, 60, "year", "a product lifetime")
+#: One product's, home's or building's yearly electricity (fuel cell 1,870; home 4,500; office
+#: building 1,500,000 kWh in the sample); the largest single buildings use about 1e8 kWh a year.
+ENERGY_PER_YEAR = Plausible(0, 1e8, "kWh / year", "the yearly energy of one product or building")
+#: A share of a whole: 0 to 100 percent by definition.
+PERCENT = Plausible(0, 100, "percent", "a share of a whole")
+#: A number of people or units per trip, set or dwelling (2 to 4 in the sample).
+COUNT = Plausible(1, 100, "count", "people or units per trip, set or dwelling", whole=True)
+#: Half the Earth's circumference: no two places on Earth are farther apart along its surface.
+DISTANCE = Plausible(0, 20_040, "km", "a distance between two places on Earth")
+#: Polar radius 6,356.8 km, equatorial 6,378.1 km (WGS 84); the mean radius is 6,371.0 km.
+EARTH_RADIUS = Plausible(6_350, 6_390, "km", "the radius of the Earth")
+#: A passenger car drives about 10,000 km a year (the sample), a taxi about 100,000.
+DISTANCE_PER_YEAR = Plausible(0, 200_000, "km / year", "the yearly distance of one vehicle")
+#: Trips per year of one department (46 and 24 in the standard); 1,000 is about three every day.
+PER_YEAR = Plausible(0, 1_000, "1 / year", "a number of events per year")
+#: Per passenger-km: rail about 20 g, aviation about 100–250 g, a car with its driver alone about 300 g.
+CO2_PER_DISTANCE = Plausible(0, 1_000, "g CO2 / km", "CO2 per passenger-kilometre")
+#: A fuel saving per km: a whole passenger car burns 0.04–0.15 L/km, a heavy truck about 0.35 L/km.
+VOLUME_PER_DISTANCE = Plausible(0, 0.5, "L / km", "fuel per vehicle-kilometre")
+#: A target of avoided CO2 (300 Mt by 2050 in the sample); the world emits about 37,000 Mt of
+#: fossil CO2 in a whole year, so a company's target cannot reach 40,000 Mt.
+CO2_MASS = Plausible(0, 40_000, "Mt CO2", "a company's CO2 target")
+LATITUDE = Plausible(-90, 90, "degree", "a latitude")
+LONGITUDE = Plausible(-180, 180, "degree", "a longitude")
+#: Indoor set points: heating 20 °C and cooling 27 °C in the standard; building codes use 17–28 °C.
+SET_POINT = Plausible(10, 35, "degC", "an indoor temperature set point")
+#: One ventilation fan or heat-exchange unit of a home draws 5–100 W (8 and 12 W in the sample).
+FAN_POWER = Plausible(0, 1_000, "W", "the power of one ventilation fan")
+#: A home's ventilation: half its air volume an hour is about 150 m³/h for 120 m² (60 m³/h per zone
+#: in the sample); 2,000 m³/h allows a large house ventilated several times an hour.
+AIRFLOW = Plausible(0, 2_000, "m**3 / h", "the ventilation airflow of a home")
+#: Air from about −30 °C to 50 °C and from sea level to 2,000 m (1.2 kg/m³ at 20 °C, sea level).
+AIR_DENSITY = Plausible(0.9, 1.5, "kg / m**3", "the density of air")
+#: Dry air 1.003–1.010 kJ/(kg K) from −50 °C to 100 °C; humid air up to about 1.03.
+AIR_SPECIFIC_HEAT = Plausible(0.95, 1.1, "kJ / (kg K)", "the specific heat of air")
+#: Per volume: liquid fuels 34–42 GJ/kL (gasoline … C heavy oil), gases per normal m³ about a
+#: thousandth of that; nothing burns with more than 50 GJ per kL.
+ENERGY_PER_VOLUME = Plausible(0, 50, "GJ / kL", "energy per volume")
+#: Per mass: hydrogen has the highest heating value of any fuel, about 142 GJ/t (LPG 50.8, LNG 54.6).
+ENERGY_PER_MASS = Plausible(0, 150, "GJ / t", "energy per mass of fuel")
+#: Japanese household tariffs were 20–40 JPY/kWh in 2000–2024 (27 in the standard).
+PRICE_PER_ENERGY = Plausible(0, 200, "JPY / kWh", "an electricity price")
+#: Kerosene cost 50–130 JPY/L in Japan in 2000–2024 (75 in the standard).
+PRICE_PER_VOLUME = Plausible(0, 1_000, "JPY / L", "a fuel price")
+#: IPCC 2006 default carbon contents: natural gas 15.3, oils 19–21, coals 25–27, peat 28.9 kg C/GJ.
+CARBON_PER_ENERGY = Plausible(0, 0.035, "t C / GJ", "the carbon content of a fuel")
+#: The most carbon-intensive electricity (lignite, oil shale) emits about 1.2–1.3 kg CO2/kWh; heat
+#: from a fuel (0.057–0.060 t CO2/GJ = 0.21 kg CO2/kWh in the sample) emits less.
+CO2_PER_ENERGY = Plausible(0, 1.5, "kg CO2 / kWh", "an emission factor per energy")
+#: Primary energy per delivered energy: 1 for heat counted at its content; 2.71 for Japan's
+#: 9.76 GJ/MWh; 4 would be a 25 % efficient thermal plant.
+ENERGY_RATIO = Plausible(1, 4, "GJ / GJ", "primary energy per delivered energy")
+#: A heat pump's seasonal COP (APF 4.9; the best room air conditioners reach about 7.5) or a
+#: boiler's efficiency (0.821).
+RATIO = Plausible(0, 10, "dimensionless", "a coefficient of performance")
+#: Yearly yield of 1 kW of panels: about 950–1,350 kWh in the sample regions, 2,000–2,400 at the
+#: sunniest sites; 3,000 allows for tracking panels.
+PV_YIELD = Plausible(0, 3_000, "kWh / (kW year)", "the yearly yield of 1 kW of PV panels")
+#: A threshold of a relative change: more than 100 % would flag only changes beyond a doubling.
+THRESHOLD = Plausible(0, 100, "percent", "a threshold of a relative change")
+#: 100-year GWPs of IPCC AR4–AR6: CO2 1 by definition, SF6 the highest at 22,800–25,200 (mass of
+#: CO2e per mass of the gas; the unit of the range is set per gas, e.g. CO2e / SF6).
+GWP = Plausible(1, 30_000, "dimensionless", "a 100-year global warming potential")
+
+Years = Annotated[Param, _dimension("[time]", example="year", plausible=LIFETIME)]
+EnergyPerYear = Annotated[Param, _dimension("[energy] / [time]", example="kWh / year", plausible=ENERGY_PER_YEAR)]
+Fraction = Annotated[Param, _dimension("[]", example="percent", plausible=PERCENT)]
+Share = Annotated[Param, _dimension("[]", example="percent", positive=False, plausible=PERCENT)]
+Count = Annotated[Param, _dimension("[]", example="count", plausible=COUNT)]
+Distance = Annotated[Param, _dimension("[length]", example="km", plausible=DISTANCE)]
+EarthRadius = Annotated[Param, _dimension("[length]", example="km", plausible=EARTH_RADIUS)]
+DistancePerYear = Annotated[Param, _dimension("[length] / [time]", example="km / year", plausible=DISTANCE_PER_YEAR)]
+PerYear = Annotated[Param, _dimension("1 / [time]", example="1 / year", plausible=PER_YEAR)]
+CO2PerDistance = Annotated[Param, _dimension("[mass] * [carbon] / [length]", example="g CO2 / km",
+                                             plausible=CO2_PER_DISTANCE)]
+VolumePerDistance = Annotated[Param, _dimension("[volume] / [length]", example="L / km", plausible=VOLUME_PER_DISTANCE)]
+CO2Mass = Annotated[Param, _dimension("[mass] * [carbon]", example="Mt CO2", plausible=CO2_MASS)]
+Latitude = Annotated[Param, _dimension("[]", example="degree", positive=False, plausible=LATITUDE)]
+Longitude = Annotated[Param, _dimension("[]", example="degree", positive=False, plausible=LONGITUDE)]
+Temperature = Annotated[Param, _dimension("[temperature]", example="degC", positive=False, plausible=SET_POINT)]
+Power = Annotated[Param, _dimension("[power]", example="W", plausible=FAN_POWER)]
+Airflow = Annotated[Param, _dimension("[volume] / [time]", example="m**3 / h", plausible=AIRFLOW)]
+AirDensity = Annotated[Param, _dimension("[mass] / [volume]", example="kg / m**3", plausible=AIR_DENSITY)]
+AirSpecificHeat = Annotated[Param, _dimension("[energy] / [mass] / [temperature]", example="kJ / (kg K)",
+                                              plausible=AIR_SPECIFIC_HEAT)]
+EnergyPerVolume = Annotated[Param, _dimension("[energy] / [volume]", example="Wh / L or GJ / kL",
+                                              plausible=ENERGY_PER_VOLUME)]
+PricePerEnergy = Annotated[Param, _dimension("[currency] / [energy]", example="JPY / kWh", plausible=PRICE_PER_ENERGY)]
+PricePerVolume = Annotated[Param, _dimension("[currency] / [volume]", example="JPY / L", plausible=PRICE_PER_VOLUME)]
 EnergyPerActivity = Annotated[
-    Param, _dimension("[energy] / [volume]", "[energy] / [mass]", example="GJ / kL or GJ / t")
+    Param, _dimension("[energy] / [volume]", "[energy] / [mass]", example="GJ / kL or GJ / t",
+                      plausible=(ENERGY_PER_VOLUME, ENERGY_PER_MASS))
 ]
-CarbonPerEnergy = Annotated[Param, _dimension("[mass] * [carbon] / [energy]", example="t C / GJ")]
-CO2PerEnergy = Annotated[Param, _dimension("[mass] * [carbon] / [energy]", example="kg CO2 / kWh")]
-EnergyRatio = Annotated[Param, _dimension("[]", example="GJ / MWh (energy per energy)")]
+CarbonPerEnergy = Annotated[Param, _dimension("[mass] * [carbon] / [energy]", example="t C / GJ",
+                                              plausible=CARBON_PER_ENERGY)]
+CO2PerEnergy = Annotated[Param, _dimension("[mass] * [carbon] / [energy]", example="kg CO2 / kWh",
+                                           plausible=CO2_PER_ENERGY)]
+EnergyRatio = Annotated[Param, _dimension("[]", example="GJ / MWh (energy per energy)", plausible=ENERGY_RATIO)]
+Ratio = Annotated[Param, _dimension("[]", example="dimensionless (e.g. APF 4.9)", plausible=RATIO)]
+PVYield = Annotated[Param, _dimension("[]", example="kWh / (kW year)", plausible=PV_YIELD)]
+Threshold = Annotated[Param, _dimension("[]", example="percent", plausible=THRESHOLD)]
+
+FiscalYear = Annotated[Sourced, _whole_in(1990, 2100, "a fiscal year")]
+Month = Annotated[Sourced, _whole_in(1, 12, "a month of the year")]
+HourOfDay = Annotated[Sourced, _whole_in(0, 23, "an hour of the day")]
+HoursPerDay = Annotated[Sourced, _whole_in(1, 24, "hours per day")]
 
 
 class Exclusion(_Strict):
@@ -205,6 +418,11 @@ class GwpSet(_Strict):
             expected = ureg.get_dimensionality(f"CO2e / {gas_unit(gas)}")
             if parse_unit(param.unit).dimensionality != expected:
                 problems.append(f"values.{gas}.unit: {param.unit!r}; expected CO2e / {gas_unit(gas)}")
+                continue
+            plausible = Plausible(GWP.low, GWP.high, f"CO2e / {gas_unit(gas)}", GWP.what)
+            problem = plausible.problem(param.value, param.unit)
+            if problem:
+                problems.append(f"values.{gas}: {problem}")
         if problems:
             raise ValueError("\n".join(problems))
         return self
@@ -234,7 +452,7 @@ class Production(_Strict):
     """Parameters of the production family (PRD-01 … PRD-07)."""
 
     gwp_set: Sourced
-    base_fiscal_year: Sourced
+    base_fiscal_year: FiscalYear
     fuels: dict[str, Fuel]
     city_gas_fuel: str = "city_gas"
     city_gas_suppliers: dict[str, CityGasSupplier]
@@ -264,8 +482,8 @@ class Airport(_Strict):
 
     code: str
     city: str
-    latitude: Angle
-    longitude: Angle
+    latitude: Latitude
+    longitude: Longitude
 
 
 class Region(_Strict):
@@ -273,7 +491,7 @@ class Region(_Strict):
 
     name: str
     emission_factor: CO2PerEnergy
-    pv_annual_generation: Annotated[Param, _dimension("[]", example="kWh / (kW year)")]
+    pv_annual_generation: PVYield
     airport: Airport | None = None  # main airport of the region's representative country (teleconferencing)
 
 
@@ -291,7 +509,7 @@ class FuelCell(_Strict):
 
 
 class EnergySaving(_Strict):
-    reference_fiscal_year: Sourced
+    reference_fiscal_year: FiscalYear
     lifetimes: dict[str, Years]
     reference_scenario: Sourced
 
@@ -336,7 +554,7 @@ class Teleconference(_Strict):
     domestic_one_way_distance: Distance
     overseas: TripType
     origin_airport: Airport
-    earth_radius: Distance
+    earth_radius: EarthRadius
     system_electricity: EnergyPerYear
     system_emission_factor: CO2PerEnergy
     reference_scenario: Sourced
@@ -357,9 +575,6 @@ class EnergyManagementSystems(_Strict):
     reference_scenario: Sourced
 
 
-Ratio = Annotated[Param, _dimension("[]", example="dimensionless (e.g. APF 4.9)")]
-
-
 class HeatExchange(_Strict):
     """CO2-03.7: conditions of the heat-exchange ventilation simulation (standard's 別表) and the model's own."""
 
@@ -368,22 +583,22 @@ class HeatExchange(_Strict):
     heating_set_point: Temperature
     cooling_set_point: Temperature
     ld_airflow: Airflow
-    ld_start_hour: Sourced
-    ld_hours: Sourced
+    ld_start_hour: HourOfDay
+    ld_hours: HoursPerDay
     private_airflow: Airflow
-    private_start_hour: Sourced
-    private_hours: Sourced
+    private_start_hour: HourOfDay
+    private_hours: HoursPerDay
     exchange_efficiency: Fraction
     apf: Ratio
     boiler_cop: Ratio
-    boiler_heating_share: Annotated[Param, _dimension("[]", example="percent", positive=False)]
+    boiler_heating_share: Share
     humidifier_energy: EnergyPerVolume
     plain_fans: Count
     plain_fan_power: Power
     heat_exchange_units: Count
     heat_exchange_unit_power: Power
-    air_density: Density
-    specific_heat: SpecificHeat
+    air_density: AirDensity
+    specific_heat: AirSpecificHeat
     electricity_price: PricePerEnergy
     kerosene_price: PricePerVolume
     kerosene_heating_value: EnergyPerVolume
@@ -396,8 +611,8 @@ class Target(_Strict):
     """A long-term avoided-emissions target (seed 000: at least 300 Mt by 2050)."""
 
     amount: CO2Mass
-    target_fiscal_year: Sourced
-    counts_from_fiscal_year: Sourced
+    target_fiscal_year: FiscalYear
+    counts_from_fiscal_year: FiscalYear
     counts: Sourced
 
 
@@ -426,9 +641,65 @@ class ProductUse(_Strict):
 class Changes(_Strict):
     """How year-on-year changes are judged (the yearly cycle: changes report, restatements)."""
 
-    flag_threshold: Annotated[Param, _dimension("[]", example="percent")]
-    indicator_thresholds: dict[str, Annotated[Param, _dimension("[]", example="percent")]] = {}
-    significance_threshold: Annotated[Param, _dimension("[]", example="percent")]
+    flag_threshold: Threshold
+    indicator_thresholds: dict[str, Threshold] = {}
+    significance_threshold: Threshold
+    # how far the change an explanation states may be from the observed change [percentage points]
+    explanation_tolerance: Threshold
+
+
+_SIGNED_PERCENT = re.compile(r"^\s*(?P<sign>[+\-−])\s*(?P<number>\d+(?:\.\d*)?|\.\d+)\s*%\s*$")
+
+#: What an explanation looks like, for messages and the new year's template.
+EXPLANATION_FORM = '{change: "+12 %", text: "why it moved"}'
+
+
+class Explanation(_Strict):
+    """Why a headline result moved since last year, bound to the change it explains.
+
+    In a year file, keyed by indicator id::
+
+        explanations:
+          CO2-01: {change: "+36 %", text: "PV lifetime 20 → 25 years (standard, CO2-01 note *) …"}
+
+    ``change`` is the signed relative change of the indicator's headline value since last year, in
+    percent, as a person writes it (``"+36 %"``, ``"-4.5 %"``; the sign is required). The changes
+    report compares it with the observed change: an explanation covers a change of the same sign
+    within ``changes.explanation_tolerance`` percentage points, so a text cannot go on explaining a
+    change it was not written for.
+    """
+
+    change: str
+    text: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _not_plain_text(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            raise ValueError(f"plain text {_short(data)}; expected {EXPLANATION_FORM}: the signed percent change of "
+                             "the headline since last year that the text explains, and the text")
+        return data
+
+    @field_validator("change", mode="before")
+    @classmethod
+    def _signed_percent(cls, change: Any) -> str:
+        if not isinstance(change, str) or not _SIGNED_PERCENT.match(change):
+            raise ValueError(f"{_short(change)} is not a signed percent change; expected text such as \"+36 %\" "
+                             "or \"-12 %\" (the change of the headline since last year)")
+        return change.strip()
+
+    @field_validator("text")
+    @classmethod
+    def _text_given(cls, text: str) -> str:
+        if len(text.strip()) < 3:
+            raise ValueError(f"text {_short(text)} is blank; expected why the result moved")
+        return text.strip()
+
+    @property
+    def percent(self) -> float:
+        """The stated change [percent], e.g. 36.0 for ``"+36 %"``."""
+        match = _SIGNED_PERCENT.match(self.change)
+        return (-1.0 if match["sign"] in "-−" else 1.0) * float(match["number"])
 
 
 class Parameters(_Strict):
@@ -438,7 +709,7 @@ class Parameters(_Strict):
     extends: str | None = None
     organisation: Organisation
     standard: Standard
-    fiscal_year_start_month: Sourced
+    fiscal_year_start_month: Month
     boundary: Boundary
     gwp_sets: dict[str, GwpSet]
     production: Production
@@ -446,9 +717,24 @@ class Parameters(_Strict):
     avoided_emissions: AvoidedEmissions
     product_use: ProductUse
     changes: Changes
-    explanations: dict[str, str] = {}  # indicator id → why its change from last year exceeds the threshold
+    explanations: dict[str, Explanation] = {}  # indicator id → the change since last year and why
 
     _files: list[FileRecord] = PrivateAttr(default_factory=list)
+    _origins: dict[tuple[str, ...], str] = PrivateAttr(default_factory=dict)
+
+    @field_validator("explanations")
+    @classmethod
+    def _indicator_ids(cls, explanations: dict[str, Explanation]) -> dict[str, Explanation]:
+        known = [entry.id for entry in catalogue()]
+        problems = []
+        for key in explanations:
+            if key not in known:
+                close = difflib.get_close_matches(key, known, n=1)
+                hint = f"did you mean {close[0]}?" if close else "expected an id of the catalogue (envkpi indicators)"
+                problems.append(f"{key}: unknown indicator; {hint}")
+        if problems:
+            raise ValueError("\n".join(problems))
+        return explanations
 
     @model_validator(mode="after")
     def _references(self) -> "Parameters":
@@ -471,6 +757,15 @@ class Parameters(_Strict):
     def files(self) -> list[FileRecord]:
         """The parameter files this object was read from (year file first), with SHA-256."""
         return list(self._files)
+
+    def file_of(self, path: str) -> str | None:
+        """The file (as shown in messages, e.g. ``parameters/FY2018.yaml``) that gives the key at a
+        dotted key path such as ``"explanations.CO2-01"``; None for an object not read from files."""
+        keys = tuple(path.split("."))
+        for cut in range(len(keys), 0, -1):
+            if keys[:cut] in self._origins:
+                return self._origins[keys[:cut]]
+        return None
 
     def get(self, path: str) -> Any:
         """The value at a dotted key path, e.g. ``"production.electricity_factors.JP"``."""
@@ -518,7 +813,13 @@ def parameter_file(root: Path, fiscal_year: int) -> Path:
     return root / "parameters" / f"FY{fiscal_year}.yaml"
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+#: libyaml's safe loader when PyYAML has it (the wheels do): its scanner is linear in the size of the
+#: text and limits the nesting depth (1,000), where the pure-Python one takes time quadratic in the
+#: depth of nested brackets (minutes for a hostile 1 MB file).
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_SAFE_LOADER):
     """A YAML loader that rejects a key given twice in one mapping (YAML would keep the last silently)."""
 
     def construct_mapping(self, node, deep=False):
@@ -533,19 +834,64 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def _read_yaml(path: Path, display: str, wanted_by: str | None = None) -> dict:
+def _anchors_and_aliases(text: str, display: str) -> list[str]:
+    """One problem per line of ``text`` that holds a YAML anchor (``&name``) or alias (``*name``).
+
+    Found by scanning the tokens, which is linear in the size of the text: nothing is composed or
+    expanded, so an alias bomb ("billion laughs") is refused as fast as any other file. A text that
+    does not scan is left to the parser, which reports the syntax error.
+    """
+    found: dict[int, list[str]] = {}
     try:
-        text = path.read_text(encoding="utf-8")
+        for token in yaml.scan(text, Loader=_SAFE_LOADER):
+            if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
+                mark = "&" if isinstance(token, yaml.AnchorToken) else "*"
+                names = found.setdefault(token.start_mark.line + 1, [])
+                name = mark + _cut(str(token.value), 40)
+                if name not in names:
+                    names.append(name)
+    except yaml.YAMLError:
+        pass
+    return [f"{display}: line {line}: YAML aliases (*name) and anchors (&name) are not allowed in parameter files; "
+            f"write the value out (found {', '.join(names[:5])}{', …' if len(names) > 5 else ''})"
+            for line, names in found.items()]
+
+
+def _read_text(path: Path, display: str, wanted_by: str | None) -> str:
+    """The text of a parameter file: at most :data:`MAX_FILE_BYTES`, UTF-8."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)  # never more, whatever the file is (a device, a huge file)
     except FileNotFoundError:
         if wanted_by:
             raise ParameterError([f"{wanted_by}: extends: {display} not found"]) from None
         raise ParameterError([f"{display}: file not found"]) from None
+    except OSError as exc:
+        raise ParameterError([f"{display}: cannot be read ({exc.strerror or exc})"]) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ParameterError([f"{display}: larger than {MAX_FILE_BYTES:,} bytes, the most a parameter file may be; "
+                              "expected a YAML file of parameters written by hand"])
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise ParameterError([f"{display}: line {line}: not UTF-8 text (byte {data[exc.start]:#04x}); "
+                              "save the file as UTF-8"]) from None
+
+
+def _read_yaml(path: Path, display: str, wanted_by: str | None = None) -> dict:
+    text = _read_text(path, display, wanted_by)
+    refused = _anchors_and_aliases(text, display)
+    if refused:
+        raise ParameterError(refused)
     try:
         data = yaml.load(text, Loader=_UniqueKeyLoader)
     except (yaml.YAMLError, ValueError) as exc:  # ValueError: an impossible date such as 2019-13-01
         where = getattr(exc, "problem_mark", None)
         line = f" line {where.line + 1}" if where is not None else ""
         raise ParameterError([f"{display}:{line} not valid YAML ({getattr(exc, 'problem', exc)})"]) from None
+    except RecursionError:
+        raise ParameterError([f"{display}: nested too deeply to be a parameter file"]) from None
     if not isinstance(data, dict):
         raise ParameterError([f"{display}: expected a mapping of keys at the top level"])
     return data
@@ -582,8 +928,29 @@ def _display(path: Path, root: Path | None) -> str:
         return str(path)
 
 
-def _load_chain(path: Path, root: Path | None, seen: tuple[Path, ...] = ()) -> tuple[dict, dict, list[Path]]:
+def _extended(parent: Any, path: Path, folder: Path, display: str, root: Path | None) -> Path:
+    """The file that ``extends: parent`` of the file ``path`` names: a relative path from the folder of
+    ``path`` that stays, links resolved, inside ``folder`` (the folder of the year file)."""
+    expected = f"expected the name of a file in {_display(folder, root)}/, e.g. common.yaml"
+    if not isinstance(parent, str) or not parent.strip():
+        raise ParameterError([f"{display}: extends: {_short(parent)}; {expected}"])
+    if Path(parent).is_absolute() or Path(parent).drive:
+        raise ParameterError([f"{display}: extends: {_quoted(parent)} is an absolute path; {expected}"])
+    target = path.parent / parent
+    if not Path(os.path.normpath(target)).is_relative_to(folder):
+        raise ParameterError([f"{display}: extends: {_quoted(parent)} leads out of {_display(folder, root)}/; "
+                              f"{expected}"])
+    real = target.resolve()
+    if not real.is_relative_to(folder):
+        raise ParameterError([f"{display}: extends: {_quoted(parent)} is a link to {_quoted(str(real))}, outside "
+                              f"{_display(folder, root)}/; {expected}"])
+    return real
+
+
+def _load_chain(path: Path, root: Path | None, seen: tuple[Path, ...] = (),
+                folder: Path | None = None) -> tuple[dict, dict, list[Path]]:
     path = path.resolve()
+    folder = folder or path.parent
     display = _display(path, root)
     if path in seen:
         raise ParameterError([f"{display}: 'extends' loops back to itself"])
@@ -591,11 +958,9 @@ def _load_chain(path: Path, root: Path | None, seen: tuple[Path, ...] = ()) -> t
     origin: dict = {}
     files = [path]
     merged: dict = {}
-    parent = data.get("extends")
-    if parent is not None:
-        if not isinstance(parent, str):
-            raise ParameterError([f"{display}: extends: expected a file name, e.g. common.yaml"])
-        merged, origin, parent_files = _load_chain(path.parent / parent, root, seen + (path,))
+    if data.get("extends") is not None:
+        parent = _extended(data["extends"], path, folder, display, root)
+        merged, origin, parent_files = _load_chain(parent, root, seen + (path,), folder)
         files += parent_files
     merged = _merge(merged, data, origin, display)
     return merged, origin, files
@@ -659,7 +1024,7 @@ def _problems(error: ValidationError, origin: dict, default: str) -> list[str]:
         else:
             text = item["msg"].removeprefix("Value error, ")
             if item["type"] not in ("value_error", "assertion_error") and "input" in item:
-                text += f" (got {item['input']!r})"
+                text += f" (got {_short(item['input'])})"
             # a rule of a whole model reports one line per problem, each "relative.key.path: message"
             messages = []
             for line in text.splitlines():
@@ -713,6 +1078,7 @@ def load_parameters(path: str | Path, root: str | Path | None = None) -> Paramet
     except ValidationError as exc:
         raise ParameterError(_problems(exc, origin, _display(path, root))) from None
     params._files = [file_record(f, root=root, role="parameters") for f in files]
+    params._origins = {tuple(str(key) for key in keys): file for keys, file in origin.items()}
     return params
 
 

@@ -94,8 +94,10 @@ def _read_json(path: Path) -> dict:
 
 def _require_folder(folder: Path) -> Path:
     folder = Path(folder)
+    if not folder.exists() and not folder.is_symlink():
+        raise PublicationError(f"{folder}: no such folder; expected a run folder such as outputs/FY<yyyy>")
     if not folder.is_dir():
-        raise PublicationError(f"{folder}: not a folder")
+        raise PublicationError(f"{folder}: not a folder; expected a run folder such as outputs/FY<yyyy>")
     return folder
 
 
@@ -213,7 +215,7 @@ def verify(folder: Path) -> list[str]:
     Raises
     ------
     PublicationError
-        When ``folder`` is not a folder.
+        When ``folder`` does not exist or is not a folder (the message says which).
 
     Notes
     -----
@@ -242,7 +244,11 @@ def verify(folder: Path) -> list[str]:
         if problem:
             problems.append(problem)
     listed = {name for name, _ in outputs}
-    problems += [f"{name}: not in the manifest" for name in sorted(_folder_files(folder) - listed)]
+    try:
+        present = _folder_files(folder)
+    except OSError as exc:  # a subfolder that cannot be listed: its files cannot be checked either
+        return problems + [f"{exc.filename or folder}: cannot be listed ({exc.strerror or exc})"]
+    problems += [f"{name}: not in the manifest" for name in sorted(present - listed)]
     return problems
 
 

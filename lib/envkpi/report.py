@@ -30,7 +30,8 @@ from .results import CHECK_MIME, PROVENANCE_MIME, RESULT_MIME, Check, make_resul
 from .units import Quantity, format_unit
 
 __all__ = ["setup", "fmt", "show_result", "show_breakdown", "show_table", "show_parameters", "show_provenance", "show_software",
-           "show_figure", "show_parameter_across_years", "say", "check", "check_close", "show_checks"]
+           "show_figure", "show_parameter_across_years", "say", "check", "check_close", "show_checks",
+           "show_warnings"]
 
 
 #: Resolution of report figures [dots per inch]: sharp on screen and in print on A4.
@@ -330,3 +331,21 @@ def show_checks(checks: Iterable[Check]) -> None:
 def problems_table(problems: Iterable[Problem]) -> pd.DataFrame:
     """Problems as a table (file, row, column, message), e.g. to show warnings in a report."""
     return pd.DataFrame([asdict(p) for p in problems], columns=["file", "row", "column", "message"])
+
+
+def show_warnings(warnings: Iterable[Problem]) -> None:
+    """Show the warnings of a report's inputs (values outside their typical range), if there are any.
+
+    A table of file, row (file line, header = 1), column and message under a sentence saying what they
+    are; nothing at all when there are none, so a report without warnings is unchanged.
+    """
+    warnings = list(warnings)
+    if not warnings:
+        return
+    count = f"{len(warnings)} input value{'s' if len(warnings) != 1 else ''}"
+    frame = problems_table(warnings)
+    frame["row"] = frame["row"].map(lambda r: "" if r is None or pd.isna(r) else str(int(r)))
+    frame["column"] = frame["column"].fillna("")
+    _show_html_table(frame, {"row"}, f"⚠ Warning: {count} outside the typical range (data/README.md, "
+                     "Plausible ranges). The calculation uses "
+                     f"{'it' if len(warnings) == 1 else 'them'} as given: check each value and its unit.")

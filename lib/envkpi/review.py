@@ -201,6 +201,11 @@ def load_reviews(year_folder: Path) -> dict[str, dict[str, list[Review]]]:
     try:
         document = yaml.load(path.read_text(encoding="utf-8"), Loader=_TextDatesLoader) or {}
         return _ReviewFile.model_validate(document).notebooks
+    except OSError as exc:
+        raise ReviewError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError as exc:
+        raise ReviewError(f"{path}: not UTF-8 text (byte {exc.start}); "
+                          "expected the review.yaml envkpi writes") from None
     except yaml.YAMLError as exc:
         raise ReviewError(f"{path}: not valid YAML: {exc}") from None
     except ValidationError as exc:
@@ -228,11 +233,41 @@ def _fiscal_year(year_folder: Path) -> int:
         raise ReviewError(f"{manifest}: missing or without fiscal_year; run the year first (envkpi run --fy …)") from None
 
 
-def executed_notebooks(folder: Path) -> dict[str, NotebookNode]:
-    """The executed notebooks of a run folder, by name, in name order."""
-    notebooks = {path.stem: nbformat.read(path, as_version=4) for path in sorted(folder.glob("*.ipynb"))}
-    if not notebooks:
+def _require_run_folder(folder: Path) -> list[Path]:
+    """The executed notebooks (``*.ipynb``) of a run folder, in name order.
+
+    Raises
+    ------
+    ReviewError
+        When the folder does not exist, is not a folder, or holds no executed notebook.
+    """
+    folder = Path(folder)
+    if not folder.exists():
+        raise ReviewError(f"{folder}: no such folder; run the year first (envkpi run --fy …) "
+                          "or name its folder with --out")
+    if not folder.is_dir():
+        raise ReviewError(f"{folder}: not a folder; expected a year's output folder such as outputs/FY<yyyy>")
+    paths = sorted(folder.glob("*.ipynb"))
+    if not paths:
         raise ReviewError(f"{folder}: no executed notebooks; run the year first (envkpi run --fy …)")
+    return paths
+
+
+def executed_notebooks(folder: Path) -> dict[str, NotebookNode]:
+    """The executed notebooks of a run folder, by name, in name order.
+
+    Raises
+    ------
+    ReviewError
+        When there is none (see :func:`_require_run_folder`), or one cannot be read as a notebook.
+    """
+    notebooks = {}
+    for path in _require_run_folder(folder):
+        try:
+            notebooks[path.stem] = nbformat.read(path, as_version=4)
+        except (OSError, ValueError) as exc:  # nbformat's NotJSONError is a ValueError
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).splitlines()[0][:200]
+            raise ReviewError(f"{path}: cannot be read as a notebook ({reason})") from None
     return notebooks
 
 
@@ -350,18 +385,36 @@ def copy_for_review(year_folder: Path, destination: Path) -> list[Path]:
 
     The executed notebooks of a run are covered by its manifest (and read-only once published), so
     the auditor writes reviews into cell metadata of copies; :func:`collect` reads them back.
+
+    Raises
+    ------
+    ReviewError
+        When the year has no executed notebooks, ``destination`` is a file, a copy exists there
+        already (never overwritten), or a copy cannot be written; then nothing is copied.
     """
     source = latest_results_folder(Path(year_folder))
+    notebooks = _require_run_folder(source)
     destination = Path(destination)
-    destination.mkdir(parents=True, exist_ok=True)
+    if (destination.exists() or destination.is_symlink()) and not destination.is_dir():
+        raise ReviewError(f"{destination}: exists and is not a folder; expected a folder for the copies "
+                          "(absent, or without copies of these notebooks)")
+    existing = [destination / path.name for path in notebooks if (destination / path.name).exists()]
+    if existing:  # checked before anything is copied: all the copies are written, or none
+        raise ReviewError(f"{', '.join(map(str, existing))}: already exist{'s' if len(existing) == 1 else ''}; "
+                          "collect it first or choose another folder")
     copies = []
-    for path in sorted(source.glob("*.ipynb")):
-        target = destination / path.name
-        if target.exists():
-            raise ReviewError(f"{target}: already exists; collect it first or choose another folder")
-        shutil.copyfile(path, target)
-        target.chmod(stat.S_IMODE(target.stat().st_mode) | stat.S_IWUSR)
-        copies.append(target)
+    try:
+        destination.mkdir(parents=True, exist_ok=True)
+        for path in notebooks:
+            target = destination / path.name
+            shutil.copyfile(path, target)
+            target.chmod(stat.S_IMODE(target.stat().st_mode) | stat.S_IWUSR)
+            copies.append(target)
+    except OSError as exc:
+        for target in copies:
+            target.unlink(missing_ok=True)
+        raise ReviewError(f"{exc.filename or destination}: cannot write a copy ({exc.strerror or exc}); "
+                          "nothing copied") from None
     return copies
 
 
@@ -398,8 +451,9 @@ def collect(year_folder: Path, files: list[Path]) -> list[tuple[str, str, Review
         file = Path(file)
         try:
             notebook = nbformat.read(file, as_version=4)
-        except (OSError, ValueError) as exc:
-            problems.append(f"{file}: cannot be read as a notebook ({exc})")
+        except (OSError, ValueError) as exc:  # nbformat's NotJSONError is a ValueError
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).splitlines()[0][:200]
+            problems.append(f"{file}: cannot be read as a notebook ({reason})")
             continue
         if file.stem not in current:
             problems.append(f"{file}: FY{fiscal_year} has no notebook {file.stem!r} ({', '.join(current)})")

@@ -1,17 +1,26 @@
 """Run a fiscal year: execute every family notebook with Papermill, export HTML, write results and manifest.
 
-All outputs are first written to a staging folder beside the destination. Only when every notebook
-ran and every check passed does the staging folder replace ``outputs/FY<yyyy>/``; otherwise it is
+Before anything runs, the output folder is checked and claimed (:func:`envkpi.outfolder.claim`): a run
+writes only into a folder that is absent, empty or an envkpi output folder, under ``outputs/`` when
+inside the project, and never into ``data/``, ``parameters/`` … (:class:`~envkpi.outfolder.OutputFolderError`);
+it holds the folder's lock (``.<name>.lock`` beside it) until its outputs are in place, so a second
+run into the same folder stops at once (:class:`~envkpi.outfolder.OutputFolderBusy`); and it restores
+and removes what a run that was killed left beside the folder.
+
+All outputs are first written to a staging folder of this run's own beside the destination
+(``.staging-<name>-<pid>-<random>``). Only when every notebook ran and every check passed does the
+staging folder replace ``outputs/FY<yyyy>/``, by an atomic exchange (or two renames); otherwise it is
 kept as ``outputs/FY<yyyy>.failed/`` for inspection, the destination is left untouched, and
 :class:`RunError` names the notebook, the cell and the cause. So a folder under ``outputs/`` that
-looks complete is complete.
+looks complete is complete, and a run killed at any moment leaves the previous outputs in place (or,
+killed between the two renames of a swap, retired beside it, for the next run to put back).
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
-import os
 import shutil
 import sys
 import tempfile
@@ -32,16 +41,19 @@ from .catalogue import FAMILIES, catalogue
 from .audit import write_audit_pages
 from .html import write_html
 from .site import index_html
+from .outfolder import check as check_output_folder
+from .outfolder import claim, keep_failed, remove, replace
 from .changes import isolatable, parameter_diff, results_equal
 from .parameters import carried_over, load_document, load_parameters, parameter_file
-from .publication import REVIEW_FILE, is_published, latest_results_folder, make_writable, restatement_folder
+from .publication import is_published, latest_results_folder, restatement_folder
 from .provenance import code_version, package_versions, sha256_file
 from .results import (PROVENANCE_MIME, Check, ResultRow, collect, duplicate_headlines, read_results, results_csv,
                       results_json)
-from .tables import FAMILY_TABLES, data_rows
+from .inputs import InputError, parse_cell, read_csv_text, warning_line
+from .tables import FAMILY_TABLES, SITE_HISTORY, data_rows, validate_inputs
 from .tables import data_dir as default_data_dir
 
-__all__ = ["KERNEL_NAME", "RunError", "RunSummary", "available_notebooks", "ensure_kernel", "run_year"]
+__all__ = ["KERNEL_NAME", "RunError", "RunRefused", "RunSummary", "available_notebooks", "ensure_kernel", "run_year"]
 
 #: The Jupyter kernel every notebook declares: the Python of the project's own environment.
 KERNEL_NAME = "envkpi"
@@ -66,6 +78,11 @@ papermill.iorw.papermill_io.register("local", _LocalFiles())
 
 class RunError(RuntimeError):
     """A run that did not complete: the message names the notebook, the cell and the cause."""
+
+
+class RunRefused(RunError):
+    """A run refused before any notebook started (a year not ready, a parameter file of another
+    year, no such input folder or notebook): nothing was run, nothing written."""
 
 
 @dataclass
@@ -124,7 +141,7 @@ def _select(root: Path, only: Sequence[str] | None) -> list[str]:
         return names
     unknown = [n for n in only if n not in names]
     if unknown:
-        raise RunError(f"--only: no notebook named {', '.join(unknown)}; available: {', '.join(names)}")
+        raise RunRefused(f"--only: no notebook named {', '.join(unknown)}; available: {', '.join(names)}")
     return [n for n in names if n in only]
 
 
@@ -215,28 +232,37 @@ def _write_manifest(staging: Path, summary: dict) -> None:
     (staging / "manifest.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def _replace(staging: Path, out: Path) -> None:
-    """Put ``staging`` in the place of ``out`` (renames only, so never half-written)."""
-    if out.exists():
-        retired = out.parent / f".retired-{out.name}-{os.getpid()}"
-        out.rename(retired)
-        staging.rename(out)
-        if (retired / REVIEW_FILE).exists():  # the review belongs to the year, not to one run
-            (retired / REVIEW_FILE).rename(out / REVIEW_FILE)
-        shutil.rmtree(retired)
-    else:
-        staging.rename(out)
-    failed = out.parent / f"{out.name}.failed"
-    if failed.exists():
-        shutil.rmtree(failed)
+def _replace(staging: Path, out: Path, root: Path, progress) -> None:
+    """Put ``staging`` in the place of ``out`` (renames only, so never half-written; the review carried over)."""
+    try:
+        replace(staging, out, progress)
+    except OSError as exc:
+        raise RunError(_not_placed(exc, out, root)) from None
 
 
-def preflight(root: Path, parameters, params_path: Path, data_path: Path, names: Sequence[str]) -> list[str]:
+def _not_placed(exc: OSError, out: Path, root: Path) -> str:
+    """The message of a run whose outputs could not be put in place (a read-only folder, a full disk …)."""
+    where = f": {exc.filename}" if exc.filename else ""
+    return (f"the outputs could not be put in place in {_relative(out, root)} ({exc.strerror or exc}{where}); "
+            f"{_relative(out, root)} was not changed")
+
+
+def preflight(root: Path, parameters, params_path: Path, data_path: Path, names: Sequence[str], *,
+              warn: Callable[[str], None] | None = None) -> list[str]:
     """What stops a year from running, before any notebook starts: every problem, one line each.
 
-    Values that ``envkpi new-year`` carried over and nobody confirmed; input tables that are missing or
-    still empty templates; published history that lacks the previous year (the chained index and the
-    target progress need it).
+    First whether the year is ready: values that ``envkpi new-year`` carried over and nobody confirmed;
+    input tables that are missing or still empty templates; published history that lacks the previous
+    year (the chained index and the target progress need it). These are returned. When the year is
+    ready, the inputs of every family in ``names`` are loaded and validated as their notebooks will
+    load them (``tables.FAMILY_LOADERS``): the problems of all families are raised together as one
+    :class:`envkpi.inputs.InputError`, and the warnings (values outside their typical range) are
+    passed to ``warn`` as ``warning: file, row, column: ...`` lines (default: printed on stderr).
+
+    Raises
+    ------
+    InputError
+        With every problem in the inputs of every family named.
     """
     shown = _relative(params_path, root)
     problems = [f"{shown}: {path}: carried over from FY{year}; confirm the value and its source, then delete "
@@ -246,7 +272,12 @@ def preflight(root: Path, parameters, params_path: Path, data_path: Path, names:
             file = data_path / spec.file_name
             if not file.exists():
                 problems.append(f"{_relative(file, root)}: missing ({name} reads it)")
-            elif data_rows(file) == 0:
+                continue
+            try:
+                empty = data_rows(file, root) == 0
+            except InputError:  # not UTF-8: the validation below names the file and the encoding
+                empty = False
+            if empty:
                 problems.append(f"{_relative(file, root)}: no rows — an empty template; fill it")
     previous = parameters.fiscal_year - 1
     needs = []
@@ -255,14 +286,45 @@ def preflight(root: Path, parameters, params_path: Path, data_path: Path, names:
     if "avoided_emissions" in names and previous >= int(parameters.avoided_emissions.target.counts_from_fiscal_year.value):
         needs.append((root / "data" / "history" / "avoided_emissions.csv", "avoided emissions"))
     for file, what in needs:
-        if file.exists() and str(previous) not in _history_years(file):
+        years = _history_years(file, root) if file.exists() else None
+        if years is not None and previous not in years:
             problems.append(f"{_relative(file, root)}: no row for FY{previous}; append the published {what} of FY{previous}")
-    return problems
+    if problems:
+        return problems
+    try:
+        warnings = validate_inputs(parameters, data_path, root, names)
+    except InputError as exc:  # the warnings too, so that everything can be looked at in one go
+        for warning in exc.warnings:
+            (warn or _print_warning)(warning_line(warning))
+        raise
+    for warning in warnings:
+        (warn or _print_warning)(warning_line(warning))
+    return []
 
 
-def _history_years(file: Path) -> set[str]:
-    with open(file, newline="", encoding="utf-8-sig") as handle:
-        return {row.get("fiscal_year", "") for row in csv.DictReader(handle)}
+def _print_warning(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _history_years(file: Path, root: Path | None = None) -> set[int] | None:
+    """The fiscal years of a history file, read as its table reads them (``2017.0`` is 2017).
+
+    None when the file cannot be read as UTF-8 text (the validation of the inputs says why); cells
+    that are not a year are left out (the validation names them).
+    """
+    text, problem = read_csv_text(file, _relative(file, root) if root else str(file))
+    if problem is not None:
+        return None
+    years = set()
+    for row in csv.DictReader(io.StringIO(text, newline="")):
+        year, error = parse_cell(_FISCAL_YEAR, (row.get("fiscal_year") or "").strip())
+        if error is None and year is not None:
+            years.add(year)
+    return years
+
+
+#: The ``fiscal_year`` column of the history tables.
+_FISCAL_YEAR = SITE_HISTORY.column("fiscal_year")
 
 
 def run_year(
@@ -273,6 +335,7 @@ def run_year(
     params: Path | None = None,
     data: Path | None = None,
     out: Path | None = None,
+    force_out: bool = False,
     workers: int = 2,
     today: date | None = None,
     progress: Callable[[str], None] = lambda message: None,
@@ -289,7 +352,10 @@ def run_year(
         Family notebooks to run (default: all in ``notebooks/``, then the changes report).
     params, data, out : Path, optional
         Parameter file, input folder and output folder (defaults ``parameters/FY<yyyy>.yaml``,
-        ``data/FY<yyyy>``, ``outputs/FY<yyyy>``).
+        ``data/FY<yyyy>``, ``outputs/FY<yyyy>``). ``out`` must be absent, empty or an envkpi output
+        folder; inside the project, under ``outputs/`` (see :mod:`envkpi.outfolder`).
+    force_out : bool
+        Allow ``out`` inside the project outside ``outputs/`` (never in ``data/``, ``parameters/`` …).
     workers : int
         Notebooks executed at the same time.
     today : date, optional
@@ -307,9 +373,19 @@ def run_year(
     ------
     envkpi.parameters.ParameterError
         When the parameter file is invalid (checked before any notebook starts).
+    envkpi.inputs.InputError
+        When an input table of a family to run has problems (all of them, every family, before any
+        notebook starts).
+    RunRefused
+        When the year is not ready (carried-over values, empty tables, missing history), the
+        parameter file is of another year, or the input folder or a notebook does not exist.
     RunError
-        When the year is not ready (carried-over values, empty tables), a notebook fails or a check
-        fails; the message names the notebook, cell and cause.
+        When a notebook fails or a check fails, or the outputs cannot be put in place; the message
+        names the notebook, cell and cause.
+    envkpi.outfolder.OutputFolderError
+        When the output folder is refused (where it is, what it holds, not writable); nothing was run.
+    envkpi.outfolder.OutputFolderBusy
+        When another run holds the output folder's lock; nothing was run.
     """
     started_at = datetime.now(timezone.utc)
     clock = time.perf_counter()
@@ -317,72 +393,70 @@ def run_year(
     params_path = (params or parameter_file(root, fiscal_year)).resolve()
     data_path = (data or default_data_dir(root, fiscal_year)).resolve()
     out = (out or root / "outputs" / f"FY{fiscal_year}").resolve()
+    check_output_folder(out, root, force=force_out)  # refused before anything is read; checked again when claimed
     parameters = load_parameters(params_path, root=root)
     if parameters.fiscal_year != fiscal_year:
-        raise RunError(f"{_relative(params_path, root)} is for FY{parameters.fiscal_year}, not FY{fiscal_year}")
+        raise RunRefused(f"{_relative(params_path, root)} is for FY{parameters.fiscal_year}, not FY{fiscal_year}")
     if not data_path.is_dir():
-        raise RunError(f"input folder {_relative(data_path, root)} does not exist")
+        raise RunRefused(f"input folder {_relative(data_path, root)} does not exist")
     names = _select(root, only)
     blocking = preflight(root, parameters, params_path, data_path, names)
     if blocking:
-        raise RunError(f"FY{fiscal_year} is not ready to run ({len(blocking)} problem{'s' if len(blocking) > 1 else ''}):\n"
+        raise RunRefused(f"FY{fiscal_year} is not ready to run ({len(blocking)} problem{'s' if len(blocking) > 1 else ''}):\n"
                        + "\n".join(f"  {line}" for line in blocking))
     ensure_kernel()
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = out.parent / f".staging-{out.name}"
-    _remove(staging)
-    staging.mkdir()
-    notebook_parameters = {
-        "fiscal_year": fiscal_year,
-        "parameters_file": str(params_path) if params else "",
-        "data_dir": str(data_path) if data else "",
-    }
-    progress(f"FY{fiscal_year}: running {len(names)} notebook(s) ({', '.join(names)}) with {workers} worker(s)")
-    runs = _execute_all(root, names, staging, notebook_parameters, workers, progress)
-    _stop_on_problems(runs, root, staging, out)
-    order = {entry.id: number for number, entry in enumerate(catalogue())}
-    kept = _keep_other_families(root, out, staging, names) if only and out.exists() and not is_published(out) else []
-    rows = sorted([*kept, *(row for run in runs for row in run.results)],
-                  key=lambda r: (order[r.indicator_id], r.breakdown != ""))
-    duplicates = duplicate_headlines(rows)
-    if duplicates:
-        _stop(root, staging, out, [f"indicator reported twice: {d}" for d in duplicates])
-    (staging / "results.csv").write_text(results_csv(rows), encoding="utf-8")
-    (staging / "results.json").write_text(results_json(rows), encoding="utf-8")
+    with claim(out, root, force=force_out, progress=progress) as staging:  # locked until the outputs are in place
+        notebook_parameters = {
+            "fiscal_year": fiscal_year,
+            "parameters_file": str(params_path) if params else "",
+            "data_dir": str(data_path) if data else "",
+        }
+        progress(f"FY{fiscal_year}: running {len(names)} notebook(s) ({', '.join(names)}) with {workers} worker(s)")
+        runs = _execute_all(root, names, staging, notebook_parameters, workers, progress)
+        _stop_on_problems(runs, root, staging, out)
+        order = {entry.id: number for number, entry in enumerate(catalogue())}
+        kept = _keep_other_families(root, out, staging, names) if only and out.exists() and not is_published(out) else []
+        rows = sorted([*kept, *(row for run in runs for row in run.results)],
+                      key=lambda r: (order[r.indicator_id], r.breakdown != ""))
+        duplicates = duplicate_headlines(rows)
+        if duplicates:
+            _stop(root, staging, out, [f"indicator reported twice: {d}" for d in duplicates])
+        (staging / "results.csv").write_text(results_csv(rows), encoding="utf-8")
+        (staging / "results.json").write_text(results_json(rows), encoding="utf-8")
 
-    if only is None and (root / "notebooks" / "changes.ipynb").exists():
-        progress(f"  changes since FY{fiscal_year - 1}: isolating parameter effects, rerunning FY{fiscal_year - 1}")
-        prepare_changes(root, fiscal_year, params_path, staging, workers)
-        inside = staging.resolve().is_relative_to(root)
-        changes = _execute(root, "changes", staging, {"fiscal_year": fiscal_year,
-                                                      "parameters_file": str(params_path) if params else "",
-                                                      "project_dir": "" if inside else str(root)}, cwd=staging)
-        progress(f"  changes: {'FAILED' if changes.error else f'{len(changes.checks)} checks'} ({changes.seconds:.1f} s)")
-        runs.append(changes)
-        _stop_on_problems([changes], root, staging, out)
+        if only is None and (root / "notebooks" / "changes.ipynb").exists():
+            progress(f"  changes since FY{fiscal_year - 1}: isolating parameter effects, rerunning FY{fiscal_year - 1}")
+            prepare_changes(root, fiscal_year, params_path, staging, workers)
+            inside = staging.resolve().is_relative_to(root)
+            changes = _execute(root, "changes", staging, {"fiscal_year": fiscal_year,
+                                                          "parameters_file": str(params_path) if params else "",
+                                                          "project_dir": "" if inside else str(root)}, cwd=staging)
+            progress(f"  changes: {'FAILED' if changes.error else f'{len(changes.checks)} checks'} ({changes.seconds:.1f} s)")
+            runs.append(changes)
+            _stop_on_problems([changes], root, staging, out)
 
-    progress("  exporting HTML (reader's and auditor's pages), the year's index page and the manifest")
-    timings = {run.name: _finish_notebook(root, staging, out, run) for run in runs}
-    last_year = latest_results_folder(root / "outputs" / f"FY{fiscal_year - 1}") / "results.csv"
-    pages = sorted(p.stem for p in staging.glob("*.html"))
-    (staging / "index.html").write_text(
-        index_html(parameters, rows, read_results(last_year) if last_year.exists() else None, pages), encoding="utf-8")
-    files = {record["path"]: record for path in sorted(staging.glob("*.ipynb")) for record in _provenance_of(path)}
-    seconds = time.perf_counter() - clock
-    _write_manifest(staging, {
-        "fiscal_year": fiscal_year,
-        "generated_by": f"envkpi {__version__}",
-        "code_version": code_version(root),
-        "packages": package_versions(),
-        "run": {"started": started_at.isoformat(timespec="seconds"), "seconds": round(seconds, 1),
-                "notebooks": {run.name: round(run.seconds, 1) for run in runs}, "cells": timings},
-        "parameters_file": _relative(params_path, root),
-        "data_dir": _relative(data_path, root),
-        "inputs": sorted(files.values(), key=lambda r: (r["role"], r["path"])),
-    })
-    write_audit_pages(out, staging)
-    target = _place(staging, out, rows, names, today or date.today(), progress, root)
+        progress("  exporting HTML (reader's and auditor's pages), the year's index page and the manifest")
+        timings = {run.name: _finish_notebook(root, staging, out, run) for run in runs}
+        last_year = latest_results_folder(root / "outputs" / f"FY{fiscal_year - 1}") / "results.csv"
+        pages = sorted(p.stem for p in staging.glob("*.html"))
+        (staging / "index.html").write_text(
+            index_html(parameters, rows, read_results(last_year) if last_year.exists() else None, pages), encoding="utf-8")
+        files = {record["path"]: record for path in sorted(staging.glob("*.ipynb")) for record in _provenance_of(path)}
+        seconds = time.perf_counter() - clock
+        _write_manifest(staging, {
+            "fiscal_year": fiscal_year,
+            "generated_by": f"envkpi {__version__}",
+            "code_version": code_version(root),
+            "packages": package_versions(),
+            "run": {"started": started_at.isoformat(timespec="seconds"), "seconds": round(seconds, 1),
+                    "notebooks": {run.name: round(run.seconds, 1) for run in runs}, "cells": timings},
+            "parameters_file": _relative(params_path, root),
+            "data_dir": _relative(data_path, root),
+            "inputs": sorted(files.values(), key=lambda r: (r["role"], r["path"])),
+        })
+        write_audit_pages(out, staging)
+        target = _place(staging, out, rows, names, today or date.today(), progress, root)
     progress(f"FY{fiscal_year}: done in {seconds:.1f} s")
     return RunSummary(fiscal_year, target, runs, seconds)
 
@@ -409,17 +483,18 @@ def _stop_on_problems(runs: list[NotebookRun], root: Path, staging: Path, out: P
 
 
 def _stop(root: Path, staging: Path, out: Path, problems: list[str]) -> None:
-    failed = out.parent / f"{out.name}.failed"
-    _remove(failed)
-    staging.rename(failed)
-    raise RunError("\n".join(problems) + f"\n(executed notebooks kept in {_relative(failed, root)}; "
-                   f"{_relative(out, root)} was not changed)")
+    """Fail the run: keep the executed notebooks in ``<name>.failed`` (never over a folder envkpi did not write)."""
+    try:
+        failed = keep_failed(staging, out, problems)
+    except OSError as exc:
+        kept = f"the executed notebooks could not be kept ({exc.strerror or exc})"
+    else:
+        kept = f"executed notebooks kept in {_relative(failed, root)}"
+    raise RunError("\n".join(problems) + f"\n({kept}; {_relative(out, root)} was not changed)")
 
 
 def _remove(folder: Path) -> None:
-    if folder.exists():
-        make_writable(folder)
-        shutil.rmtree(folder)
+    remove(folder)
 
 
 def _keep_other_families(root: Path, out: Path, staging: Path, names: Sequence[str]) -> list[ResultRow]:
@@ -441,7 +516,7 @@ def _place(staging: Path, out: Path, rows: list[ResultRow], names: Sequence[str]
     A run of some families of a published year is compared with the published results of those families.
     """
     if not is_published(out):
-        _replace(staging, out)
+        _replace(staging, out, root, progress)
         progress(f"  {len(rows)} result rows written to {_relative(out, root)}")
         return out
     published = [r for r in read_results(latest_results_folder(out) / "results.csv") if r.notebook in names]
@@ -450,8 +525,11 @@ def _place(staging: Path, out: Path, rows: list[ResultRow], names: Sequence[str]
         progress(f"  {_relative(out, root)} is published and this run reproduces its results: nothing written")
         return None
     target = restatement_folder(out, today)
-    target.parent.mkdir(exist_ok=True)
-    staging.rename(target)
+    try:
+        target.parent.mkdir(exist_ok=True)
+        staging.rename(target)
+    except OSError as exc:
+        raise RunError(_not_placed(exc, target, root)) from None
     progress(f"  {_relative(out, root)} is published and this run differs: restatement written to {_relative(target, root)}")
     return target
 

@@ -1,29 +1,83 @@
 """Input tables of each family: their specifications (the data dictionary in code) and loaders.
 
 A loader reads every table of a family, validates each one and the references between them
-(site ids, fuels, suppliers, gases, countries, units against the parameters), and raises one
-:class:`envkpi.inputs.InputError` listing every problem found in every file. ``data/README.md``
-documents the same columns for people; ``tests/test_tables.py`` keeps the two in step.
+(site ids, fuels, suppliers, gases, countries, units against the parameters, the rows the
+dictionary requires), and raises one :class:`envkpi.inputs.InputError` listing every problem found
+in every file. Rules between tables run on every row whose cells they need were read without a
+problem, so that all problems come out at once. ``data/README.md`` documents the same columns,
+units and plausible ranges for people; ``tests/test_tables.py`` keeps the two in step.
+
+:data:`FAMILY_LOADERS` maps each family to the function that loads and validates its inputs, and
+:func:`validate_inputs` runs those of several families, gathering all their problems in one error
+(``envkpi run`` does so before any notebook starts).
 """
 
 from __future__ import annotations
 
 import csv
+import difflib
+import io
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
-from .boundary import site_boundary
-from .inputs import Column, Problem, Table, TableSpec, check_rows, raise_problems, read_table
+from .boundary import site_boundary, unmatched_exclusions
+from .inputs import (Column, InputError, Plausible, Problem, Table, TableSpec, _display, check_rows, plausibility,
+                     raise_problems, read_csv_text, read_table)
 from .parameters import Parameters
 from .provenance import FileRecord
 from .units import Quantity, parse_unit
 
 __all__ = ["SITES", "FUEL_USE", "PURCHASED_ENERGY", "RENEWABLE_ENERGY", "NON_CO2_GHG", "PRODUCTION_OUTPUT",
-           "SITE_HISTORY", "PRODUCTION_TABLES", "ProductionInputs", "load_production_inputs", "data_dir"]
+           "SITE_HISTORY", "PRODUCTION_TABLES", "AVOIDED_TABLES", "PRODUCT_USE", "OUTDOOR_TEMPERATURE",
+           "AVOIDED_HISTORY", "ProductionInputs", "AvoidedInputs", "ProductUseInputs", "load_production_inputs",
+           "load_avoided_inputs", "load_product_use_inputs", "FAMILY_TABLES", "FAMILY_LOADERS", "validate_inputs",
+           "data_dir", "data_rows"]
+
+# --- plausible ranges (data/README.md, "Plausible ranges", gives the reasoning) ----------------------
+
+#: Energy bought by one site, per carrier and year.
+_SITE_PURCHASE = Plausible("MWh", error_above=10_000_000, typical=(None, 2_000_000),
+                           reason="one site's purchase of one carrier in a year")
+#: Renewable electricity generated on one site in a year.
+_SITE_GENERATION = Plausible("MWh", error_above=10_000_000, typical=(None, 100_000),
+                             reason="one site's own generation in a year")
+#: Energy content (quantity × calorific value) of one fuel burnt at one site in a year.
+_SITE_FUEL = Plausible("GJ", error_above=100_000_000, typical=(None, 10_000_000),
+                       reason="energy content of one fuel burnt at one site in a year")
+#: Mass of one gas other than CO2 emitted by one site in a year.
+_SITE_GAS = Plausible("t", error_above=10_000, typical=(None, 100), reason="one gas emitted by one site in a year")
+#: Production of one site in a year, as production value or as mass.
+_SITE_OUTPUT = (Plausible("MJPY", error_above=100_000_000, typical=(None, 10_000_000),
+                          reason="one site's production value in a year"),
+                Plausible("t", error_above=100_000_000, typical=(None, 10_000_000),
+                          reason="one site's production in a year"))
+_SITE_CO2 = Plausible("t CO2", error_above=100_000_000, typical=(None, 10_000_000), reason="one site's CO2 in a year")
+_YEAR = Plausible("dimensionless", error_above=2100, reason="a fiscal year")
+#: Things shipped or sold in a year, per row (a category in a region, a product, a vehicle type …).
+_COUNT = Plausible("count", error_above=1_000_000_000, typical=(None, 100_000_000),
+                   reason="one row's units in a year")
+#: Electricity used or saved by one product (or one house) in a year.
+_PER_UNIT_KWH = Plausible("kWh/year", error_above=1_000_000, typical=(None, 100_000),
+                          reason="one product or house in a year")
+_PV_CAPACITY = Plausible("kW", error_above=100_000_000, typical=(None, 10_000_000),
+                         reason="PV capacity shipped to one region in a year")
+_AVOIDED_CO2 = Plausible("t CO2", error_above=1_000_000_000, typical=(None, 100_000_000),
+                         reason="a year's avoided emissions of the group")
+_OUTDOOR_TEMPERATURE = Plausible("degC", error_above=60, error_below=-90, typical=(-40, 50),
+                                 reason="outdoor air temperature")
+
+# --- production (PRD-01 … PRD-07) -------------------------------------------------------------------
 
 _SITE = Column("site_id", "text", "site identifier; must exist in sites.csv")
+
+#: Units of the output of a site (production value or production mass); the same every year per site.
+_OUTPUT_UNITS = ("MJPY", "t")
 
 SITES = TableSpec("sites", "Site register with the attributes of the boundary.", (
     Column("site_id", "text", "site identifier, e.g. JP-01"),
@@ -38,70 +92,88 @@ SITES = TableSpec("sites", "Site register with the attributes of the boundary.",
 FUEL_USE = TableSpec("fuel_use", "Fuel burnt at each site in the fiscal year (Scope 1).", (
     _SITE,
     Column("fuel", "text", "fuel key of the parameters (production.fuels)"),
-    Column("quantity", "number", "amount used in the fiscal year", unit_column="unit", minimum=0),
-    Column("unit", "unit", "natural unit of the fuel", dimensions=("[volume]", "[mass]")),
+    Column("quantity", "number", "amount used in the fiscal year", unit_column="unit", minimum=0,
+           plausible=(_SITE_FUEL,)),
+    Column("unit", "unit", "natural unit of the fuel", dimensions=("[volume]", "[mass]"),
+           allowed=("kNm3", "Nm3", "t", "kg", "kL", "L")),
     Column("supplier", "text", "city-gas supplier key (production.city_gas_suppliers); empty for other fuels",
            required=False),
 ))
+
+#: Units of purchased electricity and of purchased heat (steam, hot and cold water).
+ELECTRICITY_UNITS = ("kWh", "MWh")
+HEAT_UNITS = ("GJ",)
 
 PURCHASED_ENERGY = TableSpec("purchased_energy", "Electricity and heat bought from others (Scope 2).", (
     _SITE,
     Column("carrier", "text", "electricity, or a heat carrier of the parameters (production.heat_carriers)"),
     Column("quantity", "number", "amount purchased in the fiscal year", unit_column="unit",
-           minimum=0),
-    Column("unit", "unit", "kWh, MWh (electricity) or GJ (heat)", dimensions=("[energy]",)),
-))
+           minimum=0, plausible=(_SITE_PURCHASE,)),
+    Column("unit", "unit", "kWh, MWh (electricity) or GJ (heat)", dimensions=("[energy]",),
+           allowed=(*ELECTRICITY_UNITS, *HEAT_UNITS)),
+), unique=("site_id", "carrier"))
 
 RENEWABLE_ENERGY = TableSpec("renewable_energy", "Renewable electricity generated on site.", (
     _SITE,
     Column("source", "text", "solar, wind, biomass or small_hydro",
            allowed=("solar", "wind", "biomass", "small_hydro")),
-    Column("generated", "number", "electricity generated", unit_column="unit", minimum=0),
+    Column("generated", "number", "electricity generated", unit_column="unit", minimum=0,
+           plausible=(_SITE_GENERATION,)),
     Column("used_on_site", "number", "part of it used by the group itself (≤ generated)",
-           unit_column="unit", minimum=0),
-    Column("unit", "unit", "kWh or MWh", dimensions=("[energy]",)),
+           unit_column="unit", minimum=0, plausible=(_SITE_GENERATION,)),
+    Column("unit", "unit", "kWh or MWh", dimensions=("[energy]",), allowed=ELECTRICITY_UNITS),
 ), unique=("site_id", "source"))
 
 NON_CO2_GHG = TableSpec("non_co2_ghg", "Greenhouse gases other than CO2 emitted by each site (Scope 1).", (
     _SITE,
     Column("gas", "text", "gas by its IPCC AR4 name, e.g. SF6, HFC-134a, c-C4F8"),
-    Column("quantity", "number", "mass emitted", unit_column="unit", minimum=0),
-    Column("unit", "unit", "kg or t (mass of the gas itself)", dimensions=("[mass]",)),
+    Column("quantity", "number", "mass emitted", unit_column="unit", minimum=0, plausible=(_SITE_GAS,)),
+    Column("unit", "unit", "kg or t (mass of the gas itself)", dimensions=("[mass]",), allowed=("kg", "t")),
     Column("activity", "text", "where the gas comes from", required=False),
 ))
 
 PRODUCTION_OUTPUT = TableSpec("production_output", "Production output of each site: the intensity denominator.", (
     _SITE,
-    Column("output", "number", "production output (production value)", unit_column="unit",
-           minimum=0),
-    Column("unit", "unit", "unit of output, e.g. MJPY (million yen); the same unit every year per site"),
+    Column("output", "number", "production output (production value, or mass)", unit_column="unit",
+           minimum=0, plausible=_SITE_OUTPUT),
+    Column("unit", "unit", "unit of output: MJPY (million yen) or t; the same unit every year per site",
+           allowed=_OUTPUT_UNITS),
 ), unique=("site_id",))
 
 SITE_HISTORY = TableSpec("site_history", "Published CO2 and output of each site in earlier fiscal years.", (
     _SITE,
-    Column("fiscal_year", "integer", "fiscal year (April to March), e.g. 2016", minimum=1990),
+    Column("fiscal_year", "integer", "fiscal year (April to March), e.g. 2016", minimum=1990, plausible=(_YEAR,)),
     Column("co2", "number", "CO2 from production (PRD-01 of the site)", unit="from co2_unit",
-           unit_column="co2_unit", minimum=0),
-    Column("co2_unit", "unit", "t CO2", dimensions=("[mass] * [carbon]",)),
-    Column("output", "number", "production output", unit_column="output_unit", minimum=0),
-    Column("output_unit", "unit", "unit of output, the same as production_output.csv for the site"),
+           unit_column="co2_unit", minimum=0, plausible=(_SITE_CO2,)),
+    Column("co2_unit", "unit", "t CO2", dimensions=("[mass] * [carbon]",), allowed=("t CO2",)),
+    Column("output", "number", "production output", unit_column="output_unit", minimum=0, plausible=_SITE_OUTPUT),
+    Column("output_unit", "unit", "unit of output, the same as production_output.csv for the site",
+           allowed=_OUTPUT_UNITS),
     Column("source", "text", "where the published figure comes from"),
 ), unique=("site_id", "fiscal_year"))
 
 # --- avoided emissions (CO2-01 … CO2-03) and product use (CO2-04) ----------------------------------
 
 _REGION = Column("region", "text", "sales region key of the parameters (product_regions)")
-_UNITS = Column("units_shipped", "number", "units shipped in the fiscal year [count]", unit="count", minimum=0)
+
+
+def _count(name: str, description: str) -> Column:
+    return Column(name, "integer", description + " [count]", unit="count", minimum=0, plausible=(_COUNT,))
+
+
+_UNITS = _count("units_shipped", "units shipped in the fiscal year")
 
 
 def _kwh(name: str, description: str, required: bool = True) -> Column:
-    return Column(name, "number", description + " [kWh/y]", unit="kWh/year", minimum=0, required=required)
+    return Column(name, "number", description + " [kWh/y]", unit="kWh/year", minimum=0, required=required,
+                  plausible=(_PER_UNIT_KWH,))
 
 
 PV_SHIPMENTS = TableSpec("pv_shipments", "PV panels and cells shipped, by region (CO2-01).", (
     _REGION,
-    Column("capacity_shipped", "number", "total rated capacity shipped in the fiscal year", unit_column="unit", minimum=0),
-    Column("unit", "unit", "kW or MW", dimensions=("[power]",)),
+    Column("capacity_shipped", "number", "total rated capacity shipped in the fiscal year", unit_column="unit",
+           minimum=0, plausible=(_PV_CAPACITY,)),
+    Column("unit", "unit", "kW or MW", dimensions=("[power]",), allowed=("kW", "MW")),
 ), unique=("region",))
 
 FUEL_CELL_SHIPMENTS = TableSpec("fuel_cell_shipments", "Residential fuel cells shipped, by region (CO2-01).", (
@@ -118,7 +190,7 @@ ENERGY_SAVING_PRODUCTS = TableSpec("energy_saving_products", "Energy-saving prod
 
 HOUSING_INSULATION = TableSpec("housing_insulation", "Houses delivered with the group's insulation (CO2-03.1).", (
     Column("house_type", "text", "type of house, e.g. detached"),
-    Column("houses_delivered", "number", "houses delivered in the fiscal year [count]", unit="count", minimum=0),
+    _count("houses_delivered", "houses delivered in the fiscal year"),
     _kwh("reference_ac_kwh_per_year", "air-conditioning consumption of a house with the reference insulation"),
     _kwh("insulated_ac_kwh_per_year", "air-conditioning consumption of the group's insulated house"),
 ), unique=("house_type",))
@@ -133,20 +205,18 @@ COMPRESSORS_MOTORS = TableSpec("compressors_motors", "Compressors and motors bui
 
 AUTOMOTIVE_BATTERIES = TableSpec("automotive_batteries", "Vehicles estimated to carry the group's batteries (CO2-03.3).", (
     Column("vehicle_type", "text", "EV, PHV or HV (avoided_emissions.automotive_batteries.vehicle_types)"),
-    Column("vehicles", "number", "vehicles estimated to carry the group's batteries, shipped in the fiscal year [count]",
-           unit="count", minimum=0),
+    _count("vehicles", "vehicles estimated to carry the group's batteries, shipped in the fiscal year"),
 ), unique=("vehicle_type",))
 
 VACUUM_INSULATION = TableSpec("vacuum_insulation_panels", "Vacuum insulation panels in other makers' products (CO2-03.4).", (
     Column("host_product", "text", "the product the panels go into (avoided_emissions.vacuum_insulation.host_lifetimes)"),
-    Column("units_shipped", "number", "host products equipped in the fiscal year [count]", unit="count", minimum=0),
+    _count("units_shipped", "host products equipped in the fiscal year"),
     _kwh("saving_kwh_per_year", "energy saved per host product by the panels"),
 ), unique=("host_product",))
 
 TELECONFERENCE = TableSpec("teleconference_systems", "Teleconferencing systems sold, by region (CO2-03.5).", (
     _REGION,
-    Column("units_sold", "number", "units sold in the fiscal year (two units make one set) [count]", unit="count",
-           minimum=0),
+    _count("units_sold", "units sold in the fiscal year (two units make one set)"),
 ), unique=("region",))
 
 ENERGY_MANAGEMENT = TableSpec("energy_management_systems", "HEMS and BEMS shipped (CO2-03.6).", (
@@ -164,19 +234,19 @@ PRODUCT_USE = TableSpec("product_use", "Best-selling model of each category and 
     _REGION,
     Column("model", "text", "the best-selling model of the category in the region"),
     _kwh("model_kwh_per_year", "annual electricity consumption of that model"),
-    Column("units_sold", "number", "units of the category sold in the region in the fiscal year [count]", unit="count",
-           minimum=0),
+    _count("units_sold", "units of the category sold in the region in the fiscal year"),
 ), unique=("category", "region"))
 
 OUTDOOR_TEMPERATURE = TableSpec("outdoor_temperature", "Hourly outdoor temperature for the heat-exchange model (CO2-03.7).", (
-    Column("timestamp", "text", "local time at the start of the hour, ISO 8601 (YYYY-MM-DDTHH:MM)"),
-    Column("outdoor_temp_c", "number", "outdoor air temperature [°C]", unit="degC"),
+    Column("timestamp", "text", "local time at the start of the hour, ISO 8601 (YYYY-MM-DDTHH:MM); hourly, in time "
+           "order, no gaps"),
+    Column("outdoor_temp_c", "number", "outdoor air temperature [°C]", unit="degC", plausible=(_OUTDOOR_TEMPERATURE,)),
 ), unique=("timestamp",))
 
 AVOIDED_HISTORY = TableSpec("avoided_emissions", "Published avoided emissions of earlier fiscal years (target progress).", (
-    Column("fiscal_year", "integer", "fiscal year (April to March)", minimum=1990),
+    Column("fiscal_year", "integer", "fiscal year (April to March)", minimum=1990, plausible=(_YEAR,)),
     Column("avoided_co2_t", "number", "avoided emissions counted towards the target, CO2-01 + CO2-02 + CO2-03 [t CO2]",
-           unit="t CO2"),
+           unit="t CO2", minimum=0, plausible=(_AVOIDED_CO2,)),
     Column("source", "text", "where the published figure comes from"),
 ), unique=("fiscal_year",))
 
@@ -185,6 +255,9 @@ AVOIDED_TABLES = (PV_SHIPMENTS, FUEL_CELL_SHIPMENTS, ENERGY_SAVING_PRODUCTS, HOU
 
 #: The tables of the production family, in the order they are read.
 PRODUCTION_TABLES = (SITES, FUEL_USE, PURCHASED_ENERGY, RENEWABLE_ENERGY, NON_CO2_GHG, PRODUCTION_OUTPUT)
+
+#: Every table spec, for the data dictionary (data/README.md) and its test.
+ALL_TABLES = (*PRODUCTION_TABLES, SITE_HISTORY, *AVOIDED_TABLES, PRODUCT_USE, AVOIDED_HISTORY, OUTDOOR_TEMPERATURE)
 
 
 def data_dir(root: Path, fiscal_year: int) -> Path:
@@ -197,6 +270,7 @@ class ProductionInputs:
     """Validated inputs of the production family, restricted to the boundary.
 
     Each activity frame has a ``row`` column: the row of the source file (header = row 1).
+    ``warnings`` lists the values outside their typical range (see ``data/README.md``).
     """
 
     fiscal_year: int
@@ -209,6 +283,7 @@ class ProductionInputs:
     history: pd.DataFrame
     excluded_rows: pd.DataFrame
     files: list[FileRecord] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def sites_in_boundary(self) -> pd.Index:
@@ -220,9 +295,19 @@ class ProductionInputs:
 
 
 def _with_rows(table: Table) -> pd.DataFrame:
+    """The table's data with the file row of each record first. Counts, validated as whole numbers,
+    are handed on as floats, as the other quantities are (the library multiplies them by factors
+    and the reports format them as numbers)."""
     frame = table.data.copy()
+    for column in table.spec.columns:
+        if column.kind == "integer" and column.unit == "count":
+            frame[column.name] = frame[column.name].astype(float)
     frame.insert(0, "row", table.rows)
     return frame
+
+
+def _warnings_of(*tables: Table | None) -> list[Problem]:
+    return [w for table in tables if table is not None for w in table.warnings]
 
 
 def load_production_inputs(
@@ -244,7 +329,7 @@ def load_production_inputs(
     Raises
     ------
     InputError
-        Listing every problem in every table.
+        Listing every problem in every table, and in the rules between them.
     """
     __tracebackhide__ = True
     folder = Path(folder)
@@ -264,13 +349,19 @@ def load_production_inputs(
     }
     history = read_table(history_file, SITE_HISTORY, root=root, references=references, role="history",
                          problems=problems)
-    # Rules between tables run on every table that is clean, so that they are reported together with
-    # the value problems of the others.
-    boundary = site_boundary(sites.data, params.boundary.excluded_entities) if sites and sites.clean else None
-    problems += _cross_checks(tables, sites, params, boundary)
-    if tables["production_output"] and tables["production_output"].clean and history and history.clean:
+    # Rules between tables run on every row whose cells they need were read, so that they are reported
+    # together with the problems of the cells.
+    boundary = None
+    if sites is not None:
+        problems += _exclusion_problems(sites, params, root)
+        boundary = _boundary_of(sites, params)
+    found, warnings = _cross_checks(tables, sites, params, boundary)
+    problems += found
+    problems += _required_rows(tables, sites, boundary)
+    if tables["production_output"] is not None and history is not None:
         problems += _unit_consistency(tables["production_output"], history)
-    raise_problems(problems)
+    warnings = [*_warnings_of(sites, *tables.values(), history), *warnings]
+    raise_problems(problems, warnings)
     inside = set(boundary.loc[boundary["in_boundary"], "site_id"])
 
     frames = {name: _with_rows(table) for name, table in tables.items()}
@@ -292,59 +383,129 @@ def load_production_inputs(
         history=past,
         excluded_rows=excluded,
         files=[*params.files, sites.record, *(t.record for t in tables.values()), history.record],
+        warnings=sorted(warnings),
     )
 
 
-def _cross_checks(tables: dict[str, Table | None], sites: Table | None, params: Parameters,
-                  boundary: pd.DataFrame | None) -> list[Problem]:
-    """Rules between columns, tables and the parameters, on the tables that are clean.
+_BOUNDARY_CELLS = ("site_id", "entity", "parent_entity", "has_ems")
 
-    The rules that depend on the boundary (suppliers, units against calorific values, electricity
-    factors) apply to the rows of in-boundary sites and need a clean site register.
+
+def _boundary_of(sites: Table, params: Parameters) -> pd.DataFrame:
+    """The boundary decision of every site whose boundary attributes were read (the others are unknown)."""
+    usable = [index for index in range(len(sites.data)) if sites.parsed(index, _BOUNDARY_CELLS)]
+    return site_boundary(sites.data.iloc[usable].reset_index(drop=True), params.boundary.excluded_entities)
+
+
+def _parameter_file_defining(params: Parameters, key: str, root) -> str:
+    """The parameter file (as shown in messages) that sets ``key``: the first of the chain, year file
+    first, whose text names it."""
+    for record in params.files:
+        path = Path(record.path)
+        if not path.is_absolute() and root is not None:
+            path = Path(root) / path
+        try:
+            if key in path.read_text(encoding="utf-8"):
+                return record.path
+        except (OSError, UnicodeDecodeError):
+            continue
+    return params.files[0].path if params.files else "parameters"
+
+
+def _exclusion_problems(sites: Table, params: Parameters, root) -> list[Problem]:
+    """An excluded entity that names no entity (nor parent entity) of the site register is a mistake:
+    a mistyped name would silently bring the entity's sites into the boundary."""
+    exclusions = params.boundary.excluded_entities
+    unmatched = unmatched_exclusions(sites.data, exclusions)
+    if not unmatched:
+        return []
+    file = _parameter_file_defining(params, "excluded_entities", root)
+    problems = []
+    for position, name, nearest in unmatched:
+        hint = (f"did you mean {' or '.join(repr(n) for n in nearest)}?" if nearest
+                else "expected the entity or parent_entity of a site, spelt exactly")
+        problems.append(Problem(file, None, None, f"boundary.excluded_entities[{position}].name: got {name!r}, "
+                                f"which is neither the entity nor the parent_entity of any site in {sites.display}; "
+                                f"{hint}"))
+    return problems
+
+
+def _fuel_heat(row: dict, production) -> tuple[str | None, object]:
+    """The calorific value of a fuel row (a parameter), or the message of what is wrong with the row."""
+    city_gas = production.city_gas_fuel
+    if row["fuel"] == city_gas:
+        if not row["supplier"]:
+            return "supplier: missing; city gas takes the supplier's calorific value (production.city_gas_suppliers)", None
+        supplier = production.city_gas_suppliers.get(row["supplier"])
+        if supplier is None:
+            hint = difflib.get_close_matches(row["supplier"], list(production.city_gas_suppliers), n=1)
+            return (f"supplier: got {row['supplier']!r}; expected one of "
+                    f"{', '.join(production.city_gas_suppliers) or '(none defined)'}"
+                    + (f"; did you mean {hint[0]}?" if hint else "")), None
+        heat = supplier.calorific_value
+    else:
+        if row["supplier"]:
+            return f"supplier: got {row['supplier']!r}; expected empty (only {city_gas} has a supplier)", None
+        heat = production.fuels[row["fuel"]].calorific_value
+    if not _compatible(row["unit"], heat.unit):
+        return (f"unit: {row['unit']!r} cannot be multiplied by the calorific value [{heat.unit}] of "
+                f"{row['fuel']} to give energy; expected a unit like {heat.unit.split('/')[-1].strip()}"), None
+    return None, heat
+
+
+def _cross_checks(tables: dict[str, Table | None], sites: Table | None, params: Parameters,
+                  boundary: pd.DataFrame | None) -> tuple[list[Problem], list[Problem]]:
+    """Rules between columns, tables and the parameters: (problems, warnings).
+
+    Each rule runs on the rows whose cells it needs have no problem of their own. The rules that
+    depend on the boundary (suppliers, units against calorific values, energy content, electricity
+    factors) apply to the rows of sites known to be inside it.
     """
     production = params.production
-    city_gas = production.city_gas_fuel
     problems: list[Problem] = []
-
-    def usable(name: str) -> Table | None:
-        table = tables[name]
-        return table if table is not None and table.clean else None
-
-    def fuel_rule(row: dict) -> str | None:
-        if row["site_id"] not in inside:
-            return None
-        if row["fuel"] == city_gas:
-            supplier = production.city_gas_suppliers.get(row["supplier"])
-            if not row["supplier"]:
-                return "supplier: missing; city gas takes the supplier's calorific value (production.city_gas_suppliers)"
-            if supplier is None:
-                return (f"supplier: got {row['supplier']!r}; expected one of "
-                        f"{', '.join(production.city_gas_suppliers) or '(none defined)'}")
-            heat = supplier.calorific_value
-        else:
-            if row["supplier"]:
-                return f"supplier: got {row['supplier']!r}; expected empty (only {city_gas} has a supplier)"
-            heat = production.fuels[row["fuel"]].calorific_value
-        if not _compatible(row["unit"], heat.unit):
-            return (f"unit: {row['unit']!r} cannot be multiplied by the calorific value [{heat.unit}] of "
-                    f"{row['fuel']} to give energy; expected a unit like {heat.unit.split('/')[-1].strip()}")
-        return None
+    warnings: list[Problem] = []
 
     def renewable_rule(row: dict) -> str | None:
         if row["used_on_site"] > row["generated"]:
             return f"used_on_site: {row['used_on_site']:g} is more than generated ({row['generated']:g})"
         return None
 
-    if usable("renewable_energy"):
-        problems += check_rows(tables["renewable_energy"], renewable_rule)
+    def carrier_unit_rule(row: dict) -> str | None:
+        wanted = ELECTRICITY_UNITS if row["carrier"] == "electricity" else HEAT_UNITS
+        if row["unit"] not in wanted:
+            what = "electricity" if row["carrier"] == "electricity" else f"{row['carrier']} (heat)"
+            return f"unit: got {row['unit']!r} for {what}; expected {' or '.join(wanted)}"
+        return None
+
+    if tables["renewable_energy"] is not None:
+        problems += check_rows(tables["renewable_energy"], renewable_rule, needs=("generated", "used_on_site"))
+    purchased = tables["purchased_energy"]
+    if purchased is not None:
+        problems += check_rows(purchased, carrier_unit_rule, needs=("carrier", "unit"))
     if boundary is None:
-        return problems
+        return problems, warnings
     inside = set(boundary.loc[boundary["in_boundary"], "site_id"])
-    if usable("fuel_use"):
-        problems += check_rows(tables["fuel_use"], fuel_rule)
-    if usable("purchased_energy"):
-        frame = tables["purchased_energy"].data
-        buying = set(frame.loc[frame["carrier"] == "electricity", "site_id"]) & inside
+    fuel = tables["fuel_use"]
+    if fuel is not None:
+        quantity = FUEL_USE.column("quantity")
+        for index, row in enumerate(fuel.data.to_dict("records")):
+            if row["site_id"] not in inside or not fuel.parsed(index, ("site_id", "fuel", "unit", "supplier")):
+                continue
+            message, heat = _fuel_heat(row, production)
+            if message:
+                column, _, rest = message.partition(": ")
+                problems.append(fuel.problem(index, column, rest))
+                continue
+            if not fuel.parsed(index, ("quantity",)):
+                continue
+            error, warning = plausibility(quantity, row["quantity"], fuel.raw[index]["quantity"], row["unit"],
+                                          factor=heat.quantity)
+            if error:
+                problems.append(fuel.problem(index, "quantity", error))
+            elif warning:
+                warnings.append(fuel.problem(index, "quantity", warning))
+    if purchased is not None and sites is not None:
+        buying = {row["site_id"] for index, row in enumerate(purchased.data.to_dict("records"))
+                  if purchased.parsed(index, ("site_id", "carrier")) and row["carrier"] == "electricity"} & inside
 
         def country_rule(row: dict) -> str | None:
             if row["site_id"] in buying and row["country"] not in production.electricity_factors:
@@ -352,7 +513,33 @@ def _cross_checks(tables: dict[str, Table | None], sites: Table | None, params: 
                         f"factor; expected one of production.electricity_factors ({', '.join(production.electricity_factors)})")
             return None
 
-        problems += check_rows(sites, country_rule)
+        problems += check_rows(sites, country_rule, needs=("site_id", "country"))
+    return problems, warnings
+
+
+def _required_rows(tables: dict[str, Table | None], sites: Table | None, boundary: pd.DataFrame | None) -> list[Problem]:
+    """Every site inside the boundary has its electricity row and its output row (data/README.md)."""
+    if sites is None or boundary is None:
+        return []
+    inside = set(boundary.loc[boundary["in_boundary"], "site_id"])
+    problems = []
+    wanted = (("purchased_energy", "electricity", ("site_id", "carrier"), lambda row: row["carrier"] == "electricity"),
+              ("production_output", "output", ("site_id",), lambda row: True))
+    for name, what, needs, selects in wanted:
+        table = tables[name]
+        if table is None:
+            continue
+        present, unsure = set(), set()
+        for index, row in enumerate(table.data.to_dict("records")):
+            if table.parsed(index, needs):
+                if selects(row):
+                    present.add(row["site_id"])
+            elif table.parsed(index, ("site_id",)):
+                unsure.add(row["site_id"])  # its row may be the one whose key cell is wrong: that is reported
+        for index, site in enumerate(sites.data["site_id"]):
+            if site in inside and site not in present | unsure:
+                problems.append(Problem(table.display, None, None, f"no {what} row for site {site} ({sites.display} "
+                                        f"row {sites.row_of(index)}, inside the boundary); expected exactly one"))
     return problems
 
 
@@ -364,13 +551,16 @@ def _compatible(activity_unit: str, factor_unit: str) -> bool:
 
 def _unit_consistency(output: Table, history: Table) -> list[Problem]:
     """Each site's output must be in one dimension in every year, so its intensities compare."""
-    current = dict(zip(output.data["site_id"], output.data["unit"]))
+    current = {row["site_id"]: row["unit"] for index, row in enumerate(output.data.to_dict("records"))
+               if output.parsed(index, ("site_id", "unit"))}
     problems = []
-    for index, row in enumerate(history.data.itertuples(index=False)):
-        unit = current.get(row.site_id)
-        if unit and parse_unit(unit).dimensionality != parse_unit(row.output_unit).dimensionality:
-            problems.append(history.problem(index, "output_unit", f"{row.output_unit!r} cannot be compared with "
-                                            f"this year's output unit {unit!r} for {row.site_id}"))
+    for index, row in enumerate(history.data.to_dict("records")):
+        if not history.parsed(index, ("site_id", "output_unit")):
+            continue
+        unit = current.get(row["site_id"])
+        if unit and parse_unit(unit).dimensionality != parse_unit(row["output_unit"]).dimensionality:
+            problems.append(history.problem(index, "output_unit", f"{row['output_unit']!r} cannot be compared with "
+                                            f"this year's output unit {unit!r} for {row['site_id']}"))
     return problems
 
 
@@ -383,6 +573,7 @@ class AvoidedInputs:
     temperature: pd.DataFrame
     history: pd.DataFrame
     files: list[FileRecord] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         try:
@@ -404,7 +595,8 @@ def load_avoided_inputs(params: Parameters, folder: str | Path, temperature_file
     ------
     InputError
         Listing every problem in every table (unknown region, category, host product or vehicle
-        type; negative or missing values) with file, row and column.
+        type; negative, fractional, implausible or missing values; an hour missing, repeated or out
+        of order in the temperature series) with file, row and column.
     """
     __tracebackhide__ = True
     avoided = params.avoided_emissions
@@ -422,9 +614,10 @@ def load_avoided_inputs(params: Parameters, folder: str | Path, temperature_file
                                {"host_product": list(avoided.vacuum_insulation.host_lifetimes)}, problems))
     temperature = read_table(temperature_file, OUTDOOR_TEMPERATURE, root=root, role="reference", problems=problems)
     history = read_table(history_file, AVOIDED_HISTORY, root=root, role="history", problems=problems)
-    if temperature is not None and temperature.clean:
-        problems += check_rows(temperature, _timestamp_rule)
-    raise_problems(problems)
+    if temperature is not None:
+        problems += hourly_series_problems(temperature)
+    warnings = _warnings_of(*tables.values(), temperature, history)
+    raise_problems(problems, warnings)
     frames = {name: _with_rows(table) for name, table in tables.items()}
     series = _with_rows(temperature)
     series["timestamp"] = pd.to_datetime(series["timestamp"])
@@ -434,29 +627,78 @@ def load_avoided_inputs(params: Parameters, folder: str | Path, temperature_file
         temperature=series,
         history=_with_rows(history),
         files=[*params.files, *(t.record for t in tables.values()), temperature.record, history.record],
+        warnings=sorted(warnings),
     )
 
 
-def _timestamp_rule(row: dict) -> str | None:
-    try:
-        pd.Timestamp(row["timestamp"])
-    except ValueError:
-        return f"timestamp: got {row['timestamp']!r}; expected a date and hour like 2018-04-01T13:00"
-    return None
+_ISO_HOUR = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?")
+_HOUR = timedelta(hours=1)
 
 
-def load_product_use_inputs(params: Parameters, folder: str | Path, *, root: str | Path | None = None) -> tuple[pd.DataFrame, list[FileRecord]]:
-    """Read and validate ``product_use.csv`` (CO2-04): known categories and regions, no negative values.
+def hourly_series_problems(table: Table, column: str = "timestamp") -> list[Problem]:
+    """The timestamps of an hourly series: ISO local times on the hour, one hour apart, in order.
+
+    Each problem is located at the row (file line) where the series goes wrong: a time that is not
+    a date and hour, not on the hour, the same hour as the row before, earlier than it, or more than
+    an hour after it (the hours missing are counted).
+    """
+    problems = []
+    previous: tuple[int, datetime] | None = None
+    for index, text in enumerate(table.data[column]):
+        if not table.parsed(index, (column,)):
+            continue
+        try:
+            if not _ISO_HOUR.fullmatch(text):
+                raise ValueError(text)
+            stamp = datetime.fromisoformat(text)
+        except ValueError:
+            problems.append(table.problem(index, column, f"got {text!r}; expected a local date and hour like "
+                                          "2018-04-01T13:00 (ISO 8601, no time zone)"))
+            continue
+        if stamp.minute or stamp.second:
+            problems.append(table.problem(index, column, f"got {text!r}; expected a time on the hour "
+                                          f"({stamp:%Y-%m-%dT%H}:00): the series is hourly"))
+            continue
+        if previous is not None:
+            before, last = previous
+            step = stamp - last
+            after = f"the hour after row {table.row_of(before)} ({last:%Y-%m-%dT%H:%M})"
+            if step == timedelta(0):
+                if table.raw[before][column] != table.raw[index][column]:
+                    problems.append(table.problem(index, column, f"got {text!r}, the same hour as row "
+                                                  f"{table.row_of(before)}; expected {after}"))
+            elif step < timedelta(0):
+                problems.append(table.problem(index, column, f"got {text!r}, earlier than row {table.row_of(before)}; "
+                                              f"expected {after}: the hours in time order"))
+            elif step > _HOUR:
+                missing = int(step / _HOUR) - 1
+                problems.append(table.problem(index, column, f"got {text!r}; expected {last + _HOUR:%Y-%m-%dT%H:%M}, "
+                                              f"{after}: {missing} hour{'s' if missing != 1 else ''} missing"))
+        previous = (index, stamp)
+    return problems
+
+
+class ProductUseInputs(NamedTuple):
+    """Validated inputs of CO2-04: the rows of ``product_use.csv`` (with ``row``), the files read
+    (parameters first) and the warnings."""
+
+    products: pd.DataFrame
+    files: list[FileRecord]
+    warnings: list[Problem]
+
+
+def load_product_use_inputs(params: Parameters, folder: str | Path, *, root: str | Path | None = None) -> ProductUseInputs:
+    """Read and validate ``product_use.csv`` (CO2-04): known categories and regions, whole and plausible counts.
 
     Returns
     -------
-    tuple
-        The validated rows (with ``row``) and the files read (parameters first).
+    ProductUseInputs
+        The validated rows (with ``row``), the files read (parameters first) and the warnings.
     """
     __tracebackhide__ = True
     references = {"region": list(params.product_regions), "category": list(params.product_use.lifetimes)}
     table = read_table(Path(folder) / PRODUCT_USE.file_name, PRODUCT_USE, root=root, references=references)
-    return _with_rows(table), [*params.files, table.record]
+    return ProductUseInputs(_with_rows(table), [*params.files, table.record], sorted(table.warnings))
 
 
 #: The input tables each family reads from the fiscal year's folder.
@@ -467,7 +709,68 @@ FAMILY_TABLES: dict[str, tuple[TableSpec, ...]] = {
 }
 
 
-def data_rows(path: Path) -> int:
-    """Number of non-blank data rows of a CSV file (0 for a header-only template)."""
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        return sum(1 for number, row in enumerate(csv.reader(handle)) if number and any(cell.strip() for cell in row))
+def _production_family(params: Parameters, folder: Path, root: Path) -> ProductionInputs:
+    return load_production_inputs(params, folder, root / "data" / "history" / "site_history.csv", root=root)
+
+
+def _avoided_family(params: Parameters, folder: Path, root: Path) -> AvoidedInputs:
+    return load_avoided_inputs(params, folder, root / "data" / "reference" / "outdoor_temperature.csv",
+                               root / "data" / "history" / "avoided_emissions.csv", root=root)
+
+
+def _product_use_family(params: Parameters, folder: Path, root: Path) -> ProductUseInputs:
+    return load_product_use_inputs(params, folder, root=root)
+
+
+#: Family → the function that loads and validates its inputs from (parameters, the year's input folder,
+#: the project root), with the default history and reference files, as the family's notebook does.
+#: Each returns the family's inputs with their ``warnings``, or raises :class:`InputError`.
+FAMILY_LOADERS: dict[str, Callable[[Parameters, Path, Path], object]] = {
+    "production": _production_family,
+    "avoided_emissions": _avoided_family,
+    "product_use": _product_use_family,
+}
+
+
+def validate_inputs(params: Parameters, folder: Path, root: Path, families: Iterable[str]) -> list[Problem]:
+    """Load and validate the inputs of several families, as their notebooks will.
+
+    Returns
+    -------
+    list of Problem
+        The warnings of all families (values outside their typical range).
+
+    Raises
+    ------
+    InputError
+        With every problem of every family (and their warnings in ``warnings``).
+    """
+    __tracebackhide__ = True
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    for family in families:
+        loader = FAMILY_LOADERS.get(family)
+        if loader is None:
+            continue
+        try:
+            warnings += loader(params, Path(folder), Path(root)).warnings
+        except InputError as exc:
+            problems += exc.problems
+            warnings += exc.warnings
+    raise_problems(problems, warnings)
+    return sorted(set(warnings), key=lambda p: (p.file, p.row or 0, p.column or "", p.message))
+
+
+def data_rows(path: Path, root: Path | None = None) -> int:
+    """Number of non-blank data rows of a CSV file (0 for a header-only template).
+
+    Raises
+    ------
+    InputError
+        When the file is not UTF-8 text (naming the encoding it seems to be in).
+    """
+    text, problem = read_csv_text(Path(path), _display(Path(path), root))
+    if problem is not None:
+        raise InputError([problem])
+    return sum(1 for number, row in enumerate(csv.reader(io.StringIO(text, newline="")))
+               if number and any(cell.strip() for cell in row))

@@ -367,42 +367,58 @@ def validated_series(series: pd.DataFrame) -> pd.DataFrame:
     except (ValueError, TypeError) as exc:
         raise ValueError(f"timestamp: not date-times ({exc})") from None
     if stamps.isna().any():
-        raise ValueError(f"timestamp: missing at row(s) {list(np.flatnonzero(stamps.isna().to_numpy()))}")
+        raise ValueError(f"timestamp: missing at {_where(series, stamps.isna().to_numpy())}")
     out = pd.DataFrame({"timestamp": stamps.to_numpy(), "month": stamps.dt.month.to_numpy(),
                         "day": stamps.dt.day.to_numpy(), "hour": stamps.dt.hour.to_numpy()})
-    out["outdoor_temp_c"] = _numbers(series["outdoor_temp_c"], "outdoor_temp_c")
+    out["outdoor_temp_c"] = _numbers(series, "outdoor_temp_c")
     if "weight" in series.columns:
-        weight = _numbers(series["weight"], "weight")
+        weight = _numbers(series, "weight")
         if (weight < 0).any():
-            raise ValueError(f"weight: negative at row(s) {list(np.flatnonzero(weight < 0))}")
+            raise ValueError(f"weight: negative at {_where(series, weight < 0)}")
         out["weight"] = weight
     else:
-        _check_hourly(stamps)
+        _check_hourly(stamps, series)
         out["weight"] = 1.0
     if _HUMIDITY_COLUMN in series.columns:
-        out[_HUMIDITY_COLUMN] = _numbers(series[_HUMIDITY_COLUMN], _HUMIDITY_COLUMN)
+        out[_HUMIDITY_COLUMN] = _numbers(series, _HUMIDITY_COLUMN)
     return out
 
 
-def _numbers(column: pd.Series, name: str) -> np.ndarray:
-    values = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
+def _where(series: pd.DataFrame, mask: np.ndarray, limit: int = 10) -> str:
+    """Where ``mask`` is true, as plain numbers: the file rows of the series' ``row`` column (header =
+    row 1) when it has one (the loaded inputs do), else positions in the frame (first = 0).
+
+    A guard only: the loader of ``outdoor_temperature.csv`` (``tables.hourly_series_problems``)
+    reports these problems with the file, row and column before a model ever sees the series.
+    """
+    positions = [int(p) for p in np.flatnonzero(mask)]
+    if "row" in series.columns:
+        rows = [int(r) for r in series["row"].to_numpy()[positions]]
+        label = "file row" if len(rows) == 1 else "file rows"
+    else:
+        rows, label = positions, ("position" if len(positions) == 1 else "positions")
+    more = f" and {len(rows) - limit} more" if len(rows) > limit else ""
+    return f"{label} {', '.join(map(str, rows[:limit]))}{more}"
+
+
+def _numbers(series: pd.DataFrame, name: str) -> np.ndarray:
+    values = pd.to_numeric(series[name], errors="coerce").to_numpy(dtype=float)
     bad = ~np.isfinite(values)
     if bad.any():
-        raise ValueError(f"{name}: missing or not a number at row(s) {list(np.flatnonzero(bad))}")
+        raise ValueError(f"{name}: missing or not a number at {_where(series, bad)}")
     return values
 
 
-def _check_hourly(stamps: pd.Series) -> None:
+def _check_hourly(stamps: pd.Series, series: pd.DataFrame) -> None:
     """Raise unless the timestamps are on the hour and exactly one hour apart (in order)."""
-    off_hour = stamps != stamps.dt.floor("h")
+    off_hour = (stamps != stamps.dt.floor("h")).to_numpy()
     if off_hour.any():
-        raise ValueError(f"timestamp: not on the hour at row(s) {list(np.flatnonzero(off_hour.to_numpy()))}; "
+        raise ValueError(f"timestamp: not on the hour at {_where(series, off_hour)}; "
                          "a non-hourly series needs a 'weight' column [h]")
-    steps = stamps.diff().iloc[1:]
-    wrong = steps != pd.Timedelta(hours=1)
+    wrong = (stamps.diff() != pd.Timedelta(hours=1)).to_numpy().copy()
+    wrong[:1] = False
     if wrong.any():
-        rows = list(np.flatnonzero(wrong.to_numpy()) + 1)
-        raise ValueError(f"timestamp: not hourly (a step other than 1 h before row(s) {rows[:10]}); "
+        raise ValueError(f"timestamp: not hourly (a step other than 1 h before {_where(series, wrong)}); "
                          "give an hourly series in time order, or a 'weight' column [h] for each row")
 
 
