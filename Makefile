@@ -37,8 +37,9 @@ system-packages:
 run: setup
 	$(BIN)/envkpi run --fy $(FY)
 
+# The suite runs on every core (pytest-xdist; --dist loadfile keeps each notebook's cells on one worker).
 test: setup system-packages
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 lab: setup
 	$(BIN)/jupyter lab notebooks
