@@ -145,3 +145,34 @@ def test_matching_is_exact_and_empty_parents_are_no_names():
     sites["parent_entity"] = ["", None, float("nan"), "", "", ""]
     assert unmatched_exclusions(sites, [_exclusion(PARENT.upper())]) == [(0, PARENT.upper(), [])]
     assert unmatched_exclusions(sites, [_exclusion("")]) == [(0, "", [])]
+
+
+# --- subsidiaries at any depth (issue 10, point 4) ---------------------------------------------------
+
+def _group() -> pd.DataFrame:
+    """An excluded entity, its subsidiary and the subsidiary's own subsidiary (a grandchild), each with a site."""
+    return pd.DataFrame({
+        "site_id": ["US-02", "MX-01", "MX-02", "JP-01"],
+        "site_name": ["Ontario Plant", "Monterrey Plant", "Tijuana Plant", "Chiba Works"],
+        "country": ["US", "MX", "MX", "JP"],
+        "entity": ["Northwind Cold Chain Inc.", "Northwind de Mexico", "Northwind Tijuana", PARENT],
+        "parent_entity": [PARENT, "Northwind Cold Chain Inc.", "Northwind de Mexico", None],
+        "has_ems": [True, True, True, True],
+    })
+
+
+def test_a_grandchild_of_an_excluded_entity_is_out_naming_the_chain():
+    exclusion = [Exclusion(name="Northwind Cold Chain Inc.", reason="acquired April 2016", source="test source")]
+    table = site_boundary(_group(), exclusion).set_index("site_id")
+    assert not table.loc["MX-02", "in_boundary"]
+    assert table.loc["MX-02", "reason"] == ("subsidiary of Northwind Cold Chain Inc. (through Northwind de Mexico): "
+                                            "acquired April 2016")
+    assert table.loc["MX-01", "reason"] == "subsidiary of Northwind Cold Chain Inc.: acquired April 2016"
+    assert table.loc["JP-01", "in_boundary"]  # the group's parent is no subsidiary of what it owns
+
+
+def test_a_register_whose_parents_loop_ends_the_chain_at_the_loop():
+    sites = _group()
+    sites.loc[sites["site_id"] == "JP-01", "parent_entity"] = "Northwind Tijuana"  # a typing slip: a loop
+    table = site_boundary(sites, []).set_index("site_id")
+    assert table["in_boundary"].all()  # no exclusion: the loop neither hangs nor excludes anything

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from envkpi.parameters import Param, ParameterError, Parameters, load_parameters
-from envkpi.units import parse_unit
+from envkpi.units import GASES, gas_unit, parse_unit
 
 REPO = Path(__file__).resolve().parents[1]
 YEAR_FILES = sorted((REPO / "parameters").glob("FY*.yaml"))
@@ -115,6 +115,36 @@ def test_year_file_gwp_sets_have_sources(path):
     params = load_parameters(path, root=REPO)
     for name, gwp in params.gwp_sets.items():
         assert gwp.source.strip(), f"{path.name}: gwp_sets.{name} has no source"
+
+
+#: IPCC AR4 WG1 Table 2.14 GWP-100 of the gases PRD-05 used to reject (issue 10, point 5), as seen in the
+#: secondary sources the parameter file names. c-C3F6 (AR4 gives only a lower bound, > 17,340) and C10F18
+#: (PFC-9-1-18, not found in a stored source) have no value and no parameter.
+AR4_ADDED = {"HFC-41": 92, "HFC-134": 1100, "HFC-143": 353, "HFC-152": 53, "HFC-161": 12,
+             "HFC-236cb": 1340, "HFC-236ea": 1370, "HFC-245ca": 693, "SF5CF3": 17700}
+
+
+@pytest.mark.parametrize("path", YEAR_FILES, ids=lambda p: p.name)
+def test_year_file_ar4_set_has_every_gas_of_the_registry(path):
+    # every gas the unit registry knows (IPCC AR4 WG1 Table 2.14 names) has an AR4 GWP in CO2e per that gas,
+    # within the plausible range 1–30,000, sourced to Table 2.14 (or TS.2, its summary)
+    values = load_parameters(path, root=REPO).gwp_sets["AR4"].values
+    assert set(values) == set(GASES) - {"CO2"}, f"{path.name}: AR4 lacks {set(GASES) - {'CO2'} - set(values)}"
+    for gas, param in values.items():
+        assert parse_unit(param.unit) == parse_unit(f"CO2e / {gas_unit(gas)}"), f"{gas}: {param.unit}"
+        assert 1 <= param.value <= 30_000, f"{gas}: {param.value}"
+        assert param.source.startswith("IPCC AR4 WG1 Table"), f"{gas}: {param.source}"
+        assert param.confidence is not None, f"{gas}: no confidence"
+
+
+@pytest.mark.parametrize("path", YEAR_FILES, ids=lambda p: p.name)
+def test_year_file_ar4_gases_added_for_prd05_carry_their_table_2_14_values(path):
+    values = load_parameters(path, root=REPO).gwp_sets["AR4"].values
+    assert {gas: values[gas].value for gas in AR4_ADDED} == AR4_ADDED
+    for gas in AR4_ADDED:
+        assert values[gas].source.startswith("IPCC AR4 WG1 Table 2.14; "), gas
+        assert values[gas].confidence.value == "secondary", gas
+    assert "c-C3F6" not in values and "C10F18" not in values
 
 
 @pytest.mark.parametrize("path", YEAR_FILES, ids=lambda p: p.name)
@@ -355,6 +385,17 @@ def test_gwp_of_unknown_gas_is_rejected(params_root):
     replace_once(params_root, COMMON, "      CH4: {value: 25,", "      CH5: {value: 25,")
     problem = problem_with(load_error(params_root), "gwp_sets.AR4", "CH5")
     assert "unknown gas" in problem and "CH4" in problem
+
+
+def test_gwp_of_an_added_ar4_gas_in_the_unit_of_its_isomer_is_rejected(params_root):
+    # HFC-245ca and HFC-245fa are different gases (GWP 693 and 1,030): CO2e / HFC245fa is not a GWP of HFC-245ca
+    replace_once(params_root, COMMON, "HFC-245ca: {value: 693, unit: CO2e / HFC245ca,",
+                 "HFC-245ca: {value: 693, unit: CO2e / HFC245fa,")
+    error = load_error(params_root)
+    assert len(error.problems) == 1, str(error)
+    problem = problem_with(error, "gwp_sets.AR4", "HFC-245ca")
+    assert problem.startswith(COMMON)
+    assert "'CO2e / HFC245fa'" in problem and "expected CO2e / HFC245ca" in problem
 
 
 def test_fuel_without_calorific_value_is_rejected(params_root):

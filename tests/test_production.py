@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import shutil
+from pathlib import Path
 
 import pandas as pd
 import pint
 import pytest
 
-from envkpi.parameters import CityGasSupplier, Fuel, HeatCarrier, Param
+from envkpi.parameters import CityGasSupplier, Fuel, HeatCarrier, Param, load_parameters
 from envkpi.production import (
     ChainedIndex,
     GroupTotals,
@@ -40,6 +42,7 @@ from envkpi.production import (
     scope2_emissions,
     site_totals,
 )
+from envkpi.tables import load_production_inputs
 from envkpi.units import Quantity, gwp_context, ureg
 
 REL = 1e-12
@@ -426,6 +429,65 @@ def test_prd05_non_co2_emissions_rows(gwp):
         assert co2e == pytest.approx(NON_CO2[row], rel=REL), f"row {row}"
     # PRD-05 total: 1,938 + 60 + 371.8 = 2,369.8 t CO2e
     assert table["co2e_t"].sum() == pytest.approx(1938 + 60 + 371.8, rel=REL)
+
+
+# --- PRD-05 with the gases of AR4 Table 2.14 that used to be rejected (issue 10, point 5) ---------
+
+REPO = Path(__file__).resolve().parents[1]
+NON_CO2_FILE = "data/FY2018/non_co2_ghg.csv"
+
+
+def test_prd05_hfc_245ca_hand_worked(gwp):
+    # 10 kg HFC-245ca × 693 (IPCC AR4 WG1 Table 2.14) = 6,930 kg CO2e = 6.93 t CO2e
+    gwp_set = {**GWP, "HFC-245ca": _param(693, "CO2e / HFC245ca")}
+    rows = pd.DataFrame({"row": [2], "site_id": ["S1"], "gas": ["HFC-245ca"], "quantity": [10.0], "unit": ["kg"]})
+    table = non_co2_emissions(rows, gwp_set, "TEST-AR4-HFC245ca")
+    assert list(table["gwp"]) == [693]
+    assert table["co2e_t"].iloc[0] == pytest.approx(10 * 693 / 1000, rel=REL)
+    assert table["co2e_t"].iloc[0] == pytest.approx(6.93, rel=REL)
+
+
+def _sample_copy(tmp_path: Path) -> Path:
+    for folder in ("data/FY2018", "data/history", "parameters"):
+        shutil.copytree(REPO / folder, tmp_path / folder)
+    return tmp_path
+
+
+def _prd05_rows(root: Path) -> pd.DataFrame:
+    """The FY2018 sample's non-CO2 rows through the loader and PRD-05, with the repository's AR4 set."""
+    params = load_parameters(root / "parameters" / "FY2018.yaml", root=root)
+    inputs = load_production_inputs(params, root / "data" / "FY2018", root / "data" / "history" / "site_history.csv",
+                                    root=root)
+    method = params.production
+    return non_co2_emissions(inputs.non_co2_ghg, params.gwp_sets[str(method.gwp_set.value)].values,
+                             str(method.gwp_set.value))
+
+
+def test_prd05_accepts_an_hfc_245ca_row_of_non_co2_ghg_csv(tmp_path):
+    # A site's refrigerant loss of 10 kg HFC-245ca, a gas the loader rejected before: the row validates
+    # and PRD-05 rises by 10 kg × 693 = 6,930 kg CO2e = 6.93 t CO2e.
+    root = _sample_copy(tmp_path)
+    before = _prd05_rows(root)["co2e_t"].sum()
+    with open(root / NON_CO2_FILE, "a", encoding="utf-8", newline="") as handle:
+        handle.write("JP-03,HFC-245ca,10,kg,HFC-245ca refrigerant charge loss\n")
+    table = _prd05_rows(root)
+    [added] = table[table["gas"] == "HFC-245ca"].itertuples(index=False)
+    assert (added.site_id, added.gwp) == ("JP-03", 693)
+    assert added.co2e_t == pytest.approx(10 * 693 / 1000, rel=REL)
+    assert table["co2e_t"].sum() == pytest.approx(before + 6.93, rel=REL)
+
+
+def test_prd05_converts_one_kg_of_every_gas_of_the_ar4_parameter_set():
+    # 1 kg of a gas × its GWP = GWP kg CO2e = GWP / 1,000 t CO2e, for every gas of gwp_sets.AR4
+    params = load_parameters(REPO / "parameters" / "FY2018.yaml", root=REPO)
+    ar4 = params.gwp_sets["AR4"].values
+    gases = list(ar4)
+    rows = pd.DataFrame({"row": range(2, len(gases) + 2), "site_id": ["S1"] * len(gases), "gas": gases,
+                         "quantity": [1.0] * len(gases), "unit": ["kg"] * len(gases)})
+    table = non_co2_emissions(rows, ar4, "TEST-AR4-ALL")
+    for gas, gwp_value, co2e in zip(table["gas"], table["gwp"], table["co2e_t"]):
+        assert gwp_value == ar4[gas].value, gas
+        assert co2e == pytest.approx(ar4[gas].value / 1000, rel=REL), gas
 
 
 def test_prd04_renewable_energy_used_on_site():

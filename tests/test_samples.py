@@ -6,6 +6,7 @@ auditor reconciles a data book with the workbook.
 """
 
 import csv
+import re
 
 import pytest
 
@@ -33,3 +34,18 @@ def test_published_fy2017_site_co2_agrees_with_the_fy2017_run_within_one_percent
     assert history.keys() == run.keys()
     for site, value in run.items():
         assert value == pytest.approx(history[site], rel=0.01), site
+
+
+def test_the_data_dictionary_states_the_years_and_range_of_the_avoided_emissions_history(root):
+    """data/README.md describes data/history/avoided_emissions.csv as it is: its first and last year and
+    its smallest and largest avoided_co2_t, in Mt to one decimal (issue 10, point 7)."""
+    with open(root / "data" / "history" / "avoided_emissions.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    years = [int(r["fiscal_year"]) for r in rows]
+    tonnes = [float(r["avoided_co2_t"]) for r in rows]
+    text = " ".join((root / "data" / "README.md").read_text(encoding="utf-8").split())
+    found = re.search(r"The sample holds FY(\d{4})–FY(\d{4}) \(illustrative, ([\d.]+) to ([\d.]+) million t CO2 a year\)",
+                      text)
+    assert found, "data/README.md: the sentence on the avoided-emissions history is missing or reworded"
+    assert (int(found[1]), int(found[2])) == (min(years), max(years))
+    assert (found[3], found[4]) == (f"{min(tonnes) / 1e6:.1f}", f"{max(tonnes) / 1e6:.1f}")

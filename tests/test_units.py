@@ -205,3 +205,41 @@ def test_every_gas_is_its_own_dimension():
     for name in GASES.values():
         expected = "[mass] * [carbon]" if name == "CO2" else f"[mass] * [{name}]"
         assert parse_unit(f"kg {name}").dimensionality == ureg.get_dimensionality(expected), name
+
+
+# The Kyoto-basket gases of IPCC AR4 WG1 Table 2.14 that PRD-05 used to reject (issue 10, point 5):
+# reporting name → pint unit name.
+AR4_GASES_ADDED = {
+    "HFC-41": "HFC41",
+    "HFC-134": "HFC134",
+    "HFC-143": "HFC143",
+    "HFC-152": "HFC152",
+    "HFC-161": "HFC161",
+    "HFC-236cb": "HFC236cb",
+    "HFC-236ea": "HFC236ea",
+    "HFC-245ca": "HFC245ca",
+    "SF5CF3": "SF5CF3",
+}
+
+
+@pytest.mark.parametrize("gas, unit", AR4_GASES_ADDED.items(), ids=list(AR4_GASES_ADDED))
+def test_ar4_table_2_14_gas_is_known_and_its_own_dimension(gas, unit):
+    assert gas_unit(gas) == unit
+    assert parse_unit(f"kg {unit}").dimensionality == ureg.get_dimensionality(f"[mass] * [{unit}]")
+    assert format_unit(f"t {unit}") == f"t {unit}"
+    with pytest.raises(pint.DimensionalityError):
+        Quantity(1, f"kg {unit}") + Quantity(1, "kg CO2e")
+
+
+@pytest.mark.parametrize("isomer, other", [("HFC-134", "HFC-134a"), ("HFC-143", "HFC-143a"), ("HFC-152", "HFC-152a"),
+                                           ("HFC-245ca", "HFC-245fa"), ("HFC-236cb", "HFC-236fa"), ("SF5CF3", "SF6")])
+def test_isomers_and_look_alike_gases_are_different_dimensions(isomer, other):
+    # HFC-134 (GWP 1,100) is not HFC-134a (1,430): a mass of one cannot be added to a mass of the other
+    with pytest.raises(pint.DimensionalityError):
+        Quantity(1, f"kg {gas_unit(isomer)}") + Quantity(1, f"kg {gas_unit(other)}")
+
+
+def test_hfc_245ca_converts_inside_a_gwp_context():
+    # 10 kg HFC-245ca × 693 (AR4) = 6,930 kg CO2e = 6.93 t CO2e
+    context = gwp_context("UNITTEST-G", {"HFC-245ca": Quantity(693, "CO2e / HFC245ca")})
+    assert to_co2e(Quantity(10, "kg HFC245ca"), context).m_as("t CO2e") == pytest.approx(10 * 693 / 1000, rel=REL)

@@ -25,8 +25,9 @@ def site_boundary(sites: pd.DataFrame, excluded_entities: Iterable) -> pd.DataFr
     sites : DataFrame
         ``site_id, site_name, country, entity, parent_entity, has_ems``.
     excluded_entities : iterable of :class:`envkpi.parameters.Exclusion`
-        Entities excluded with their subsidiaries (matched by exact name on ``entity`` or
-        ``parent_entity``).
+        Entities excluded with their subsidiaries at any depth (「これら2社の連結子会社は含まない」: every
+        consolidated subsidiary, not only the direct ones), matched by exact name on ``entity`` or on
+        any owner up the chain of ``parent_entity`` that the register names.
 
     Returns
     -------
@@ -34,12 +35,17 @@ def site_boundary(sites: pd.DataFrame, excluded_entities: Iterable) -> pd.DataFr
         ``site_id, site_name, country, entity, in_boundary, reason``, in the order of ``sites``.
     """
     excluded = {e.name: e.reason for e in excluded_entities}
+    parents = _parents(sites)
     reasons, inside = [], []
     for site in sites.itertuples(index=False):
+        owners = _owners(site.entity, _name(site.parent_entity), parents)
+        excluded_owner = next((i for i, owner in enumerate(owners) if owner in excluded), None)
         if site.entity in excluded:
             reason = f"{site.entity}: {excluded[site.entity]}"
-        elif site.parent_entity and site.parent_entity in excluded:
-            reason = f"subsidiary of {site.parent_entity}: {excluded[site.parent_entity]}"
+        elif excluded_owner is not None:
+            owner = owners[excluded_owner]
+            through = f" (through {', '.join(owners[:excluded_owner])})" if excluded_owner else ""
+            reason = f"subsidiary of {owner}{through}: {excluded[owner]}"
         elif not site.has_ems:
             reason = "no environmental management system"
         else:
@@ -50,6 +56,33 @@ def site_boundary(sites: pd.DataFrame, excluded_entities: Iterable) -> pd.DataFr
     table["in_boundary"] = inside
     table["reason"] = reasons
     return table
+
+
+def _name(value) -> str | None:
+    """An entity name from the register, or None for an empty or missing cell."""
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _parents(sites: pd.DataFrame) -> dict[str, str]:
+    """Each entity's direct parent, as the site register names it (first row that names one)."""
+    parents: dict[str, str] = {}
+    for entity, parent in zip(sites["entity"], sites["parent_entity"]):
+        if _name(entity) and _name(parent):
+            parents.setdefault(entity, parent)
+    return parents
+
+
+def _owners(entity: str, parent: str | None, parents: dict[str, str]) -> list[str]:
+    """The chain of owners of ``entity``: its direct parent, that parent's parent, … up to the top.
+
+    The chain goes as far as the register names it: a parent that runs no site of its own has its
+    parent named nowhere, so the chain stops there. A register that loops stops at the loop.
+    """
+    chain: list[str] = []
+    while parent is not None and parent not in chain and parent != entity:
+        chain.append(parent)
+        parent = parents.get(parent)
+    return chain
 
 
 def unmatched_exclusions(sites: pd.DataFrame, excluded_entities: Iterable) -> list[tuple[int, str, list[str]]]:

@@ -47,12 +47,20 @@ GASES: dict[str, str] = {
     "NF3": "NF3",
     "HFC-23": "HFC23",
     "HFC-32": "HFC32",
+    "HFC-41": "HFC41",
     "HFC-125": "HFC125",
+    "HFC-134": "HFC134",
     "HFC-134a": "HFC134a",
+    "HFC-143": "HFC143",
     "HFC-143a": "HFC143a",
+    "HFC-152": "HFC152",
     "HFC-152a": "HFC152a",
+    "HFC-161": "HFC161",
     "HFC-227ea": "HFC227ea",
+    "HFC-236cb": "HFC236cb",
+    "HFC-236ea": "HFC236ea",
     "HFC-236fa": "HFC236fa",
+    "HFC-245ca": "HFC245ca",
     "HFC-245fa": "HFC245fa",
     "HFC-365mfc": "HFC365mfc",
     "HFC-43-10mee": "HFC4310mee",
@@ -63,6 +71,7 @@ GASES: dict[str, str] = {
     "C4F10": "C4F10",
     "C5F12": "C5F12",
     "C6F14": "C6F14",
+    "SF5CF3": "SF5CF3",
 }
 
 
