@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
 from pathlib import Path
 
@@ -189,3 +190,21 @@ def test_collection_reports_every_problem_and_records_nothing(year, tmp_path):
     assert f"{copy}: cell 'calc': metadata envkpi_review: the cell's source or outputs differ" in message
     assert f"{stray}: FY2018 has no notebook 'water'" in message
     assert not (year / "review.yaml").exists()
+
+
+def test_a_review_is_refused_while_a_run_holds_the_folder(year, capsys):
+    """A run replaces the folder when it ends (review.yaml carried over from before it started): a review
+    recorded meanwhile would be lost, so recording one while a run holds the folder's lock is refused."""
+    from envkpi import cli
+    from envkpi.outfolder import output_lock
+
+    command = ["review", "--fy", "2018", "--out", str(year), "--notebook", "production", "--cell", "calc", "--ok",
+               "--by", "A. Auditor"]
+    with output_lock(year):  # as a run into the folder holds it
+        status = cli.main(command)
+    said = capsys.readouterr().err
+    assert status == 3, said
+    assert "is being written by another envkpi run" in said and str(os.getpid()) in said
+    assert not (year / "review.yaml").exists()
+    assert cli.main(command) == 0  # once the run has finished
+    assert (year / "review.yaml").exists()

@@ -300,16 +300,24 @@ def _diff(args: argparse.Namespace) -> int:
     return 0
 
 
-def _publish(args: argparse.Namespace) -> int:
+def _folder_lock(folder: Path):
+    """The output folder's lock, held while a command writes in it, so that no run replaces the folder
+    meanwhile (nothing to hold for a folder that does not exist)."""
     from contextlib import nullcontext
 
-    from .outfolder import OutputFolderBusy, OutputFolderError, output_lock
+    from .outfolder import output_lock
+
+    return output_lock(folder, optional=True) if folder.is_dir() else nullcontext()
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from .outfolder import OutputFolderBusy, OutputFolderError
     from .publication import PublicationError, publish
 
     folder = _year_folder(args)
     _check_publishable(folder, args.fy)  # a folder that is no completed run of --fy: exit 2, nothing done
     try:
-        with output_lock(folder, optional=True) if folder.is_dir() else nullcontext():  # no run replaces it meanwhile
+        with _folder_lock(folder):
             record = publish(folder, published_on=args.on or date.today(), published_by=args.by)
     except PublicationError as exc:  # a file differs from the manifest, or cannot be made read-only
         print(f"envkpi publish: {exc}", file=sys.stderr)
@@ -406,7 +414,9 @@ def _review(args: argparse.Namespace) -> int:
                   f"then: envkpi review --fy {args.fy} --collect {args.copy_to}/*.ipynb")
             return 0
         if args.collect:
-            added = collect(folder, [Path(f) for f in args.collect])
+            with _folder_lock(folder):  # a run (OutputFolderBusy, exit 3) would replace review.yaml meanwhile
+                added = collect(folder, [Path(f) for f in args.collect])
+                write_audit_pages(folder)
             print(f"{len(added)} review(s) collected into {folder / 'review.yaml'}")
         elif args.cell or args.notebook or args.verdict:
             missing = [name for name, given in (("--notebook", args.notebook), ("--cell", args.cell),
@@ -416,14 +426,14 @@ def _review(args: argparse.Namespace) -> int:
                 raise UsageError(f"missing {', '.join(missing)}; recording a review needs --notebook, --cell, "
                                  "one of --ok/--query/--reject and --by")
             on = args.on or date.today()
-            record_review(folder, args.notebook, args.cell, status=args.verdict, reviewer=args.by, on=on,
-                          comment=args.comment or "")
+            with _folder_lock(folder):
+                record_review(folder, args.notebook, args.cell, status=args.verdict, reviewer=args.by, on=on,
+                              comment=args.comment or "")
+                write_audit_pages(folder)
             print(f"{len(args.cell)} cell(s) of {args.notebook} recorded as {args.verdict} in {folder / 'review.yaml'}")
         elif not args.status:
             raise UsageError("nothing to do; expected one of --status, --notebook/--cell with a verdict, "
                              "--collect or --copy-to")
-        if args.collect or args.cell:
-            write_audit_pages(folder)
         _print_review_status(folder)
     except ReviewError as exc:
         print(f"envkpi review: {exc}", file=sys.stderr)
