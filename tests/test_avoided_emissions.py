@@ -19,6 +19,7 @@ from envkpi.avoided_emissions import (
     INDIRECT_LINES,
     battery_table,
     battery_vehicle_avoided_emissions,
+    battery_vehicle_charging_emissions,
     compressor_motor_avoided_emissions,
     compressors_motors_table,
     cumulative_avoided_emissions,
@@ -111,11 +112,13 @@ GASOLINE = Fuel(name_en="Gasoline", name_ja="揮発油", calorific_value=_param(
 BATTERIES = AutomotiveBatteries(
     vehicle_types={
         "EV": VehicleType(service_life=_param(12, "year"), annual_distance=_param(10000, "km / year"),
-                          fuel_saving=_param(0.0667, "L / km")),
+                          fuel_saving=_param(0.0667, "L / km"), electricity_use=_param(120, "Wh / km")),
         "HV": VehicleType(service_life=_param(12, "year"), annual_distance=_param(10000, "km / year"),
                           fuel_saving=_param(0.025, "L / km")),
     },
     fuel=Sourced(value="gasoline", source=SRC),
+    charging=Sourced(value="netted", source=SRC),
+    electricity_emission_factor=_param(0.410, "kg CO2 / kWh"),
     reference_scenario=_scenario(),
 )
 EMS = EnergyManagementSystems(
@@ -346,14 +349,33 @@ def test_co2_03_3_battery_vehicles():
     assert result.magnitude == pytest.approx(18582.56664, rel=REL)
 
 
-def test_co2_03_3_battery_table():
+def test_co2_03_3_charging():
+    # 1,000 EV × 12 y × 10,000 km/y = 120,000,000 km × 0.120 kWh/km = 14,400,000 kWh; × 0.410 kg/kWh
+    #   = 5,904,000 kg = 5,904 t CO2
+    result = battery_vehicle_charging_emissions(Quantity(1000, "count"), Quantity(12, "year"), Quantity(10000, "km / year"),
+                                                Quantity(120, "Wh / km"), Quantity(0.410, "kg CO2 / kWh"))
+    assert result.units == T_CO2
+    assert result.magnitude == pytest.approx(1000 * 12 * 10000 * 0.120 * 0.410 / 1000, rel=REL)
+    assert result.magnitude == pytest.approx(5904, rel=REL)
+
+
+def test_co2_03_3_battery_table_net_of_charging():
     rows = pd.DataFrame({"row": [2, 3], "vehicle_type": ["EV", "HV"], "vehicles": [1000.0, 4000.0]})
     table = battery_table(rows, BATTERIES, GASOLINE)
-    # EV: 1,000 × 12 × 10,000 × 0.0667 × 2.32166 / 1,000 = 18,582.56664 t
-    # HV: 4,000 × 12 × 10,000 × 0.025 × 2.32166 / 1,000 = 12,000,000 L × 2.32166 / 1,000 = 27,859.92 t
-    assert list(table["co2_t"]) == pytest.approx([1000 * 12 * 10000 * 0.0667 * GASOLINE_KG_PER_L / 1000,
-                                                  4000 * 12 * 10000 * 0.025 * GASOLINE_KG_PER_L / 1000], rel=REL)
+    # EV gross: 1,000 × 12 × 10,000 × 0.0667 × 2.32166 / 1,000 = 18,582.56664 t (the fuel saved)
+    # EV charging: 1,000 × 12 × 10,000 × 0.120 kWh/km × 0.410 / 1,000 = 5,904 t
+    # EV net: 18,582.56664 − 5,904 = 12,678.56664 t
+    # HV: 4,000 × 12 × 10,000 × 0.025 × 2.32166 / 1,000 = 12,000,000 L × 2.32166 / 1,000 = 27,859.92 t, no charging
+    gross = [1000 * 12 * 10000 * 0.0667 * GASOLINE_KG_PER_L / 1000, 4000 * 12 * 10000 * 0.025 * GASOLINE_KG_PER_L / 1000]
+    assert list(table["gross_t"]) == pytest.approx(gross, rel=REL)
+    assert list(table["charging_t"]) == pytest.approx([5904, 0], rel=REL)
+    assert list(table["co2_t"]) == pytest.approx([gross[0] - 5904, gross[1]], rel=REL)
+    assert table["co2_t"].iloc[0] == pytest.approx(12678.56664, rel=REL)
     assert table["co2_t"].iloc[1] == pytest.approx(27859.92, rel=REL)
+    assert list(table["electricity_use"]) == ["120.0 Wh / km", "0.0 kWh / km"]
+    # the other reading, charging excluded: the gross figures
+    gross_reading = BATTERIES.model_copy(update={"charging": Sourced(value="excluded", source=SRC)})
+    assert list(battery_table(rows, gross_reading, GASOLINE)["co2_t"]) == pytest.approx(gross, rel=REL)
     assert list(table["fuel_saving"]) == ["0.0667 L / km", "0.025 L / km"]
     assert table["fuel_co2"].iloc[0].endswith(" kg CO2 / L")
     assert float(table["fuel_co2"].iloc[0].split()[0]) == pytest.approx(GASOLINE_KG_PER_L, rel=REL)

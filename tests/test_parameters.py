@@ -491,8 +491,8 @@ def test_a_huge_value_is_shown_shortened_and_every_problem_line_is_cut(params_ro
     value = problem_with(error, f"{COMMON}: {JP}.value")
     assert value.endswith("Input should be a valid number (got '" + "9" * 27 + "..." + "9" * 27 + "x')"), value
     carrier = f"{YEAR}: production.heat_carriers.{'k' * 1000}"
-    assert [p for p in error.problems if p.startswith(YEAR)] == [carrier[:299] + "…"] * 3  # its three keys missing
-    assert len(str(error)) < 4 * 300 + 100  # four problems
+    assert [p for p in error.problems if p.startswith(YEAR)] == [carrier[:299] + "…"] * 4  # its four keys missing
+    assert len(str(error)) < 5 * 300 + 100  # five problems
 
 
 def test_a_unit_of_thousands_of_characters_is_refused_without_parsing_it(params_root):
@@ -641,6 +641,8 @@ RANGES = [
      "passenger-kilometre"),
     (COMMON, f"{EV}.fuel_saving", (66.7, "mL / km"), (66.7, "L / km"),
      "66.7 L / km is outside the plausible range 0–0.5 L / km for fuel per vehicle-kilometre"),
+    (COMMON, f"{EV}.electricity_use", (0.3, "kWh / km"), (120, "kWh / km"),
+     "120 kWh / km is outside the plausible range 0–2 kWh / km for electricity per vehicle-kilometre"),
     (COMMON, f"{AE}.target.amount", (0.3, "Gt CO2"), (300, "Gt CO2"),
      "300 Gt CO2 (= 300000 Mt CO2) is outside the plausible range 0–40,000 Mt CO2 for a company's CO2 target"),
     (COMMON, "product_regions.china.airport.latitude", (-90, "degree"), (131.1434, "degree"),

@@ -19,8 +19,11 @@ import pandas as pd
 import pint
 import pytest
 
-from envkpi.parameters import CityGasSupplier, Fuel, HeatCarrier, Param, load_parameters
+from envkpi.parameters import CityGasSupplier, Fuel, HeatCarrier, HeatSupply, Param, Sourced, load_parameters
 from envkpi.production import (
+    heat_emission_factor_abroad,
+    purchased_heat_energy,
+    purchased_heat_readings,
     ChainedIndex,
     GroupTotals,
     chained_intensity_index,
@@ -69,10 +72,13 @@ SUPPLIERS = {
 }
 ELECTRICITY_FACTORS = {"JP": _param(0.410, "kg CO2 / kWh"), "CN": _param(0.74785, "kg CO2 / kWh")}
 HEAT_CARRIERS = {
-    "steam": HeatCarrier(name_en="Industrial steam", name_ja="産業用蒸気", emission_factor=_param(0.060, "t CO2 / GJ")),
+    "steam": HeatCarrier(name_en="Industrial steam", name_ja="産業用蒸気", energy_factor=_param(1.02, "GJ / GJ"),
+                         emission_factor=_param(0.060, "t CO2 / GJ")),
 }
+# heat bought in China: coal (94,600 kg CO2/TJ) in a boiler of 80 % efficiency
+HEAT_ABROAD = {"CN": HeatSupply(fuel=Sourced(value="coal", source="test"), fuel_emission_factor=_param(94_600, "kg CO2 / TJ"),
+                                boiler_efficiency=_param(80, "percent"))}
 ELECTRICITY_ENERGY_FACTOR = Quantity(9.76, "GJ / MWh")
-HEAT_ENERGY_FACTOR = Quantity(1, "GJ / GJ")
 COUNTRIES = pd.Series({"S1": "JP", "S2": "CN", "S3": "JP"})
 SITES = pd.Index(["S1", "S2", "S3"], name="site_id")  # S3 has no activity at all
 GWP = {"SF6": _param(22800, "CO2e / SF6"), "CH4": _param(25, "CO2e / CH4"), "HFC-134a": _param(1430, "CO2e / HFC134a")}
@@ -99,8 +105,9 @@ FUEL_CO2 = {
 #                   1,000,000 kWh × 0.410 kg CO2/kWh = 410,000 kg = 410 t CO2
 #   row 3  S2 (CN)  electricity 2,000 MWh: 2,000 × 9.76 = 19,520 GJ;
 #                   2,000,000 kWh × 0.74785 kg CO2/kWh = 1,495,700 kg = 1,495.7 t CO2
-#   row 4  S1       steam 500 GJ: 500 × 1 GJ/GJ = 500 GJ; 500 GJ × 0.060 t CO2/GJ = 30 t CO2
-PURCHASED_GJ = {2: 1_000_000 / 1000 * 9.76, 3: 2000 * 9.76, 4: 500 * 1}
+#   row 4  S1 (JP)  industrial steam 500 GJ: 500 × 1.02 GJ/GJ = 510 GJ (Energy Conservation Act);
+#                   500 GJ × 0.060 t CO2/GJ = 30 t CO2 (算定省令, in Japan)
+PURCHASED_GJ = {2: 1_000_000 / 1000 * 9.76, 3: 2000 * 9.76, 4: 500 * 1.02}
 PURCHASED_CO2 = {2: 1_000_000 * 0.410 / 1000, 3: 2000 * 1000 * 0.74785 / 1000, 4: 500 * 0.060}
 # non_co2_ghg (IPCC AR4 GWP-100)
 #   row 2  S1  SF6       85 kg:  85 × 22,800 = 1,938,000 kg CO2e = 1,938 t CO2e
@@ -159,8 +166,8 @@ def _renewables() -> pd.DataFrame:
 
 def _tables(gwp: str):
     fuel = fuel_emissions(_fuel_use(), FUELS, SUPPLIERS)
-    purchased = purchased_emissions(_purchased(), COUNTRIES, ELECTRICITY_FACTORS, HEAT_CARRIERS,
-                                    ELECTRICITY_ENERGY_FACTOR, HEAT_ENERGY_FACTOR)
+    purchased = purchased_emissions(_purchased(), COUNTRIES, ELECTRICITY_FACTORS, HEAT_CARRIERS, HEAT_ABROAD,
+                                    ELECTRICITY_ENERGY_FACTOR)
     non_co2 = non_co2_emissions(_ghg(), GWP, gwp)
     return fuel, purchased, non_co2
 
@@ -330,13 +337,13 @@ def test_prd07_scope2_is_purchased_co2_in_co2e():
 
 def test_prd03_energy_consumed_fuel_plus_electricity_plus_heat():
     # PRD-03 for one site: 1,240 kL A heavy oil × 39.1 GJ/kL = 48,484 GJ
-    #   + 96,400 MWh × 9.76 GJ/MWh = 940,864 GJ + 42,600 GJ steam × 1 GJ/GJ = 42,600 GJ
-    #   = 1,031,948 GJ
+    #   + 96,400 MWh × 9.76 GJ/MWh = 940,864 GJ + 42,600 GJ industrial steam × 1.02 GJ/GJ = 43,452 GJ
+    #   = 1,032,800 GJ
     total = (fuel_energy(Quantity(1240, "kL"), Quantity(39.1, "GJ / kL"))
              + electricity_primary_energy(Quantity(96_400, "MWh"), Quantity(9.76, "GJ / MWh"))
-             + (Quantity(42_600, "GJ") * Quantity(1, "GJ / GJ")))
-    assert total.m_as("GJ") == pytest.approx(1240 * 39.1 + 96_400 * 9.76 + 42_600 * 1, rel=REL)
-    assert total.m_as("GJ") == pytest.approx(1_031_948, rel=REL)
+             + purchased_heat_energy(Quantity(42_600, "GJ"), Quantity(1.02, "GJ / GJ")))
+    assert total.m_as("GJ") == pytest.approx(1240 * 39.1 + 96_400 * 9.76 + 42_600 * 1.02, rel=REL)
+    assert total.m_as("GJ") == pytest.approx(1_032_800, rel=REL)
 
 
 # === tables ======================================================================================
@@ -390,16 +397,17 @@ def test_fuel_emissions_city_gas_under_another_key():
 
 
 def test_purchased_emissions_rows():
-    table = purchased_emissions(_purchased(), COUNTRIES, ELECTRICITY_FACTORS, HEAT_CARRIERS,
-                                ELECTRICITY_ENERGY_FACTOR, HEAT_ENERGY_FACTOR)
+    table = purchased_emissions(_purchased(), COUNTRIES, ELECTRICITY_FACTORS, HEAT_CARRIERS, HEAT_ABROAD,
+                                ELECTRICITY_ENERGY_FACTOR)
     assert list(table["row"]) == [2, 3, 4]
     assert list(table["country"]) == ["JP", "CN", "JP"]
-    # each country its own factor; steam the carrier's
+    # each country its own factor; steam in Japan the carrier's
     assert list(table["emission_factor"]) == ["0.41 kg CO2 / kWh", "0.74785 kg CO2 / kWh", "0.06 t CO2 / GJ"]
+    assert list(table["energy_factor"]) == ["9.76 GJ / MWh", "9.76 GJ / MWh", "1.02 dimensionless"]
     for row, energy, co2 in zip(table["row"], table["energy_gj"], table["co2_t"]):
         assert energy == pytest.approx(PURCHASED_GJ[row], rel=REL), f"row {row} energy"
         assert co2 == pytest.approx(PURCHASED_CO2[row], rel=REL), f"row {row} CO2"
-    assert list(table["energy_gj"]) == pytest.approx([9760, 19_520, 500], rel=REL)
+    assert list(table["energy_gj"]) == pytest.approx([9760, 19_520, 510], rel=REL)
     assert list(table["co2_t"]) == pytest.approx([410, 1495.7, 30], rel=REL)
 
 
@@ -407,18 +415,43 @@ def test_purchased_emissions_same_electricity_in_two_countries_differs_by_the_fa
     # 1,000 MWh in JP: 1,000,000 kWh × 0.410 = 410 t; in CN: × 0.74785 = 747.85 t; same energy 9,760 GJ
     frame = pd.DataFrame({"row": [2, 3], "site_id": ["S1", "S2"], "carrier": ["electricity", "electricity"],
                           "quantity": [1000.0, 1000.0], "unit": ["MWh", "MWh"]})
-    table = purchased_emissions(frame, COUNTRIES, ELECTRICITY_FACTORS, HEAT_CARRIERS,
-                                ELECTRICITY_ENERGY_FACTOR, HEAT_ENERGY_FACTOR)
+    table = purchased_emissions(frame, COUNTRIES, ELECTRICITY_FACTORS, HEAT_CARRIERS, HEAT_ABROAD,
+                                ELECTRICITY_ENERGY_FACTOR)
     assert list(table["co2_t"]) == pytest.approx([1_000_000 * 0.410 / 1000, 1_000_000 * 0.74785 / 1000], rel=REL)
     assert list(table["energy_gj"]) == pytest.approx([1000 * 9.76, 1000 * 9.76], rel=REL)
 
 
-def test_purchased_heat_energy_uses_the_heat_energy_factor():
-    # with a (hypothetical) 1.2 GJ counted per GJ of steam: 500 GJ × 1.2 = 600 GJ; CO2 still 500 × 0.060 = 30 t
-    table = purchased_emissions(_purchased(), COUNTRIES, ELECTRICITY_FACTORS, HEAT_CARRIERS,
-                                ELECTRICITY_ENERGY_FACTOR, Quantity(1.2, "GJ / GJ"))
-    assert table["energy_gj"].iloc[2] == pytest.approx(500 * 1.2, rel=REL)
+def test_purchased_heat_energy_uses_the_carriers_conversion_factor():
+    # Energy Conservation Act, 別表第二: industrial steam 1.02, other steam, hot and cold water 1.36 GJ/GJ
+    # 500 GJ industrial steam × 1.02 = 510 GJ; 800 GJ hot water × 1.36 = 1,088 GJ
+    assert purchased_heat_energy(Quantity(500, "GJ"), Quantity(1.02, "GJ / GJ")).m_as("GJ") == pytest.approx(510, rel=REL)
+    assert purchased_heat_energy(Quantity(800, "GJ"), Quantity(1.36, "GJ / GJ")).m_as("GJ") == pytest.approx(1088, rel=REL)
+    # the carrier's factor, not 1: CO2 stays 500 × 0.060 = 30 t (the conversion is energy only)
+    table = purchased_emissions(_purchased(), COUNTRIES, ELECTRICITY_FACTORS, HEAT_CARRIERS, HEAT_ABROAD,
+                                ELECTRICITY_ENERGY_FACTOR)
+    assert table["energy_gj"].iloc[2] == pytest.approx(500 * 1.02, rel=REL)
     assert table["co2_t"].iloc[2] == pytest.approx(500 * 0.060, rel=REL)
+
+
+def test_a_chinese_sites_steam_takes_the_fuel_factor_over_the_boiler_efficiency():
+    # GHG Protocol tool's method abroad: EF = 94,600 kg CO2/TJ ÷ 0.80 = 118,250 kg CO2/TJ = 0.11825 t CO2/GJ
+    factor = heat_emission_factor_abroad(Quantity(94_600, "kg CO2 / TJ"), Quantity(80, "percent"))
+    assert factor.m_as("t CO2 / GJ") == pytest.approx(94_600 / 1000 / 1000 / 0.80, rel=REL)
+    # S2 (CN) buys 31,200 GJ of industrial steam: 31,200 × 0.11825 = 3,689.4 t CO2 (the 算定省令's 0.060 would give
+    # 1,872 t); energy 31,200 × 1.02 = 31,824 GJ, the Act's factor worldwide
+    frame = pd.DataFrame({"row": [2, 3], "site_id": ["S2", "S1"], "carrier": ["steam", "steam"],
+                          "quantity": [31_200.0, 31_200.0], "unit": ["GJ", "GJ"]})
+    table = purchased_emissions(frame, COUNTRIES, ELECTRICITY_FACTORS, HEAT_CARRIERS, HEAT_ABROAD, ELECTRICITY_ENERGY_FACTOR)
+    assert table["co2_t"].tolist() == pytest.approx([31_200 * 0.11825, 31_200 * 0.060], rel=REL)
+    assert table["co2_t"].iloc[0] == pytest.approx(3689.4, rel=REL)
+    assert table["energy_gj"].tolist() == pytest.approx([31_200 * 1.02, 31_200 * 1.02], rel=REL)
+    readings = purchased_heat_readings(table, HEAT_CARRIERS)
+    # other readings: heat at its delivered content 62,400 GJ instead of 63,648; abroad with 0.060: 1,872 t
+    assert readings.energy.m_as("GJ") == pytest.approx(2 * 31_200 * 1.02, rel=REL)
+    assert readings.energy_delivered.m_as("GJ") == pytest.approx(62_400, rel=REL)
+    assert readings.co2_abroad.m_as("t CO2") == pytest.approx(31_200 * 0.11825, rel=REL)
+    assert readings.co2_abroad_japanese_factors.m_as("t CO2") == pytest.approx(1872, rel=REL)
+    assert readings.rows_abroad == 1
 
 
 def test_prd05_non_co2_emissions_rows(gwp):
@@ -520,7 +553,7 @@ def test_site_totals(gwp):
     assert s1["non_co2_co2e_t"] == pytest.approx(1938, rel=REL)
     assert s1["scope1_t"] == pytest.approx(s1_fuel + 1938, rel=REL)
     assert s1["scope2_t"] == pytest.approx(440, rel=REL)
-    assert s1["energy_gj"] == pytest.approx(391 + 101.6 + 9760 + 500, rel=REL)
+    assert s1["energy_gj"] == pytest.approx(391 + 101.6 + 9760 + 500 * 1.02, rel=REL)
     # S2: fuel rows 4, 5 = 224.4 + 114.693333… = 339.093333… t CO2; purchased row 3 = 1,495.7 t CO2
     #     PRD-01 = 1,834.793333…; non-CO2 rows 3, 4 = 60 + 371.8 = 431.8 t CO2e
     #     Scope 1 = 339.093333… + 431.8 = 770.893333…; Scope 2 = 1,495.7
@@ -576,8 +609,8 @@ def test_group_totals(gwp):
     assert totals.non_co2.magnitude == pytest.approx(1938 + 60 + 371.8, rel=REL)
     # PRD-01 = 372.18742 + 1,935.7 = 2,307.88742 t CO2
     assert totals.production_co2.magnitude == pytest.approx(372.18742 + 1935.7, rel=REL)
-    # PRD-03 = 391 + 101.6 + 4,500 + 2,300 + 9,760 + 19,520 + 500 = 37,072.6 GJ
-    assert totals.energy.magnitude == pytest.approx(391 + 101.6 + 4500 + 2300 + 9760 + 19_520 + 500, rel=REL)
+    # PRD-03 = 391 + 101.6 + 4,500 + 2,300 + 9,760 + 19,520 + 510 = 37,082.6 GJ
+    assert totals.energy.magnitude == pytest.approx(391 + 101.6 + 4500 + 2300 + 9760 + 19_520 + 510, rel=REL)
     # PRD-06 = 372.18742 + 2,369.8 = 2,741.98742 t CO2e; PRD-07 = 1,935.7 t CO2e
     assert totals.scope1.magnitude == pytest.approx(372.18742 + 2369.8, rel=REL)
     assert totals.scope2.magnitude == pytest.approx(1935.7, rel=REL)
@@ -604,10 +637,10 @@ def test_prd01_group_total_is_fuel_plus_purchased(gwp):
 
 def test_prd03_energy_consumed_group_total(gwp):
     # PRD-03 = Σ fuel energy (391 + 101.6 + 4,500 + 2,300 = 7,292.6 GJ)
-    #        + Σ purchased energy (9,760 + 19,520 + 500 = 29,780 GJ) = 37,072.6 GJ
+    #        + Σ purchased energy (9,760 + 19,520 + 500 × 1.02 = 29,790 GJ) = 37,082.6 GJ
     totals = group_totals(site_totals(SITES, *_tables(gwp)))
     assert totals.energy.m_as("GJ") == pytest.approx(sum(FUEL_GJ.values()) + sum(PURCHASED_GJ.values()), rel=REL)
-    assert totals.energy.m_as("GJ") == pytest.approx(7292.6 + 29_780, rel=REL)
+    assert totals.energy.m_as("GJ") == pytest.approx(7292.6 + 29_790, rel=REL)
 
 
 def test_prd05_group_total(gwp):

@@ -147,7 +147,7 @@ def production_results(params: Parameters, case: Case) -> dict[str, float]:
     fuel = prd.fuel_emissions(inputs.fuel_use, method.fuels, method.city_gas_suppliers, method.city_gas_fuel)
     purchased = prd.purchased_emissions(
         inputs.purchased_energy, inputs.countries, method.electricity_factors, method.heat_carriers,
-        method.electricity_energy_factor.quantity, method.heat_energy_factor.quantity,
+        method.heat_abroad, method.electricity_energy_factor.quantity,
     )
     ghg = prd.non_co2_emissions(inputs.non_co2_ghg, params.gwp_sets[method.gwp_set.value].values, method.gwp_set.value)
     sites = prd.site_totals(inputs.sites_in_boundary, fuel, purchased, ghg)

@@ -19,8 +19,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from envkpi.parameters import Sourced, load_parameters
 from envkpi.units import Quantity, ureg
 from envkpi.ventilation import (
+    conditions_from_parameters,
+    dwellings_fitted,
+    fan_power_sentence,
+    heat_exchange_readings,
+    heat_exchange_table,
+    reading_sentences,
+    saving_share,
     TOKYO_MONTHLY_MEAN_1991_2020,
     Period,
     Room,
@@ -282,7 +290,7 @@ def test_heat_exchange_avoided_emissions():
     result = heat_exchange_avoided_emissions(Quantity(1000, "kWh / year"), Quantity(20, "percent"),
                                              Quantity(10, "year"), Quantity(5000, "count"),
                                              Quantity(0.410, "kg CO2 / kWh"))
-    # 1,000 kWh/y × 0.20 = 200 kWh/y; × 10 y = 2,000 kWh; × 5,000 = 10,000,000 kWh;
+    # 1,000 kWh/y × 0.20 = 200 kWh/y; × 10 y = 2,000 kWh; × 5,000 dwellings = 10,000,000 kWh;
     # × 0.410 kg CO2/kWh = 4,100,000 kg CO2 = 4,100 t CO2
     assert result.m_as("t CO2") == pytest.approx(4100.0, rel=REL)
     assert result.units == ureg.Unit("t CO2")
@@ -294,6 +302,77 @@ def test_heat_exchange_avoided_emissions_500_units():
                                              Quantity(10, "year"), Quantity(500, "count"),
                                              Quantity(0.410, "kg CO2 / kWh"))
     assert result.m_as("t CO2") == pytest.approx(410.0, rel=REL)
+
+
+# --- ※5's two factors under the readings of the fans, and dwellings -----------------------------
+
+def test_saving_share_excluded_is_the_air_conditioning_saving_and_netted_adds_the_fans():
+    conditions = _conditions(plain_fan_power=Quantity(5, "W"), heat_exchange_unit_power=Quantity(20, "W"))
+    result = simulate_ventilation(TWO_HOURS, conditions)
+    # AC without 0.8375 / 4.9, with 0.25125 / 4.9 → saving 0.58625 / 4.9 kWh; fans 0.04 → 0.08 kWh
+    assert result.air_conditioning_saving.m_as("kWh / year") == pytest.approx(0.58625 / 4.9, rel=REL)
+    assert result.fans_without.m_as("kWh / year") == pytest.approx(0.04, rel=REL)
+    assert result.fans_with.m_as("kWh / year") == pytest.approx(0.08, rel=REL)
+    # excluded: 0.58625 / 0.8375 = 70 %
+    assert saving_share(result, "excluded").m_as("percent") == pytest.approx(70.0, rel=REL)
+    # netted: (0.58625 / 4.9 + 0.04 − 0.08) / (0.8375 / 4.9) = (0.58625 − 0.196) / 0.8375 = 0.39025 / 0.8375
+    #       = 0.465970… → 46.5970 % (the heat-exchange units draw more here, so netting lowers the saving)
+    assert saving_share(result, "netted").m_as("percent") == pytest.approx(100 * 0.39025 / 0.8375, rel=REL)
+    with pytest.raises(ValueError, match="expected one of excluded, netted"):
+        saving_share(result, "both")
+
+
+def test_dwellings_fitted_is_units_over_units_per_dwelling():
+    # 41,200 units ÷ 2 units per dwelling = 20,600 dwellings; 3 units ÷ 2 = 1.5 (not rounded)
+    assert dwellings_fitted(Quantity(41200, "count"), Quantity(2, "count")).m_as("count") == 20600
+    assert dwellings_fitted(Quantity(3, "count"), Quantity(2, "count")).m_as("count") == 1.5
+
+
+@pytest.fixture(scope="module")
+def fy2018_heat_exchange(root):
+    return load_parameters(root / "parameters" / "FY2018.yaml", root=root).avoided_emissions.heat_exchange
+
+
+def test_line_7_with_the_fy2018_fan_powers_and_two_units_per_dwelling(fy2018_heat_exchange):
+    """The FY2018 parameters: 4 plain fans of 8 W, 2 heat-exchange units of 12 W, 2 units per dwelling."""
+    hx = fy2018_heat_exchange
+    assert (hx.plain_fans.value, hx.plain_fan_power.quantity.m_as("W")) == (4, 8)
+    assert (hx.heat_exchange_units.value, hx.heat_exchange_unit_power.quantity.m_as("W")) == (2, 12)
+    assert hx.fan_energy.value == "excluded"
+    assert hx.exchange_efficiency.quantity.m_as("") == pytest.approx(0.7, rel=REL)
+    conditions = conditions_from_parameters(hx)
+    result = simulate_ventilation(TWO_HOURS, conditions)
+    # 15 Jan 10:00 and 11:00: only the LD (60 m3/h, 6–24 h) is air-conditioned, the private rooms from 20 h.
+    # Q = 1.2 × 1.005 × 60 × (20 − 10) / 3600 + 1.2 × 1.005 × 60 × (20 − 5) / 3600 = 0.201 + 0.3015 = 0.5025 kWh
+    # AC without = 0.5025 / 4.9; with = 0.5025 × 0.3 / 4.9; saving = 0.35175 / 4.9 = 0.0717857… kWh
+    assert result.air_conditioning_without.m_as("kWh / year") == pytest.approx(0.5025 / 4.9, rel=REL)
+    assert result.air_conditioning_saving.m_as("kWh / year") == pytest.approx(0.35175 / 4.9, rel=REL)
+    # fans: 4 × 8 W × 2 h = 0.064 kWh without; 2 × 12 W × 2 h = 0.048 kWh with: the units draw 16 Wh less
+    assert result.fans_without.m_as("kWh / year") == pytest.approx(0.064, rel=REL)
+    assert result.fans_with.m_as("kWh / year") == pytest.approx(0.048, rel=REL)
+    assert "draw 32 W together" in fan_power_sentence(conditions, result)
+    assert "8 W less" in fan_power_sentence(conditions, result)
+    rows = pd.DataFrame({"row": [2, 3], "product": ["a", "b"], "units_shipped": [1000, 3]})
+    table = heat_exchange_table(rows, result, hx)
+    # dwellings: 1,000 ÷ 2 = 500 and 3 ÷ 2 = 1.5
+    assert table["dwellings"].tolist() == [500, 1.5]
+    # AE = AC without × 70 % × 10 y × 500 × 0.410 kg/kWh = 0.35175 / 4.9 × 10 × 500 × 0.410 / 1000 t
+    #    = 0.0717857 × 2050 / 1000 = 0.147161 t CO2
+    assert table["co2_t"].iloc[0] == pytest.approx(0.35175 / 4.9 * 10 * 500 * 0.410 / 1000, rel=REL)
+    assert table["co2_t"].iloc[1] == pytest.approx(0.35175 / 4.9 * 10 * 1.5 * 0.410 / 1000, rel=REL)
+    readings = heat_exchange_readings(rows, result, hx)
+    taken = 0.35175 / 4.9 * 10 * 501.5 * 0.410 / 1000
+    # netted: AC without × s = 0.35175 / 4.9 + (0.064 − 0.048) = (0.35175 + 0.0784) / 4.9 kWh a year saved
+    netted = (0.35175 + 0.0784) / 4.9 * 10 * 501.5 * 0.410 / 1000
+    # every unit a dwelling: 1,003 dwellings instead of 501.5, twice the figure
+    per_unit = 0.35175 / 4.9 * 10 * 1003 * 0.410 / 1000
+    assert readings["co2_t"].tolist() == pytest.approx([taken, netted, per_unit], rel=REL)
+    assert readings["difference_t"].tolist() == pytest.approx([0, netted - taken, per_unit - taken], rel=1e-9)
+    netted_hx = hx.model_copy(update={"fan_energy": Sourced(value="netted", source="test: the other reading")})
+    assert heat_exchange_table(rows, result, netted_hx)["co2_t"].sum() == pytest.approx(netted, rel=REL)
+    sentences = reading_sentences(rows, result, hx)
+    assert f"{netted:,.1f} t CO2 ({netted - taken:+,.1f} t)" in sentences["CO2-03.7 fans' energy"]
+    assert "1,003 units shipped are 501.5 dwellings" in sentences["CO2-03.7 units and dwellings"]
 
 
 # --- typical-day series --------------------------------------------------------------------------

@@ -44,7 +44,7 @@ from .parameters import (AutomotiveBatteries, AvoidedEmissions, EnergyManagement
                          HostLifetimes, Housing, Param, PV, Region, Teleconference, lookup)
 from .results import Check
 from .production import fuel_co2
-from .units import Quantity, format_unit
+from .units import Quantity, quantity_text
 
 __all__ = [
     "pv_avoided_emissions",
@@ -54,6 +54,7 @@ __all__ = [
     "housing_insulation_avoided_emissions",
     "fuel_co2_per_volume",
     "battery_vehicle_avoided_emissions",
+    "battery_vehicle_charging_emissions",
     "vacuum_insulation_avoided_emissions",
     "great_circle_distance",
     "system_emissions",
@@ -68,6 +69,8 @@ __all__ = [
     "housing_table",
     "compressors_motors_table",
     "battery_table",
+    "battery_reading",
+    "teleconference_track_distance_total",
     "vacuum_insulation_table",
     "teleconference_table",
     "energy_management_table",
@@ -320,6 +323,39 @@ def battery_vehicle_avoided_emissions(vehicles: pint.Quantity, service_life: pin
     converts it to CO2).
     """
     return (vehicles * service_life * annual_distance * fuel_saving * fuel_co2_per_volume).to("t CO2")
+
+
+def battery_vehicle_charging_emissions(vehicles: pint.Quantity, service_life: pint.Quantity,
+                                       annual_distance: pint.Quantity, electricity_use: pint.Quantity,
+                                       emission_factor: pint.Quantity) -> pint.Quantity:
+    """CO2 of the grid electricity that EVs and PHVs charge over their life (CO2-03.3, net reading).
+
+    Parameters
+    ----------
+    vehicles : Quantity
+        Vehicles estimated to carry the group's batteries [count].
+    service_life : Quantity
+        [year].
+    annual_distance : Quantity
+        [km/year].
+    electricity_use : Quantity
+        Grid electricity per km driven, averaged over all km [kWh/km] (0 for an HV).
+    emission_factor : Quantity
+        Of the electricity charged [kg CO2/kWh].
+
+    Returns
+    -------
+    Quantity
+        [t CO2].
+
+    Notes
+    -----
+    :math:`C = V \\times L \\times D \\times e \\times EF_{el}`. The net avoided emissions are
+    :math:`AE - C` (:func:`battery_vehicle_avoided_emissions`): the WBCSD guidance compares the whole
+    use phase of the product with its reference, and the electric vehicle's use phase includes its
+    charging. Standard [1]_ ※2 counts the fuel-economy improvement only: the reading is stated.
+    """
+    return (vehicles * service_life * annual_distance * electricity_use * emission_factor).to("t CO2")
 
 
 def vacuum_insulation_avoided_emissions(units: pint.Quantity, saving: pint.Quantity, host_lifetime: pint.Quantity,
@@ -582,9 +618,7 @@ def energy_management_avoided_emissions(annual_consumption: pint.Quantity, savin
 
 def _text(value: Param | pint.Quantity) -> str:
     """A parameter or a computed quantity as shown next to the rows it applies to."""
-    if isinstance(value, Param):
-        return value.text
-    return f"{float(value.magnitude)!r} {format_unit(value.units)}"
+    return value.text if isinstance(value, Param) else quantity_text(value)
 
 
 def _count(value: float) -> pint.Quantity:
@@ -796,22 +830,25 @@ def compressors_motors_table(rows: pd.DataFrame, cm: HostLifetimes, emission_fac
 
 
 def battery_table(rows: pd.DataFrame, batteries: AutomotiveBatteries, fuel: Fuel) -> pd.DataFrame:
-    """Avoided emissions of every vehicle-type row (CO2-03.3).
+    """Avoided emissions of every vehicle-type row (CO2-03.3), net of charging or not as the parameters read.
 
     Parameters
     ----------
     rows : DataFrame
         Validated rows with ``row, vehicle_type, vehicles`` (``tables.AUTOMOTIVE_BATTERIES``).
     batteries : AutomotiveBatteries
-        Service life, annual distance and fuel saving per vehicle type.
+        Service life, annual distance, fuel saving and electricity use per vehicle type; the reading
+        of charging (``charging``: ``netted`` or ``excluded``) and the factor of the electricity.
     fuel : Fuel
         The fuel the improvement saves: ``production.fuels[batteries.fuel.value]``.
 
     Returns
     -------
     DataFrame
-        The input columns plus ``service_life``, ``annual_distance``, ``fuel_saving``, ``fuel_co2``
-        (text; the last computed by :func:`fuel_co2_per_volume`) and ``co2_t`` [t CO2].
+        The input columns plus ``service_life``, ``annual_distance``, ``fuel_saving``,
+        ``electricity_use``, ``fuel_co2`` (text; the last computed by :func:`fuel_co2_per_volume`),
+        ``gross_t`` (fuel saved), ``charging_t`` (electricity charged) and ``co2_t`` [t CO2]: gross
+        less charging when ``charging`` is ``netted``, gross when it is ``excluded``.
 
     Raises
     ------
@@ -819,23 +856,44 @@ def battery_table(rows: pd.DataFrame, batteries: AutomotiveBatteries, fuel: Fuel
         For an unknown vehicle type, naming it and the row.
     """
     per_litre = fuel_co2_per_volume(fuel)
+    grid = batteries.electricity_emission_factor.quantity
     out = rows.copy()
-    life, distance, saving, co2 = [], [], [], []
+    life, distance, saving, electricity, gross, charging = [], [], [], [], [], []
     for row in rows.itertuples(index=False):
         vehicle = lookup(batteries.vehicle_types, row.vehicle_type, "vehicle type",
                           "automotive_batteries.vehicle_types", row)
-        co2.append(battery_vehicle_avoided_emissions(_count(row.vehicles), vehicle.service_life.quantity,
-                                                     vehicle.annual_distance.quantity, vehicle.fuel_saving.quantity,
-                                                     per_litre).m_as("t CO2"))
+        use = vehicle.electricity_use.quantity if vehicle.electricity_use else Quantity(0.0, "kWh / km")
+        gross.append(battery_vehicle_avoided_emissions(_count(row.vehicles), vehicle.service_life.quantity,
+                                                       vehicle.annual_distance.quantity, vehicle.fuel_saving.quantity,
+                                                       per_litre).m_as("t CO2"))
+        charging.append(battery_vehicle_charging_emissions(_count(row.vehicles), vehicle.service_life.quantity,
+                                                           vehicle.annual_distance.quantity, use, grid).m_as("t CO2"))
         life.append(vehicle.service_life.text)
         distance.append(vehicle.annual_distance.text)
         saving.append(vehicle.fuel_saving.text)
+        electricity.append(_text(vehicle.electricity_use or use))
     out["service_life"] = life
     out["annual_distance"] = distance
     out["fuel_saving"] = saving
+    out["electricity_use"] = electricity
     out["fuel_co2"] = _text(per_litre)
-    out["co2_t"] = np.array(co2, dtype=float)
+    out["gross_t"] = np.array(gross, dtype=float)
+    out["charging_t"] = np.array(charging, dtype=float)
+    out["co2_t"] = out["gross_t"] - out["charging_t"] if batteries.charging.value == "netted" else out["gross_t"]
     return out
+
+
+def battery_reading(table: pd.DataFrame, batteries: AutomotiveBatteries) -> str:
+    """The reading of charging in CO2-03.3, in a sentence generated from :func:`battery_table`."""
+    gross, charging, taken = (float(table[c].sum()) for c in ("gross_t", "charging_t", "co2_t"))
+    factor = batteries.electricity_emission_factor.quantity.m_as("kg CO2 / kWh")
+    if batteries.charging.value == "netted":
+        return (f"※2 counts the fuel-economy improvement; read with the WBCSD guidance's whole use phase, the electricity "
+                f"EVs and PHVs charge ({charging:,.1f} t CO2 at {factor:g} kg CO2/kWh) is deducted: {taken:,.1f} t CO2 net. "
+                f"The fuel saving alone (gross) would give {gross:,.1f} t CO2 ({gross - taken:+,.1f} t).")
+    return (f"※2 counts the fuel-economy improvement and this report follows it alone: {taken:,.1f} t CO2 gross. Deducting "
+            f"the electricity EVs and PHVs charge ({charging:,.1f} t CO2 at {factor:g} kg CO2/kWh) would give "
+            f"{gross - charging:,.1f} t CO2 ({-charging:+,.1f} t).")
 
 
 def vacuum_insulation_table(rows: pd.DataFrame, vip: HostLifetimes, emission_factor: Param | pint.Quantity) -> pd.DataFrame:
@@ -954,6 +1012,15 @@ def teleconference_table(rows: pd.DataFrame, regions: dict[str, Region], tc: Tel
     for column in ("set_saving_t_per_year", "co2_t"):
         out[column] = out[column].astype(float)
     return out
+
+
+def teleconference_track_distance_total(rows: pd.DataFrame, regions: dict[str, Region], tc: Teleconference) -> pint.Quantity | None:
+    """Line 5's total with b domestic at the track distance (実キロ) instead of the operating km, or
+    None when the parameters give no track distance."""
+    if tc.domestic_track_distance is None:
+        return None
+    track = tc.model_copy(update={"domestic_one_way_distance": tc.domestic_track_distance})
+    return Quantity(float(teleconference_table(rows, regions, track)["co2_t"].sum()), "t CO2")
 
 
 def energy_management_table(rows: pd.DataFrame, ems: EnergyManagementSystems) -> pd.DataFrame:

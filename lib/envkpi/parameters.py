@@ -119,6 +119,7 @@ class Confidence(str, Enum):
     secondary = "secondary"        # [S] a secondary source quoting the primary
     computed = "computed"          # [C] computed from sourced values, method stated
     substitute = "substitute"      # stands in for a document that could not be obtained
+    unverified = "unverified"      # widely quoted, but its source text was not seen: verify before relying on it
     illustrative = "illustrative"  # a placeholder for the sample; not a published figure
     assumption = "assumption"      # a workbook assumption, stated in the report
 
@@ -252,6 +253,17 @@ def _whole_in(low: int, high: int, what: str):
     return AfterValidator(check)
 
 
+def _one_of(*choices: str, what: str):
+    """Validator of a :class:`Sourced` choice: its value is one of ``choices``."""
+
+    def check(setting: Sourced) -> Sourced:
+        if setting.value not in choices:
+            raise ValueError(f"{_short(setting.value)} is not {what}; expected one of {', '.join(choices)}")
+        return setting
+
+    return AfterValidator(check)
+
+
 # The plausible ranges. Each says why its bounds are where they are; they are wide on purpose (a
 # real value must never be refused) and catch what is off by a unit or a few digits.
 
@@ -278,6 +290,8 @@ PER_YEAR = Plausible(0, 1_000, "1 / year", "a number of events per year")
 CO2_PER_DISTANCE = Plausible(0, 1_000, "g CO2 / km", "CO2 per passenger-kilometre")
 #: A fuel saving per km: a whole passenger car burns 0.04–0.15 L/km, a heavy truck about 0.35 L/km.
 VOLUME_PER_DISTANCE = Plausible(0, 0.5, "L / km", "fuel per vehicle-kilometre")
+#: A compact EV draws about 0.12 kWh/km (JC08), a large electric SUV about 0.3; 2 kWh/km would be a bus.
+ENERGY_PER_DISTANCE = Plausible(0, 2, "kWh / km", "electricity per vehicle-kilometre")
 #: A target of avoided CO2 (300 Mt by 2050 in the sample); the world emits about 37,000 Mt of
 #: fossil CO2 in a whole year, so a company's target cannot reach 40,000 Mt.
 CO2_MASS = Plausible(0, 40_000, "Mt CO2", "a company's CO2 target")
@@ -335,6 +349,7 @@ PerYear = Annotated[Param, _dimension("1 / [time]", example="1 / year", plausibl
 CO2PerDistance = Annotated[Param, _dimension("[mass] * [carbon] / [length]", example="g CO2 / km",
                                              plausible=CO2_PER_DISTANCE)]
 VolumePerDistance = Annotated[Param, _dimension("[volume] / [length]", example="L / km", plausible=VOLUME_PER_DISTANCE)]
+EnergyPerDistance = Annotated[Param, _dimension("[energy] / [length]", example="kWh / km", plausible=ENERGY_PER_DISTANCE)]
 CO2Mass = Annotated[Param, _dimension("[mass] * [carbon]", example="Mt CO2", plausible=CO2_MASS)]
 Latitude = Annotated[Param, _dimension("[]", example="degree", positive=False, plausible=LATITUDE)]
 Longitude = Annotated[Param, _dimension("[]", example="degree", positive=False, plausible=LONGITUDE)]
@@ -442,10 +457,26 @@ class CityGasSupplier(_Strict):
     calorific_value: EnergyPerActivity
 
 
+#: The country of the standard's 【日本】 rules (its fixed electricity factor, the 算定省令's heat
+#: factors); every other country follows 【日本以外】.
+JAPAN = "JP"
+
+
 class HeatCarrier(_Strict):
+    """Purchased heat of one kind: its energy conversion (Energy Conservation Act) and, in Japan, its CO2 factor."""
+
     name_en: str
     name_ja: str
-    emission_factor: CO2PerEnergy
+    energy_factor: EnergyRatio  # heat of the fuel that made it, per unit of heat delivered [GJ/GJ] (PRD-03)
+    emission_factor: CO2PerEnergy  # in Japan (算定省令) [t CO2/GJ]
+
+
+class HeatSupply(_Strict):
+    """Purchased heat outside Japan, by the GHG Protocol tool's method: the fuel that makes it over the boiler's efficiency."""
+
+    fuel: Sourced
+    fuel_emission_factor: CO2PerEnergy  # [t CO2/GJ of fuel]
+    boiler_efficiency: Fraction
 
 
 class Production(_Strict):
@@ -457,9 +488,9 @@ class Production(_Strict):
     city_gas_fuel: str = "city_gas"
     city_gas_suppliers: dict[str, CityGasSupplier]
     electricity_energy_factor: EnergyRatio
-    heat_energy_factor: EnergyRatio
     electricity_factors: dict[str, CO2PerEnergy]
     heat_carriers: dict[str, HeatCarrier]
+    heat_abroad: dict[str, HeatSupply] = {}  # ISO country → how its purchased heat is made
 
     @model_validator(mode="after")
     def _fuels_complete(self) -> "Production":
@@ -469,9 +500,13 @@ class Production(_Strict):
                 problems.append(f"fuels.{key}.calorific_value: required (only {self.city_gas_fuel} takes it per supplier)")
         if self.city_gas_fuel not in self.fuels:
             problems.append(f"fuels.{self.city_gas_fuel}: city_gas_fuel names a fuel that is not defined")
-        for country in self.electricity_factors:
-            if len(country) != 2 or not country.isupper():
-                problems.append(f"electricity_factors.{country}: expected an ISO 3166-1 alpha-2 country code")
+        for section, countries in (("electricity_factors", self.electricity_factors), ("heat_abroad", self.heat_abroad)):
+            for country in countries:
+                if len(country) != 2 or not country.isupper():
+                    problems.append(f"{section}.{country}: expected an ISO 3166-1 alpha-2 country code")
+        if JAPAN in self.heat_abroad:
+            problems.append(f"heat_abroad.{JAPAN}: heat bought in Japan takes the 算定省令 factor of its carrier "
+                            "(heat_carriers.<carrier>.emission_factor), not a fuel and boiler efficiency")
         if problems:
             raise ValueError("\n".join(problems))
         return self
@@ -531,11 +566,14 @@ class VehicleType(_Strict):
     service_life: Years
     annual_distance: DistancePerYear
     fuel_saving: VolumePerDistance
+    electricity_use: EnergyPerDistance | None = None  # grid electricity per km driven; none for an HV
 
 
 class AutomotiveBatteries(_Strict):
     vehicle_types: dict[str, VehicleType]
     fuel: Sourced  # a key of production.fuels: the fuel the improvement saves
+    charging: Annotated[Sourced, _one_of("netted", "excluded", what="the reading of the electricity EVs and PHVs charge")]
+    electricity_emission_factor: CO2PerEnergy  # of the electricity charged
     reference_scenario: Sourced
 
 
@@ -552,6 +590,7 @@ class Teleconference(_Strict):
     lifetime: Years
     domestic: TripType
     domestic_one_way_distance: Distance
+    domestic_track_distance: Distance | None = None  # the other reading of b (track km), shown beside
     overseas: TripType
     origin_airport: Airport
     earth_radius: EarthRadius
@@ -595,8 +634,9 @@ class HeatExchange(_Strict):
     humidifier_energy: EnergyPerVolume
     plain_fans: Count
     plain_fan_power: Power
-    heat_exchange_units: Count
+    heat_exchange_units: Count  # also the units per simulated dwelling: N = units shipped ÷ this
     heat_exchange_unit_power: Power
+    fan_energy: Annotated[Sourced, _one_of("excluded", "netted", what="the reading of the fans' energy in ※5")]
     air_density: AirDensity
     specific_heat: AirSpecificHeat
     electricity_price: PricePerEnergy

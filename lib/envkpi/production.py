@@ -14,6 +14,12 @@ References
 .. [2] 特定排出者の事業活動に伴う温室効果ガスの排出量の算定に関する省令 (算定省令), METI/MoE
    Ordinance No.3 of 2006 as amended 2010; MoE 算定・報告マニュアル Ver.4.3.1.
 .. [3] IPCC (2007) Fourth Assessment Report, WG1 Table 2.14 (GWP-100).
+.. [4] エネルギーの使用の合理化等に関する法律施行規則 (Energy Conservation Act enforcement rules, before
+   the 2023 amendment), 第四条第2項 and 別表第二: purchased heat converted with a factor per kind of heat.
+.. [5] WRI/WBCSD GHG Protocol, "Indirect CO2 Emissions from the Consumption of Purchased Electricity,
+   Heat, and/or Steam", guide to the calculation worksheets v1.2 (January 2007); GHG Protocol Scope 2
+   Guidance (2015), Appendix A: the factor of purchased heat is the fuel's factor divided by the
+   thermal efficiency of its generation.
 """
 
 from __future__ import annotations
@@ -24,20 +30,25 @@ import numpy as np
 import pandas as pd
 import pint
 
+from .parameters import JAPAN
 from .results import Check
-from .units import Quantity, format_unit, gas_unit, gwp_context, to_co2e
+from .units import Quantity, format_unit, gas_unit, gwp_context, quantity_text, to_co2e
 
 __all__ = [
     "fuel_energy",
     "fuel_co2",
     "purchased_energy_co2",
     "electricity_primary_energy",
+    "purchased_heat_energy",
+    "heat_emission_factor_abroad",
     "non_co2_ghg_co2e",
     "production_co2",
     "scope1_emissions",
     "scope2_emissions",
     "fuel_emissions",
     "purchased_emissions",
+    "HeatReadings",
+    "purchased_heat_readings",
     "non_co2_emissions",
     "renewable_energy_used",
     "site_totals",
@@ -143,6 +154,53 @@ def electricity_primary_energy(electricity: pint.Quantity, conversion_factor: pi
     return (electricity * conversion_factor).to("GJ")
 
 
+def purchased_heat_energy(heat: pint.Quantity, conversion_factor: pint.Quantity) -> pint.Quantity:
+    """Purchased heat as the heat of the fuel that made it, by the Energy Conservation Act (PRD-03).
+
+    Parameters
+    ----------
+    heat : Quantity
+        Steam, hot or cold water purchased [GJ].
+    conversion_factor : Quantity
+        Fuel heat per unit of heat delivered [GJ/GJ] (the Act's 別表第二: industrial steam, other
+        steam, hot and cold water).
+
+    Returns
+    -------
+    Quantity
+        Energy [GJ].
+
+    Notes
+    -----
+    :math:`E = H \\times k_{heat}`; standard [1]_ row 生産活動におけるエネルギー消費量 (the Act's
+    conversion factors, applied worldwide), rules [4]_.
+    """
+    return (heat * conversion_factor).to("GJ")
+
+
+def heat_emission_factor_abroad(fuel_emission_factor: pint.Quantity, boiler_efficiency: pint.Quantity) -> pint.Quantity:
+    """CO2 factor of heat bought outside Japan: the fuel's factor over the boiler's efficiency (PRD-01, PRD-07).
+
+    Parameters
+    ----------
+    fuel_emission_factor : Quantity
+        CO2 of the fuel that makes the heat [t CO2/GJ of fuel].
+    boiler_efficiency : Quantity
+        Heat delivered per heat of the fuel [fraction, e.g. 80 percent].
+
+    Returns
+    -------
+    Quantity
+        [t CO2/GJ of heat].
+
+    Notes
+    -----
+    :math:`EF_{heat} = EF_{fuel} / \\eta_{boiler}`; standard [1]_ row 電力、熱の購入に伴うCO2排出係数
+    【日本以外】 (the GHG Protocol tool), method [5]_.
+    """
+    return (fuel_emission_factor / boiler_efficiency).to("t CO2 / GJ")
+
+
 def non_co2_ghg_co2e(mass: pint.Quantity, gwp_context: str) -> pint.Quantity:
     """A non-CO2 greenhouse gas in CO2-equivalent (PRD-05).
 
@@ -225,8 +283,8 @@ def purchased_emissions(
     countries: pd.Series,
     electricity_factors: dict,
     heat_carriers: dict,
+    heat_abroad: dict,
     electricity_energy_factor: pint.Quantity,
-    heat_energy_factor: pint.Quantity,
 ) -> pd.DataFrame:
     """Energy and CO2 of every purchased electricity or heat row (PRD-01, PRD-03, PRD-07).
 
@@ -239,35 +297,95 @@ def purchased_emissions(
     electricity_factors : dict
         Country → :class:`envkpi.parameters.Param` [kg CO2/kWh].
     heat_carriers : dict
-        Carrier → :class:`envkpi.parameters.HeatCarrier` (factor [t CO2/GJ]).
+        Carrier → :class:`envkpi.parameters.HeatCarrier`: its energy conversion [GJ/GJ] everywhere
+        and its CO2 factor in Japan [t CO2/GJ].
+    heat_abroad : dict
+        Country other than Japan → :class:`envkpi.parameters.HeatSupply` (fuel factor and boiler
+        efficiency, :func:`heat_emission_factor_abroad`).
     electricity_energy_factor : Quantity
         Heat equivalent of electricity [GJ/MWh].
-    heat_energy_factor : Quantity
-        Heat counted per unit of purchased heat [GJ/GJ].
 
     Returns
     -------
     DataFrame
-        The input columns plus ``country``, ``emission_factor`` (text with unit), ``energy_gj`` [GJ]
-        and ``co2_t`` [t CO2].
+        The input columns plus ``country``, ``energy_factor`` and ``emission_factor`` (text with
+        unit), ``energy_gj`` [GJ] and ``co2_t`` [t CO2].
     """
     out = purchased.copy()
     out["country"] = purchased["site_id"].map(countries)
-    energy, co2, factors = [], [], []
+    energy, co2, energy_factors, factors = [], [], [], []
     for row, country in zip(purchased.itertuples(index=False), out["country"]):
         quantity = Quantity(row.quantity, row.unit)
         if row.carrier == "electricity":
-            factor = electricity_factors[country]
-            energy.append(electricity_primary_energy(quantity, electricity_energy_factor).m_as("GJ"))
+            factor = electricity_factors[country].quantity
+            conversion = electricity_energy_factor
+            energy.append(electricity_primary_energy(quantity, conversion).m_as("GJ"))
         else:
-            factor = heat_carriers[row.carrier].emission_factor
-            energy.append((quantity * heat_energy_factor).m_as("GJ"))
-        co2.append(purchased_energy_co2(quantity, factor.quantity).m_as("t CO2"))
-        factors.append(factor.text)
+            carrier = heat_carriers[row.carrier]
+            conversion = carrier.energy_factor.quantity
+            if country == JAPAN:
+                factor = carrier.emission_factor.quantity
+            else:
+                supply = heat_abroad[country]
+                factor = heat_emission_factor_abroad(supply.fuel_emission_factor.quantity, supply.boiler_efficiency.quantity)
+            energy.append(purchased_heat_energy(quantity, conversion).m_as("GJ"))
+        co2.append(purchased_energy_co2(quantity, factor).m_as("t CO2"))
+        energy_factors.append(quantity_text(conversion))
+        factors.append(quantity_text(factor))
+    out["energy_factor"] = energy_factors
     out["emission_factor"] = factors
     out["energy_gj"] = np.array(energy, dtype=float)
     out["co2_t"] = np.array(co2, dtype=float)
     return out
+
+
+@dataclass(frozen=True)
+class HeatReadings:
+    """Purchased heat as computed, and under the readings not taken (:func:`purchased_heat_readings`).
+
+    Attributes
+    ----------
+    energy, energy_delivered : Quantity
+        Heat rows' energy with the Act's conversion factors, and counted at the heat delivered [GJ].
+    co2_abroad, co2_abroad_japanese_factors : Quantity
+        CO2 of the heat rows outside Japan by the GHG Protocol tool's method, and with the 算定省令
+        factor of the carrier as in Japan [t CO2].
+    rows_abroad : int
+        Heat rows outside Japan.
+    """
+
+    energy: pint.Quantity
+    energy_delivered: pint.Quantity
+    co2_abroad: pint.Quantity
+    co2_abroad_japanese_factors: pint.Quantity
+    rows_abroad: int
+
+
+def purchased_heat_readings(purchased: pd.DataFrame, heat_carriers: dict) -> HeatReadings:
+    """The heat rows of :func:`purchased_emissions` as computed and under the other readings.
+
+    Parameters
+    ----------
+    purchased : DataFrame
+        From :func:`purchased_emissions` (``carrier, quantity, unit, country, energy_gj, co2_t``).
+    heat_carriers : dict
+        Carrier → :class:`envkpi.parameters.HeatCarrier`.
+
+    Returns
+    -------
+    HeatReadings
+        Other readings: heat counted at 1 GJ/GJ (:math:`\\sum H`); the 算定省令 factor applied abroad
+        (:math:`\\sum H \\times EF_{carrier}`).
+    """
+    heat = purchased[purchased["carrier"] != "electricity"]
+    abroad = heat[heat["country"] != JAPAN]
+    quantities = [Quantity(row.quantity, row.unit) for row in heat.itertuples(index=False)]
+    delivered = sum((q.to("GJ") for q in quantities), Quantity(0.0, "GJ"))
+    japanese = sum((purchased_energy_co2(Quantity(row.quantity, row.unit), heat_carriers[row.carrier].emission_factor.quantity)
+                    for row in abroad.itertuples(index=False)), Quantity(0.0, "t CO2"))
+    return HeatReadings(energy=Quantity(float(heat["energy_gj"].sum()), "GJ"), energy_delivered=delivered,
+                        co2_abroad=Quantity(float(abroad["co2_t"].sum()), "t CO2"),
+                        co2_abroad_japanese_factors=japanese.to("t CO2"), rows_abroad=len(abroad))
 
 
 def non_co2_emissions(ghg: pd.DataFrame, gwp: dict, gwp_set: str) -> pd.DataFrame:

@@ -30,7 +30,7 @@ from .results import CHECK_MIME, PROVENANCE_MIME, RESULT_MIME, Check, make_resul
 from .units import Quantity, format_unit
 
 __all__ = ["setup", "fmt", "show_result", "show_breakdown", "show_table", "show_parameters", "show_provenance", "show_software",
-           "show_figure", "show_parameter_across_years", "say", "check", "check_close", "show_checks",
+           "show_figure", "show_parameter_across_years", "say", "state_reading", "show_readings", "check", "check_close", "show_checks",
            "show_warnings"]
 
 
@@ -275,6 +275,31 @@ def show_parameter_across_years(root: Path, path: str) -> None:
         rows.append({"fiscal_year": f"FY{params.fiscal_year}", **describe(params.get(path))})
     show_table(pd.DataFrame(rows, columns=["fiscal_year", "value", "unit", "source", "confidence"]),
                caption=f"{path} in every fiscal year's parameter file")
+
+
+#: The readings stated so far in this report (topic → sentence), listed by :func:`show_readings`.
+_READINGS: dict[str, str] = {}
+
+
+def state_reading(topic: str, template: str, **values: pint.Quantity | float | str) -> None:
+    """State a reading of the standard's text next to its formula, and keep it for the list of readings.
+
+    ``topic`` names what is read (e.g. ``"CO2-03.7 fans' energy"``); ``template`` and ``values`` are
+    as for :func:`say`, so that a number in the sentence is generated from the value it states. The
+    sentence is shown under a "Reading" label; :func:`show_readings` lists every reading of the report.
+    Stating the same topic again (a cell run twice) replaces it.
+    """
+    formatted = {k: fmt(v) if isinstance(v, (pint.Quantity, float)) else str(v) for k, v in values.items()}
+    sentence = template.format(**formatted) if values else template
+    _READINGS[topic] = sentence
+    _bundle(f'<div class="envkpi-reading"><strong>Reading — {html.escape(topic)}:</strong> {html.escape(sentence)}</div>',
+            f"Reading — {topic}: {sentence}")
+
+
+def show_readings() -> None:
+    """The list of the readings stated in this report (:func:`state_reading`), in the order stated."""
+    show_table(pd.DataFrame({"topic": list(_READINGS), "reading": list(_READINGS.values())}, columns=["topic", "reading"]),
+               caption=f"Readings of the standard's text taken in this report ({len(_READINGS)})")
 
 
 def say(template: str, **values: pint.Quantity | float | str) -> None:

@@ -29,7 +29,7 @@ import pandas as pd
 from .boundary import site_boundary, unmatched_exclusions
 from .inputs import (Column, InputError, Plausible, Problem, Table, TableSpec, _display, check_rows, plausibility,
                      raise_problems, read_csv_text, read_table)
-from .parameters import Parameters
+from .parameters import JAPAN, Parameters
 from .provenance import FileRecord
 from .units import Quantity, parse_unit
 
@@ -504,13 +504,18 @@ def _cross_checks(tables: dict[str, Table | None], sites: Table | None, params: 
             elif warning:
                 warnings.append(fuel.problem(index, "quantity", warning))
     if purchased is not None and sites is not None:
-        buying = {row["site_id"] for index, row in enumerate(purchased.data.to_dict("records"))
-                  if purchased.parsed(index, ("site_id", "carrier")) and row["carrier"] == "electricity"} & inside
+        carriers = {(row["site_id"], row["carrier"] == "electricity") for index, row in enumerate(purchased.data.to_dict("records"))
+                    if purchased.parsed(index, ("site_id", "carrier")) and row["site_id"] in inside}
+        buying, heating = ({site for site, power in carriers if power is wanted} for wanted in (True, False))
 
         def country_rule(row: dict) -> str | None:
             if row["site_id"] in buying and row["country"] not in production.electricity_factors:
                 return (f"country: {row['site_id']} buys electricity in {row['country']!r}, which has no emission "
                         f"factor; expected one of production.electricity_factors ({', '.join(production.electricity_factors)})")
+            if row["site_id"] in heating and row["country"] != JAPAN and row["country"] not in production.heat_abroad:
+                return (f"country: {row['site_id']} buys heat in {row['country']!r}, outside Japan, and "
+                        f"production.heat_abroad has no entry for it; expected the fuel that makes the heat and the "
+                        f"boiler's efficiency there (production.heat_abroad.{row['country']})")
             return None
 
         problems += check_rows(sites, country_rule, needs=("site_id", "country"))

@@ -34,6 +34,7 @@ __all__ = [
     "to_co2e",
     "parse_unit",
     "format_unit",
+    "quantity_text",
     "UnitError",
 ]
 
@@ -217,3 +218,9 @@ def format_unit(unit: pint.Unit | pint.Quantity | str) -> str:
         return numerator
     below = denominator[0] if len(denominator) == 1 else f"({' '.join(denominator)})"
     return f"{numerator} / {below}"
+
+
+def quantity_text(quantity: pint.Quantity) -> str:
+    """A computed quantity in full (``repr``, never rounded) with its unit, as shown next to the rows
+    it applies to: ``0.075 t CO2 / GJ`` (like :attr:`envkpi.parameters.Param.text`)."""
+    return f"{float(quantity.magnitude)!r} {format_unit(quantity.units)}"

@@ -2,7 +2,7 @@
 
 The calculation standard's note ※5 [1]_ counts the avoided emissions of heat-exchange ventilation as
 
-    (equipment energy use, air conditioning, without heat exchange) × (saving from heat exchange [%])
+    (equipment energy use of the air conditioning without heat exchange) × (saving from heat exchange)
     × product lifetime (10 y) × units shipped × CO2 emission factor,
 
 where the first two factors come from the company's own simulation (Tokyo, intermittent
@@ -10,9 +10,26 @@ air-conditioning), whose conditions the standard lists in the table
 ■熱交換システム導入による省エネ効果評価のシミュレーション条件 (``METHODOLOGY.md``, "Heat-exchange
 ventilation simulation conditions (CO2-03.7)"). The simulation itself is not public. This module is
 an open replacement: it takes the listed conditions as parameters (:class:`SimulationConditions`)
-and an outdoor-temperature series as input, and returns the two figures of the formula
-(:func:`simulate_ventilation` → :class:`VentilationResult`); :func:`heat_exchange_avoided_emissions`
-is the formula itself.
+and an outdoor-temperature series as input, and returns the energies of one simulated dwelling with
+and without heat exchange (:func:`simulate_ventilation` → :class:`VentilationResult`);
+:func:`saving_share` turns them into the formula's saving under a stated reading of the fans, and
+:func:`heat_exchange_avoided_emissions` is the formula itself.
+
+Readings of ※5 (each a parameter of ``avoided_emissions.heat_exchange``, stated in the report with
+the other reading's figure beside it):
+
+* **The base is the air conditioning.** 非熱交換システム使用時(空調)の機器エネルギー使用量 is read as the
+  energy of the air-conditioning equipment without heat exchange (heat pump, and the boiler and
+  humidifier the 別表 lists), *not* the ventilation fans (:attr:`VentilationResult.air_conditioning_without`).
+* **The fans' power** (``fan_energy``): ``excluded`` reads the saving as that of the
+  air-conditioning equipment alone, :math:`s = (AC_{without} - AC_{with}) / AC_{without}`; ``netted``
+  also counts the difference of the fans' own energy (4 plain fans against 2 heat-exchange units),
+  :math:`s = (E_{without} - E_{with}) / AC_{without}`, where :math:`E` = AC + fans. Which set of fans
+  draws more is a matter of the parameters, never assumed here.
+* **Units and dwellings** (``heat_exchange_units``): the 別表 simulates one dwelling fitted with
+  FY-12VBD2SCL × 2台, so the saving is a dwelling's, and 当年度出荷台数 (units shipped) is turned into
+  dwellings fitted: units ÷ units per dwelling (:func:`dwellings_fitted`). The other reading, a
+  dwelling's saving for every unit shipped, doubles the figure.
 
 Model
 -----
@@ -37,8 +54,8 @@ exchange :math:`Q_{hx} = Q \\, (1 - \\eta)`. The energies are
 * ventilation fans [kWh electricity]: :math:`n \\, P \\, \\sum_h w_h` — 4 plain fans without heat
   exchange, 2 heat-exchange units with it, running 24 h a day all year.
 
-The totals are :math:`E = AC + boiler + humidifier + fans` for each configuration and the saving
-fraction is :math:`s_{hx} = (E_{without} - E_{with}) / E_{without}` [percent].
+The totals are :math:`E = AC + boiler + humidifier + fans` for each configuration; the air
+conditioning is :math:`AC + boiler + humidifier` (the standard's "(空調)").
 
 Assumptions
 -----------
@@ -46,22 +63,18 @@ Every one of these is a choice of this model, not of the standard.
 
 1. **Ventilation load only.** Only the sensible load of the ventilation air is modelled. Envelope
    conduction, solar and internal gains and infiltration are the same with and without heat
-   exchange, so they drop out of the *difference* :math:`E_{without} - E_{with}`, but they are not in
-   :math:`E_{without}` either: ``energy_without`` is the ventilation-related energy of a dwelling,
-   not its whole air-conditioning energy, and ``saving_percent`` is relative to it (so it is much
-   larger than a saving relative to the whole air-conditioning energy would be). The two factors of
-   ※5 are meaningful as a **product**: :math:`E_{without} \\times s_{hx} = E_{without} - E_{with}`
-   exactly, which is the annual saving whatever loads both configurations share. Feed
-   ``energy_without`` with ``saving_percent`` to :func:`heat_exchange_avoided_emissions`;
-   ``air_conditioning_without`` (the air-conditioning equipment alone, the literal "(空調)") times
-   ``saving_percent`` is *not* the saving, because the percentage is taken on the total with fans.
-2. **Fans are inside the comparison.** The two heat-exchange units use more fan power than the four
-   plain fans; leaving the fans out would overstate the saving. Both sets run 24 h/day, all year, at
-   constant power, moving the same airflow; the airflow is the same in both configurations and all
-   of it passes through the exchanger in the heat-exchange configuration. The saving is therefore
-   sensitive to the two fan powers: where the extra fan energy of the heat-exchange units exceeds
-   the ventilation heat they recover, ``saving`` and ``saving_percent`` are negative, and they are
-   returned as such (not clipped to 0).
+   exchange, so they drop out of the *difference* :math:`AC_{without} - AC_{with}`, but they are not
+   in :math:`AC_{without}` either: ``air_conditioning_without`` is the ventilation-related
+   air-conditioning energy of a dwelling, not its whole air-conditioning energy, and a saving share
+   is relative to it (so it is much larger than a share of the whole air-conditioning energy would
+   be; with every load met by the heat pump it is the exchange efficiency η itself). The two
+   factors of ※5 are meaningful as a **product**: :math:`AC_{without} \\times s` is exactly the
+   annual saving of the reading, whatever loads both configurations share.
+2. **Fans.** Both sets run 24 h/day, all year, at constant power, moving the same airflow; all of
+   it passes through the exchanger in the heat-exchange configuration. Their energies are computed
+   in both configurations whichever reading is taken, so that the report can show the other one.
+   Where a reading's saving is negative (the heat-exchange units' extra fan energy exceeding the
+   heat they recover) it is returned as such, not clipped to 0.
 3. **Intermittent air-conditioning.** A room is at its set point during its operating window and
    the equipment meets the ventilation load at once; outside the window no equipment runs, so no
    load is counted (free-floating room temperature, heat stored in the structure and pre-heating are
@@ -123,7 +136,7 @@ import pandas as pd
 import pint
 
 from .parameters import HeatExchange
-from .units import Quantity
+from .units import Quantity, quantity_text
 
 __all__ = [
     "Period",
@@ -135,7 +148,15 @@ __all__ = [
     "ventilation_loads",
     "hourly_energy",
     "simulate_ventilation",
+    "FAN_ENERGY_READINGS",
+    "saving_share",
+    "dwellings_fitted",
     "heat_exchange_avoided_emissions",
+    "fan_power_sentence",
+    "conditions_from_parameters",
+    "heat_exchange_table",
+    "heat_exchange_readings",
+    "reading_sentences",
     "typical_day_series_from_monthly_means",
     "TOKYO_MONTHLY_MEAN_1991_2020",
 ]
@@ -539,10 +560,15 @@ class VentilationResult:
         Energy with heat exchange: the same terms with 2 heat-exchange units [kWh/year].
     air_conditioning_with : Quantity
         [kWh/year].
+    fans_without, fans_with : Quantity
+        Energy of the 4 plain fans and of the 2 heat-exchange units [kWh/year].
     saving : Quantity
-        ``energy_without - energy_with`` [kWh/year].
+        ``energy_without - energy_with``, fans included [kWh/year].
+    air_conditioning_saving : Quantity
+        ``air_conditioning_without - air_conditioning_with`` [kWh/year].
     saving_percent : Quantity
-        ``saving / energy_without`` [percent], fans included; NaN if ``energy_without`` is 0.
+        ``saving / energy_without`` [percent], fans included; NaN if ``energy_without`` is 0. A
+        description of the model, not a factor of ※5 (see :func:`saving_share`).
     cost_without, cost_with, cost_saving : Quantity
         At the standard's prices [JPY/year].
     covered_hours : Quantity
@@ -560,7 +586,10 @@ class VentilationResult:
     air_conditioning_without: pint.Quantity
     energy_with: pint.Quantity
     air_conditioning_with: pint.Quantity
+    fans_without: pint.Quantity
+    fans_with: pint.Quantity
     saving: pint.Quantity
+    air_conditioning_saving: pint.Quantity
     saving_percent: pint.Quantity
     cost_without: pint.Quantity
     cost_with: pint.Quantity
@@ -602,8 +631,8 @@ def simulate_ventilation(series: pd.DataFrame, conditions: SimulationConditions)
     Returns
     -------
     VentilationResult
-        ``energy_without`` [kWh/year] and ``saving_percent`` [percent] are the two figures of ※5
-        (see the module notes: their product is the saving ``energy_without − energy_with``).
+        The energies of one dwelling with and without heat exchange [kWh/year]; ※5's two factors
+        are ``air_conditioning_without`` and :func:`saving_share` of this result.
 
     Raises
     ------
@@ -632,12 +661,16 @@ def simulate_ventilation(series: pd.DataFrame, conditions: SimulationConditions)
     saving = e_without - e_with
     percent = saving.m_as("kWh / year") / e_without.m_as("kWh / year") * 100 if e_without.magnitude > 0 else math.nan
     cost_without, cost_with = _cost(without, conditions), _cost(with_hx, conditions)
+    ac_without, ac_with = air_conditioning("without_kwh"), air_conditioning("with_kwh")
     return VentilationResult(
         energy_without=e_without,
-        air_conditioning_without=air_conditioning("without_kwh"),
+        air_conditioning_without=ac_without,
         energy_with=e_with,
-        air_conditioning_with=air_conditioning("with_kwh"),
+        air_conditioning_with=ac_with,
+        fans_without=per_year(components.loc["fans_kwh", "without_kwh"]),
+        fans_with=per_year(components.loc["fans_kwh", "with_kwh"]),
         saving=saving,
+        air_conditioning_saving=ac_without - ac_with,
         saving_percent=Quantity(percent, "percent"),
         cost_without=cost_without,
         cost_with=cost_with,
@@ -650,22 +683,78 @@ def simulate_ventilation(series: pd.DataFrame, conditions: SimulationConditions)
 
 # --- the standard's formula ----------------------------------------------------------------------
 
-def heat_exchange_avoided_emissions(energy_without_kwh_per_year: pint.Quantity, saving_percent: pint.Quantity,
-                                    lifetime_years: pint.Quantity, units: pint.Quantity,
+#: The readings of the fans' power in ※5's saving: the air-conditioning equipment's saving alone, or
+#: that saving plus the difference of the fans' own energy (see the module notes).
+FAN_ENERGY_READINGS = ("excluded", "netted")
+
+
+def saving_share(result: VentilationResult, fan_energy: str) -> pint.Quantity:
+    """The saving from heat exchange of ※5, as a share of the air conditioning without it.
+
+    Parameters
+    ----------
+    result : VentilationResult
+        One simulated dwelling (:func:`simulate_ventilation`).
+    fan_energy : str
+        ``"excluded"``: the air-conditioning equipment's saving alone; ``"netted"``: plus the
+        difference of the fans' energy (:data:`FAN_ENERGY_READINGS`).
+
+    Returns
+    -------
+    Quantity
+        :math:`s` [percent]; NaN when the air conditioning without heat exchange is 0.
+
+    Notes
+    -----
+    ``excluded``: :math:`s = (AC_{without} - AC_{with}) / AC_{without}`;
+    ``netted``: :math:`s = \\big((AC_{without} + F_{without}) - (AC_{with} + F_{with})\\big) / AC_{without}`.
+    Either way :math:`AC_{without} \\times s` is the dwelling's annual saving under the reading.
+    Standard [1]_ ※5: 熱交換システム導入による省エネ効果.
+    """
+    if fan_energy not in FAN_ENERGY_READINGS:
+        raise ValueError(f"fan_energy {fan_energy!r}: expected one of {', '.join(FAN_ENERGY_READINGS)}")
+    saved = result.air_conditioning_saving
+    if fan_energy == "netted":
+        saved = saved + result.fans_without - result.fans_with
+    base = result.air_conditioning_without.m_as("kWh / year")
+    share = saved.m_as("kWh / year") / base * 100 if base > 0 else math.nan
+    return Quantity(share, "percent")
+
+
+def dwellings_fitted(units_shipped: pint.Quantity, units_per_dwelling: pint.Quantity) -> pint.Quantity:
+    """Dwellings fitted with the units shipped: the N of ※5 read per simulated dwelling.
+
+    Parameters
+    ----------
+    units_shipped : Quantity
+        Heat-exchange units shipped in the fiscal year [count].
+    units_per_dwelling : Quantity
+        Units fitted in the simulated dwelling [count] (the 別表: FY-12VBD2SCL × 2台).
+
+    Returns
+    -------
+    Quantity
+        :math:`N = U / u` [count]; not rounded (an odd unit counts as half a dwelling).
+    """
+    return (units_shipped / units_per_dwelling).to("count")
+
+
+def heat_exchange_avoided_emissions(air_conditioning_without: pint.Quantity, saving: pint.Quantity,
+                                    lifetime_years: pint.Quantity, dwellings: pint.Quantity,
                                     emission_factor: pint.Quantity) -> pint.Quantity:
     """Avoided emissions of heat-exchange ventilation (CO2-03.7, standard ※5).
 
     Parameters
     ----------
-    energy_without_kwh_per_year : Quantity
-        Equipment energy use without heat exchange, per dwelling [kWh/year]
-        (:attr:`VentilationResult.energy_without`).
-    saving_percent : Quantity
-        Saving from heat exchange [percent] (:attr:`VentilationResult.saving_percent`).
+    air_conditioning_without : Quantity
+        Equipment energy use of the air conditioning without heat exchange, per dwelling
+        [kWh/year] (:attr:`VentilationResult.air_conditioning_without`).
+    saving : Quantity
+        Saving from heat exchange, as a share of it [percent] (:func:`saving_share`).
     lifetime_years : Quantity
         Product lifetime [year] (the standard: 10 y).
-    units : Quantity
-        Units shipped in the fiscal year [count] (one unit per dwelling, as the standard counts).
+    dwellings : Quantity
+        Dwellings fitted with the units shipped in the fiscal year [count] (:func:`dwellings_fitted`).
     emission_factor : Quantity
         [kg CO2/kWh] (Japan 0.410).
 
@@ -676,10 +765,32 @@ def heat_exchange_avoided_emissions(energy_without_kwh_per_year: pint.Quantity, 
 
     Notes
     -----
-    :math:`AE = E_{without} \\times s_{hx} \\times L \\times N \\times EF`. Reference scenario: the same
+    :math:`AE = AC_{without} \\times s \\times L \\times N \\times EF`. Reference scenario: the same
     dwelling ventilated by plain fans. Standard [1]_ row 商品による間接的なCO2削減貢献量, ※5.
     """
-    return (energy_without_kwh_per_year * saving_percent * lifetime_years * units * emission_factor).to("t CO2")
+    return (air_conditioning_without * saving * lifetime_years * dwellings * emission_factor).to("t CO2")
+
+
+def fan_power_sentence(conditions: SimulationConditions, result: VentilationResult) -> str:
+    """The two sets of fans compared, in words generated from their parameters and energies.
+
+    E.g. "Without heat exchange 4 plain fans of 8 W draw 32 W together (280.3 kWh a year); with it
+    2 heat-exchange units of 12 W draw 24 W (210.2 kWh a year): 8 W less, 70.1 kWh a year less."
+    """
+    plain = conditions.plain_fans * conditions.plain_fan_power.to("W")
+    units = conditions.heat_exchange_units * conditions.heat_exchange_unit_power.to("W")
+    difference = (units - plain).m_as("W")
+    energy = (result.fans_with - result.fans_without).m_as("kWh / year")
+    if difference == 0:
+        change = "the same power"
+    else:
+        word = "more" if difference > 0 else "less"
+        change = f"{abs(difference):,.4g} W {word}, {abs(energy):,.1f} kWh a year {word}"
+    return (f"Without heat exchange {conditions.plain_fans} plain fans of {conditions.plain_fan_power.m_as('W'):,.4g} W "
+            f"draw {plain.m_as('W'):,.4g} W together ({result.fans_without.m_as('kWh / year'):,.1f} kWh a year); "
+            f"with it {conditions.heat_exchange_units} heat-exchange units of "
+            f"{conditions.heat_exchange_unit_power.m_as('W'):,.4g} W draw {units.m_as('W'):,.4g} W "
+            f"({result.fans_with.m_as('kWh / year'):,.1f} kWh a year): {change}.")
 
 
 # --- from the parameters, and per input row ------------------------------------------------------
@@ -726,7 +837,7 @@ def conditions_from_parameters(hx: HeatExchange) -> SimulationConditions:
 
 
 def heat_exchange_table(rows: pd.DataFrame, result: VentilationResult, hx: HeatExchange) -> pd.DataFrame:
-    """CO2-03.7 for every product row: the model's two figures × lifetime × units × EF.
+    """CO2-03.7 for every product row: AC energy × saving × lifetime × dwellings × EF.
 
     Parameters
     ----------
@@ -735,32 +846,93 @@ def heat_exchange_table(rows: pd.DataFrame, result: VentilationResult, hx: HeatE
     result : VentilationResult
         The dwelling simulation (:func:`simulate_ventilation`).
     hx : HeatExchange
-        Lifetime and emission factor.
+        Lifetime, emission factor, units per dwelling (``heat_exchange_units``) and the reading of
+        the fans (``fan_energy``).
 
     Returns
     -------
     DataFrame
-        The input columns plus ``energy_without``, ``saving``, ``lifetime``, ``emission_factor`` (text
-        with unit) and ``co2_t`` [t CO2].
-
-    Notes
-    -----
-    ``energy_without`` is the whole equipment energy of the plain configuration (fans included) and
-    ``saving`` is relative to it, so that their product is the energy really saved; the standard's
-    "(空調)" is read this way because the heat-exchange units' own fan power must count against the
-    saving.
+        The input columns plus ``dwellings`` [count], ``air_conditioning_without`` and ``saving``
+        (text with unit), ``lifetime``, ``emission_factor`` (text) and ``co2_t`` [t CO2].
     """
+    return _heat_exchange_rows(rows, result, hx, str(hx.fan_energy.value), hx.heat_exchange_units.quantity)
+
+
+def _heat_exchange_rows(rows: pd.DataFrame, result: VentilationResult, hx: HeatExchange, fan_energy: str,
+                        units_per_dwelling: pint.Quantity) -> pd.DataFrame:
+    share = saving_share(result, fan_energy)
+    dwellings = [dwellings_fitted(Quantity(float(units), "count"), units_per_dwelling) for units in rows["units_shipped"]]
     out = rows.copy()
-    out["energy_without"] = f"{result.energy_without.m_as('kWh / year')!r} kWh / year"
-    out["saving"] = f"{result.saving_percent.m_as('percent')!r} percent"
+    out["dwellings"] = np.array([d.m_as("count") for d in dwellings], dtype=float)
+    out["air_conditioning_without"] = quantity_text(result.air_conditioning_without.to("kWh / year"))
+    out["saving"] = quantity_text(share)
     out["lifetime"] = hx.lifetime.text
     out["emission_factor"] = hx.emission_factor.text
-    out["co2_t"] = [
-        heat_exchange_avoided_emissions(result.energy_without, result.saving_percent, hx.lifetime.quantity,
-                                        Quantity(float(units), "count"), hx.emission_factor.quantity).m_as("t CO2")
-        for units in rows["units_shipped"]
-    ]
+    out["co2_t"] = np.array([
+        heat_exchange_avoided_emissions(result.air_conditioning_without, share, hx.lifetime.quantity, d,
+                                        hx.emission_factor.quantity).m_as("t CO2")
+        for d in dwellings
+    ], dtype=float)
     return out
+
+
+def heat_exchange_readings(rows: pd.DataFrame, result: VentilationResult, hx: HeatExchange) -> pd.DataFrame:
+    """The line's total under the readings taken and under each other reading, one change at a time.
+
+    Returns
+    -------
+    DataFrame
+        ``reading`` (what is read how), ``co2_t`` [t CO2] and ``difference_t`` [t CO2] from the
+        readings taken (first row).
+    """
+    fan_energy = str(hx.fan_energy.value)
+    other_fans = next(r for r in FAN_ENERGY_READINGS if r != fan_energy)
+    per_dwelling = hx.heat_exchange_units.quantity
+    cases = [
+        (f"as taken: fans' energy {fan_energy}, {per_dwelling.m_as('count'):g} units per dwelling", fan_energy, per_dwelling),
+        (f"fans' energy {other_fans}", other_fans, per_dwelling),
+        ("every unit shipped credited with a dwelling's saving", fan_energy, Quantity(1.0, "count")),
+    ]
+    totals = [float(_heat_exchange_rows(rows, result, hx, fans, units)["co2_t"].sum()) for _, fans, units in cases]
+    return pd.DataFrame({"reading": [c[0] for c in cases], "co2_t": totals,
+                         "difference_t": [t - totals[0] for t in totals]})
+
+
+def reading_sentences(rows: pd.DataFrame, result: VentilationResult, hx: HeatExchange) -> dict[str, str]:
+    """The readings of ※5 taken by the parameters, each a sentence generated from the figures.
+
+    Returns
+    -------
+    dict
+        Topic → sentence: the base (air conditioning), the fans' energy and the dwellings, each with
+        the other reading's total from :func:`heat_exchange_readings`.
+    """
+    readings = heat_exchange_readings(rows, result, hx)
+    taken, other_fans, per_unit = (float(t) for t in readings["co2_t"])
+    fan_energy = str(hx.fan_energy.value)
+    share = saving_share(result, fan_energy).m_as("percent")
+    units = float(rows["units_shipped"].sum())
+    per_dwelling = hx.heat_exchange_units.quantity.m_as("count")
+    fans_saved = (result.fans_without - result.fans_with).m_as("kWh / year")
+    if fan_energy == "excluded":
+        fans = (f"The saving from heat exchange is read as the air-conditioning equipment's own saving, "
+                f"{share:,.1f} % of its energy; the fans' difference ({fans_saved:,.1f} kWh a year per dwelling "
+                f"saved) is not counted. Counting it would give {other_fans:,.1f} t CO2 ({other_fans - taken:+,.1f} t).")
+    else:
+        fans = (f"The saving from heat exchange is read as the air-conditioning equipment's saving plus the fans' "
+                f"difference ({fans_saved:,.1f} kWh a year per dwelling saved): {share:,.1f} % of the air "
+                f"conditioning's energy. Leaving the fans out would give {other_fans:,.1f} t CO2 "
+                f"({other_fans - taken:+,.1f} t).")
+    return {
+        "CO2-03.7 base": (f"非熱交換システム使用時(空調)の機器エネルギー使用量 is read as the energy of the air-conditioning "
+                          f"equipment alone ({result.air_conditioning_without.m_as('kWh / year'):,.1f} kWh a year per "
+                          f"dwelling), without the ventilation fans ({result.fans_without.m_as('kWh / year'):,.1f} kWh a year)."),
+        "CO2-03.7 fans' energy": fans,
+        "CO2-03.7 units and dwellings": (
+            f"当年度出荷台数 is turned into dwellings fitted: the 別表 simulates one dwelling with {per_dwelling:g} "
+            f"units, so {units:,.0f} units shipped are {units / per_dwelling:,.1f} dwellings. Crediting every "
+            f"unit with a dwelling's saving would give {per_unit:,.1f} t CO2 ({per_unit - taken:+,.1f} t)."),
+    }
 
 
 # --- sample series -------------------------------------------------------------------------------
