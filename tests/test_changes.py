@@ -375,8 +375,8 @@ def test_year_on_year_of_the_real_years(results2018, results2017):
     # CO2-01 (results.csv): 6,018,559.83 − 4,440,924.338 = 1,577,635.492 t CO2 → +35.5 % (PV lifetime 20 → 25)
     assert table.loc["CO2-01", "change"] == pytest.approx(1577635.492, rel=1e-12)
     assert table.loc["CO2-01", "change_percent"] == pytest.approx(100 * 1577635.492 / 4440924.338, rel=1e-12)
-    # PRD-03: 8,481,232.41 − 8,489,179.4652 = −7,947.0552 GJ → −0.094 %
-    assert table.loc["PRD-03", "change"] == pytest.approx(-7947.0552, rel=1e-9)
+    # PRD-03: 8,486,160.41 − 8,492,934.1052 = −6,773.6952 GJ → −0.080 %
+    assert table.loc["PRD-03", "change"] == pytest.approx(-6773.6952, rel=1e-9)
     # PRD-04: 11,216.3 − 10,060 = 1,156.3 MWh → 100 × 1,156.3 / 10,060 = 11.49 % > 10
     assert table.loc["PRD-04", "change_percent"] == pytest.approx(11.494035785288, rel=1e-9)
     assert list(table.index[table["flagged"]]) == ["CO2-01", "CO2-02", "CO2-03", "PRD-04"]
@@ -540,11 +540,12 @@ def test_every_reconciliation_passes_on_the_real_fy2018_results(results2018, res
     assert all(c.passed for c in checks), [c for c in checks if not c.passed]
     assert not any(c.detail.startswith("skipped") for c in checks)
     named = checks_by_name(checks)
-    # PRD-03 −0.09 % and PRD-07 +0.89 %: opposite signs, but both within 10 %
-    assert "-0.09 %" in named["Energy and Scope 2 move together"].detail
-    assert "+0.89 %" in named["Energy and Scope 2 move together"].detail
-    # 84,602.00918 + 375,385.1698 = 459,987.179 = 449,280.709 + 10,706.47 t CO2e
-    assert "459,987.179" in named["Scope 1 + Scope 2 = PRD-01 + PRD-05"].detail
+    # PRD-03 −6,773.6952 / 8,492,934.1052 = −0.08 % and PRD-07 (377,328.1198 − 374,025.91195) / 374,025.91195
+    # = +0.88 %: opposite signs, but both within 10 %
+    assert "-0.08 %" in named["Energy and Scope 2 move together"].detail
+    assert "+0.88 %" in named["Energy and Scope 2 move together"].detail
+    # 84,602.00918 + 377,328.1198 = 461,930.129 = 451,223.65898 + 10,706.47 t CO2e
+    assert "461,930.129" in named["Scope 1 + Scope 2 = PRD-01 + PRD-05"].detail
     assert "12 site= rows" in named["PRD-01: sum over sites = group total"].detail
 
 
@@ -594,8 +595,8 @@ def test_energy_and_scope_2_must_move_together_unless_both_are_small():
 
 
 def test_energy_and_scope_2_fails_on_the_real_years_with_scope_2_raised(results2018, results2017):
-    # FY2017 PRD-07 372,060.28555 t CO2e × 1.2 = 446,472.34266 (+20 %) while PRD-03 falls 0.09 %
-    broken = replaced(results2018, "PRD-07", "", 446472.34266)
+    # FY2017 PRD-07 374,025.91195 t CO2e × 1.2 = 448,831.09434 (+20 %) while PRD-03 falls 0.08 %
+    broken = replaced(results2018, "PRD-07", "", 448831.09434)
     check = reconciliations(broken, results2017, results2017, Quantity(10, "percent"))[0]
     assert check.name == "Energy and Scope 2 move together" and not check.passed
     assert "+20.00 %" in check.detail
