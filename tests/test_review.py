@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +15,8 @@ import yaml
 from envkpi.publication import publish, verify
 from envkpi.review import (METADATA_KEY, ReviewError, cell_sha256, cell_states, collect, copy_for_review,
                            load_reviews, record_review, status_summary)
+
+REPO = Path(__file__).resolve().parents[1]
 
 ON = date(2019, 5, 20)
 
@@ -157,11 +160,12 @@ def annotate(copy: Path, cell_id: str, **fields) -> None:
 def test_reviews_written_in_cell_metadata_are_collected_once(year, tmp_path):
     (copy,) = copy_for_review(year, tmp_path / "review")
     annotate(copy, "calc", reviewer="B. Auditor", date="2019-05-21", status="query", comment="factor source?")
-    added = collect(year, [copy])
-    assert [(name, cell_id, r.status, r.reviewer) for name, cell_id, r in added] == \
+    collected = collect(year, [copy])
+    assert [(name, cell_id, r.status, r.reviewer) for name, cell_id, r in collected.added] == \
         [("production", "calc", "query", "B. Auditor")]
+    assert collected.refused == []
     assert states(year)["calc"] == "queried"
-    assert collect(year, [copy]) == []  # collecting again adds nothing
+    assert collect(year, [copy]).added == []  # collecting again adds nothing
     assert len(load_reviews(year)["production"]["calc"]) == 1
 
 
@@ -173,23 +177,83 @@ def test_copies_for_review_are_writable_and_never_overwritten(year, tmp_path):
         copy_for_review(year, tmp_path / "review")
 
 
-def test_collection_reports_every_problem_and_records_nothing(year, tmp_path):
+def test_collection_takes_every_good_review_and_lists_each_refused_one(year, tmp_path):
     (copy,) = copy_for_review(year, tmp_path / "review")
     annotate(copy, "intro", reviewer="B", date="21/05/2019", status="ok")
     annotate(copy, "calc", reviewer="B", date="2019-05-21", status="ok")
+    annotate(copy, "software", reviewer="B", date="2019-05-21", status="ok")
     notebook = nbformat.read(copy, as_version=4)
     notebook.cells[1].outputs[0].data["text/plain"] = "999"  # re-executed in the copy
     nbformat.write(notebook, copy)
     stray = tmp_path / "review" / "water.ipynb"
     stray.write_text(copy.read_text(encoding="utf-8"), encoding="utf-8")
-    with pytest.raises(ReviewError) as error:
-        collect(year, [copy, stray])
-    message = str(error.value)
-    assert "3 problems, nothing collected" in message
-    assert f"{copy}: cell 'intro': metadata envkpi_review.date:" in message
-    assert f"{copy}: cell 'calc': metadata envkpi_review: the cell's source or outputs differ" in message
-    assert f"{stray}: FY2018 has no notebook 'water'" in message
-    assert not (year / "review.yaml").exists()
+    collected = collect(year, [copy, stray])
+    assert [(name, cell_id) for name, cell_id, _ in collected.added] == [("production", "software")]
+    assert len(collected.refused) == 3, collected.refused
+    intro, calc, water = collected.refused
+    assert intro.startswith(f"{copy}: cell 'intro': metadata envkpi_review.date:")
+    assert calc.startswith(f"{copy}: cell 'calc': metadata envkpi_review: output 1 (execute_result, text/plain) differs "
+                           "from the year's production.ipynb")
+    assert water == f"{stray}: FY2018 has no notebook 'water' (production)"
+    assert set(load_reviews(year)["production"]) == {"software"}
+
+
+def test_a_refused_cell_names_its_source_when_the_code_was_edited(year, tmp_path):
+    (copy,) = copy_for_review(year, tmp_path / "review")
+    annotate(copy, "calc", reviewer="B", date="2019-05-21", status="ok")
+    notebook = nbformat.read(copy, as_version=4)
+    notebook.cells[1].source += "  # edited"
+    nbformat.write(notebook, copy)
+    (refused,) = collect(year, [copy]).refused
+    assert "metadata envkpi_review: its source differs from the year's production.ipynb" in refused
+
+
+def _saved_as_jupyterlab_does(path: Path) -> None:
+    """Rewrite a notebook file as a JupyterLab save does: the JSON parsed and written back by the browser,
+    so a float with no fraction loses its ".0" (42080.0 → 42080), keys come out in insertion order and the
+    indentation is JupyterLab's; empty output metadata is dropped."""
+
+    def as_javascript(value):
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, dict):
+            return {k: as_javascript(v) for k, v in value.items() if not (k == "metadata" and v == {} and "output_type" in value)}
+        if isinstance(value, list):
+            return [as_javascript(v) for v in value]
+        return value
+
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps(as_javascript(notebook), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def test_every_result_cell_of_the_three_reports_is_collected_after_a_jupyterlab_save(tmp_path):
+    """The published FY2018 reports, copied for review, annotated on every result cell, saved as JupyterLab
+    saves (numbers rewritten) and read back through nbformat: every review is collected, none refused."""
+    from envkpi.results import RESULT_MIME
+
+    year = tmp_path / "FY2018"
+    shutil.copytree(REPO / "outputs" / "FY2018", year)
+    for path in year.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    copies = copy_for_review(year, tmp_path / "review")
+    expected, rewritten = set(), 0
+    for copy in copies:
+        notebook = nbformat.read(copy, as_version=4)
+        for cell in notebook.cells:
+            if any(RESULT_MIME in output.get("data", {}) for output in cell.get("outputs", [])):
+                cell.metadata[METADATA_KEY] = {"reviewer": "A. Auditor", "date": "2019-05-20", "status": "ok"}
+                expected.add((copy.stem, cell.id))
+        nbformat.write(notebook, copy)
+        before = copy.read_text(encoding="utf-8")
+        _saved_as_jupyterlab_does(copy)
+        rewritten += before != copy.read_text(encoding="utf-8")
+    assert {copy.stem for copy in copies} >= {"production", "avoided_emissions", "product_use"}
+    assert rewritten >= 3  # the save really changed the files (".0" numbers, as JupyterLab writes them)
+    assert {"scope2", "ghg", "energy", "co2-01-result", "co2-03"} <= {cell for _, cell in expected}
+    collected = collect(year, copies)
+    assert collected.refused == []
+    assert {(name, cell_id) for name, cell_id, _ in collected.added} == expected
+    assert set(cell_states(year)) >= {name for name, _ in expected}
 
 
 def test_a_review_is_refused_while_a_run_holds_the_folder(year, capsys):

@@ -288,3 +288,35 @@ def test_only_the_pv_lifetime_from_25_to_20_scales_the_pv_part_of_co2_01_by_20_2
     assert after["part=pv"] == pytest.approx(before["part=pv"] * 20 / 25, rel=1e-12)
     assert after["part=fuel_cell"] == before["part=fuel_cell"]
     assert after[""] - before[""] == pytest.approx(after["part=pv"] - before["part=pv"], rel=1e-9)
+
+
+def test_a_kernel_running_another_folders_python_is_reinstalled(tmp_path, monkeypatch):
+    """A kernelspec whose argv[0] is another environment's python (a link to the same interpreter, as every
+    virtual environment's is) is not this environment's kernel: ensure_kernel installs it again."""
+    import jupyter_client.kernelspec
+    import ipykernel.kernelspec
+    from envkpi import runner
+
+    other = tmp_path / "other-checkout" / ".venv" / "bin" / "python"
+    other.parent.mkdir(parents=True)
+    other.symlink_to(os.path.realpath(sys.executable))
+    assert Path(other).resolve() == Path(sys.executable).resolve()  # the same binary …
+    installed = []
+
+    class Spec:
+        argv = [str(other), "-m", "ipykernel_launcher", "-f", "{connection_file}", runner.KERNEL_LOG_LEVEL]
+
+    def install(**kwargs):
+        installed.append(kwargs)
+        folder = tmp_path / "kernels" / "envkpi"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "kernel.json").write_text(json.dumps({"argv": [sys.executable, "-m", "ipykernel_launcher"]}))
+        return str(folder)
+
+    monkeypatch.setattr(jupyter_client.kernelspec.KernelSpecManager, "get_kernel_spec", lambda self, name: Spec())
+    monkeypatch.setattr(ipykernel.kernelspec, "install", install)
+    runner.ensure_kernel()
+    assert len(installed) == 1  # … but another folder's python: reinstalled
+    Spec.argv[0] = sys.executable
+    runner.ensure_kernel()
+    assert len(installed) == 1  # this environment's python: left alone

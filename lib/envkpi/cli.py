@@ -415,9 +415,15 @@ def _review(args: argparse.Namespace) -> int:
             return 0
         if args.collect:
             with _folder_lock(folder):  # a run (OutputFolderBusy, exit 3) would replace review.yaml meanwhile
-                added = collect(folder, [Path(f) for f in args.collect])
+                collected = collect(folder, [Path(f) for f in args.collect])
                 write_audit_pages(folder)
-            print(f"{len(added)} review(s) collected into {folder / 'review.yaml'}")
+            print(f"{len(collected.added)} review(s) collected into {folder / 'review.yaml'}")
+            if collected.refused:
+                count = len(collected.refused)
+                print(f"envkpi review: {count} review{'s' if count > 1 else ''} refused, not collected:\n"
+                      + "\n".join(f"  {line}" for line in collected.refused), file=sys.stderr)
+                _print_review_status(folder)
+                return 2
         elif args.cell or args.notebook or args.verdict:
             missing = [name for name, given in (("--notebook", args.notebook), ("--cell", args.cell),
                                                  ("--ok, --query or --reject", args.verdict), ("--by", args.by))

@@ -59,6 +59,8 @@ __all__ = [
     "Review",
     "CellState",
     "cell_sha256",
+    "cell_difference",
+    "Collected",
     "load_reviews",
     "record_review",
     "cell_states",
@@ -138,13 +140,50 @@ class CellState:
 
 # --- hashing ---------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Collected:
+    """What :func:`collect` recorded and what it refused (one line each, naming file, cell and why)."""
+
+    added: list
+    refused: list[str]
+
+
+#: Keys of an output that are not its content: the execution count moves when a cell is added above,
+#: ``transient`` is never saved, and an empty ``metadata`` may be dropped or added by an editor.
+_NOT_CONTENT = ("execution_count", "transient")
+
+
+def _canonical(value):
+    """A JSON value in the form a notebook editor cannot change: integral floats as integers
+    (JupyterLab saves ``42080.0`` as ``42080``), line ends as ``\\n``; key order is fixed by the dump."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and abs(value) < 2 ** 53 else value
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n")
+    if isinstance(value, dict):
+        return {str(k): _canonical(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_canonical(v) for v in value]
+    return value
+
+
 def _output_content(output: dict) -> dict:
-    """An output without its execution count (which moves when a cell is added above)."""
-    return {key: value for key, value in output.items() if key not in ("execution_count", "transient")}
+    """An output's content in canonical form (:func:`_canonical`), without what is not content."""
+    content = {key: value for key, value in output.items() if key not in _NOT_CONTENT}
+    if not content.get("metadata"):
+        content.pop("metadata", None)
+    return _canonical(content)
+
+
+def _digest(content) -> str:
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def cell_sha256(cell: NotebookNode) -> str:
-    """SHA-256 of what an auditor reviews in a cell: its type, source and outputs.
+    """SHA-256 of what an auditor reviews in a cell: its type, source and outputs, in canonical form.
 
     Parameters
     ----------
@@ -154,18 +193,42 @@ def cell_sha256(cell: NotebookNode) -> str:
     Returns
     -------
     str
-        Hex digest of the canonical JSON (sorted keys, UTF-8) of the cell type, the source, the
-        attachments of a markdown cell and the outputs without execution counts. Metadata (tags,
-        timings, a review written in JupyterLab) does not count: it is not what was reviewed.
+        Hex digest of the canonical JSON (sorted keys, UTF-8, no spaces) of the cell type, the
+        source, the attachments of a markdown cell and the outputs, each value in the form a save in
+        JupyterLab does not change (:func:`_canonical`: integral numbers, line ends; an output's
+        execution count, transient data and empty metadata left out). Cell metadata (tags, timings,
+        a review written in JupyterLab) does not count: it is not what was reviewed.
     """
-    content = {
+    return _digest({
         "cell_type": cell.get("cell_type"),
-        "source": cell.get("source", ""),
-        "attachments": cell.get("attachments") or {},
+        "source": _canonical(cell.get("source", "")),
+        "attachments": _canonical(cell.get("attachments") or {}),
         "outputs": [_output_content(o) for o in cell.get("outputs", [])],
-    }
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    })
+
+
+def cell_difference(cell: NotebookNode, reference: NotebookNode) -> str | None:
+    """What differs between a cell and the same cell of the reference notebook, or None.
+
+    Names the part: ``its source``, ``its type``, ``its number of outputs (3, the year's 2)`` or
+    ``output 2 (display_data, text/html)``, counting outputs from 1.
+    """
+    if cell_sha256(cell) == cell_sha256(reference):
+        return None
+    if cell.get("cell_type") != reference.get("cell_type"):
+        return "its type"
+    if _canonical(cell.get("source", "")) != _canonical(reference.get("source", "")):
+        return "its source"
+    mine, theirs = cell.get("outputs", []), reference.get("outputs", [])
+    if len(mine) != len(theirs):
+        return f"its number of outputs ({len(mine)}, the year's {len(theirs)})"
+    for number, (a, b) in enumerate(zip(mine, theirs), start=1):
+        a, b = _output_content(a), _output_content(b)
+        if a != b:
+            keys = sorted(k for k in set(a.get("data", {})) | set(b.get("data", {}))
+                          if a.get("data", {}).get(k) != b.get("data", {}).get(k))
+            return f"output {number} ({a.get('output_type', '?')}{', ' + ', '.join(keys) if keys else ''})"
+    return "its attachments"
 
 
 # --- the record --------------------------------------------------------------------------------
@@ -314,7 +377,8 @@ def record_review(year_folder: Path, notebook: str, cell_ids: list[str], *, stat
         raise ReviewError(f"{year_folder}: no notebook {notebook!r}; the year has: {', '.join(cells)}")
     unknown = [cell_id for cell_id in cell_ids if cell_id not in cells[notebook]]
     if unknown or not cell_ids:
-        raise ReviewError(f"{notebook}.ipynb of FY{fiscal_year} has no cell with id {', '.join(map(repr, unknown))}"
+        raise ReviewError(f"{notebook}.ipynb of FY{fiscal_year} has no cell with id {', '.join(map(repr, unknown))}; "
+                          f"its cells are: {', '.join(cells[notebook])}"
                           if unknown else "name at least one cell (--cell)")
     try:
         added = [Review(reviewer=reviewer, date=on, status=status, comment=comment,
@@ -418,7 +482,7 @@ def copy_for_review(year_folder: Path, destination: Path) -> list[Path]:
     return copies
 
 
-def collect(year_folder: Path, files: list[Path]) -> list[tuple[str, str, Review]]:
+def collect(year_folder: Path, files: list[Path]) -> Collected:
     """Gather the reviews written in JupyterLab (cell metadata ``envkpi_review``) into ``review.yaml``.
 
     Parameters
@@ -431,16 +495,12 @@ def collect(year_folder: Path, files: list[Path]) -> list[tuple[str, str, Review
 
     Returns
     -------
-    list of (notebook, cell id, Review)
-        The reviews added. A review already recorded (same fields, same content) is not added twice.
-
-    Raises
-    ------
-    ReviewError
-        Listing every problem at once, nothing recorded: an unknown notebook or cell, a review whose
-        fields are wrong (named by file, cell and key), or a cell whose content differs from the
-        year's executed notebook (it was re-executed or edited in the copy, so the review would not
-        be of what the year reports).
+    Collected
+        ``added``: the reviews recorded (notebook, cell id, Review); a review already recorded (same
+        fields, same content) is not added twice. ``refused``: one line per review that could not be
+        taken, naming the file and cell and why: an unreadable file, an unknown notebook or cell, a
+        field that is wrong, or a cell whose content differs from the year's executed notebook (which
+        part: the source or which output). Every good review is recorded whatever is refused.
     """
     year_folder = Path(year_folder)
     fiscal_year = _fiscal_year(year_folder)
@@ -467,24 +527,21 @@ def collect(year_folder: Path, files: list[Path]) -> list[tuple[str, str, Review
             if theirs is None:
                 problems.append(f"{where}: the year's {file.name} has no cell with this id")
                 continue
-            sha256 = cell_sha256(cell)
-            if sha256 != cell_sha256(theirs):
-                problems.append(f"{where}: the cell's source or outputs differ from the year's {file.name} "
-                                f"(re-executed or edited in the copy?); review the cell as the year reports it")
+            difference = cell_difference(cell, theirs)
+            if difference:
+                problems.append(f"{where}: {difference} differs from the year's {file.name}, so the review would "
+                                f"not be of what the year reports; review the cell as the year reports it")
                 continue
             try:
                 given = CellReview.model_validate(metadata)
             except ValidationError as exc:
                 problems += _problems(exc, f"{where}.")
                 continue
-            review = Review(**given.model_dump(), sha256=sha256)
+            review = Review(**given.model_dump(), sha256=cell_sha256(theirs))
             history = reviews.setdefault(file.stem, {}).setdefault(cell.id, [])
             if review not in history:
                 history.append(review)
                 added.append((file.stem, cell.id, review))
-    if problems:
-        raise ReviewError(f"{len(problems)} problem{'s' if len(problems) > 1 else ''}, nothing collected:\n"
-                          + "\n".join(f"  {p}" for p in problems))
     if added:
         _save_reviews(year_folder, fiscal_year, reviews)
-    return added
+    return Collected(added, problems)

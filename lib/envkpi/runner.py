@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -109,14 +110,17 @@ class RunSummary:
 def ensure_kernel() -> None:
     """Install the ``envkpi`` kernelspec into this environment if it is missing or points elsewhere.
 
-    The kernel runs this environment's Python. Its log level is ERROR, so that a run's output is not
-    drowned in ipykernel's start-up warnings (errors in cells are reported by the runner).
+    The kernel runs this environment's Python, compared by its path, not by the binary it resolves to:
+    every virtual environment's ``python`` links to the same interpreter, but each imports its own
+    packages (a kernel of a copied checkout would otherwise run the other folder's ``envkpi``). Its log
+    level is ERROR, so that a run's output is not drowned in ipykernel's start-up warnings (errors in
+    cells are reported by the runner).
     """
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
     try:
         spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
-        if Path(spec.argv[0]).resolve() == Path(sys.executable).resolve() and KERNEL_LOG_LEVEL in spec.argv:
+        if os.path.abspath(spec.argv[0]) == os.path.abspath(sys.executable) and KERNEL_LOG_LEVEL in spec.argv:
             return
     except NoSuchKernel:
         pass
