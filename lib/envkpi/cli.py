@@ -416,14 +416,16 @@ def _review(args: argparse.Namespace) -> int:
         if args.collect:
             with _folder_lock(folder):  # a run (OutputFolderBusy, exit 3) would replace review.yaml meanwhile
                 collected = collect(folder, [Path(f) for f in args.collect])
-                write_audit_pages(folder)
-            print(f"{len(collected.added)} review(s) collected into {folder / 'review.yaml'}")
+                if collected.added:
+                    write_audit_pages(folder)
             if collected.refused:
                 count = len(collected.refused)
+                if collected.added:
+                    print(f"{len(collected.added)} review(s) collected into {folder / 'review.yaml'}")
                 print(f"envkpi review: {count} review{'s' if count > 1 else ''} refused, not collected:\n"
                       + "\n".join(f"  {line}" for line in collected.refused), file=sys.stderr)
-                _print_review_status(folder)
                 return 2
+            print(f"{len(collected.added)} review(s) collected into {folder / 'review.yaml'}")
         elif args.cell or args.notebook or args.verdict:
             missing = [name for name, given in (("--notebook", args.notebook), ("--cell", args.cell),
                                                  ("--ok, --query or --reject", args.verdict), ("--by", args.by))
