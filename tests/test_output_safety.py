@@ -260,7 +260,13 @@ def test_a_second_run_into_the_same_folder_stops_at_once_naming_the_first(projec
             except (OSError, ValueError):
                 time.sleep(0.1)
         assert record.get("pid") == first.pid, record
-        second = envkpi("run", "--fy", str(FY), *ONLY, cwd=project)
+        # Hold the first run where it is (it keeps its lock) while the second starts: on a loaded machine the
+        # first could otherwise finish before the second reaches the lock, and the test would prove nothing.
+        os.kill(first.pid, signal.SIGSTOP)
+        try:
+            second = envkpi("run", "--fy", str(FY), *ONLY, cwd=project)
+        finally:
+            os.kill(first.pid, signal.SIGCONT)
     finally:
         _, first_err = first.communicate()
     assert second.returncode == 3, second.stderr
