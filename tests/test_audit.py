@@ -41,7 +41,7 @@ def test_the_page_shows_the_code_the_hidden_cells_and_the_review_summary(year):
                   comment="Where does 0.410 come from?")
     page = write_audit_pages(year)[0].read_text(encoding="utf-8")
     assert "scope2" in page and "report" in page and "show_software" in page
-    assert "3 cells: 0 reviewed, 0 review stale, 1 queried, 0 rejected, 2 not reviewed" in page
+    assert "3 cells: 0 reviewed, 0 review stale, 1 queried, 0 query answered, 0 rejected, 2 not reviewed" in page
     assert '<a href="../production.html">' in page and '<a href="../index.html">' in page
     calc = bar_of(page, "calc")
     assert "envkpi-state-queried" in calc

@@ -45,7 +45,7 @@ def test_review_status_summarises_the_published_sample_year(root):
     finished = envkpi("review", "--fy", "2018", "--status", cwd=root)
     assert finished.returncode == 0, finished.stderr
     header, *rows = [line.split() for line in finished.stdout.splitlines()]
-    assert header == ["notebook", "cells", "reviewed", "stale", "queried", "rejected", "unreviewed", "removed"]
+    assert header == ["notebook", "cells", "reviewed", "stale", "queried", "answered", "rejected", "unreviewed", "removed"]
     assert {row[0] for row in rows} == {"avoided_emissions", "changes", "product_use", "production"}
 
 

@@ -95,7 +95,7 @@ def test_a_reviewed_cell_whose_content_changed_is_stale(year, make_notebook):
 def test_the_summary_counts_each_state_per_notebook(year):
     record_review(year, "production", ["intro"], status="ok", reviewer="A", on=ON)
     record_review(year, "production", ["calc"], status="query", reviewer="A", on=ON, comment="?")
-    assert status_summary(year) == [{"notebook": "production", "cells": 3, "reviewed": 1, "stale": 0, "queried": 1,
+    assert status_summary(year) == [{"notebook": "production", "cells": 3, "reviewed": 1, "stale": 0, "queried": 1, "answered": 0,
                                      "rejected": 0, "unreviewed": 1, "removed": 0}]
 
 
@@ -108,7 +108,7 @@ def test_unknown_notebook_or_cells_are_named_and_nothing_is_written(year):
 
 
 @pytest.mark.parametrize(("fields", "message"), [
-    ({"status": "fine", "reviewer": "A"}, "review: status: Input should be 'ok', 'query' or 'rejected'"),
+    ({"status": "fine", "reviewer": "A"}, "review: status: Input should be 'ok', 'query', 'rejected', 'answer' or 'resolved'"),
     ({"status": "ok", "reviewer": "  "}, "review: reviewer: must name the reviewer"),
 ])
 def test_invalid_review_fields_are_named(year, fields, message):
@@ -272,3 +272,45 @@ def test_a_review_is_refused_while_a_run_holds_the_folder(year, capsys):
     assert not (year / "review.yaml").exists()
     assert cli.main(command) == 0  # once the run has finished
     assert (year / "review.yaml").exists()
+
+
+# --- queries ---------------------------------------------------------------------------------------------
+
+def test_a_query_is_raised_answered_and_resolved_with_its_thread_kept(year):
+    from envkpi.review import open_queries
+
+    record_review(year, "production", ["calc"], status="query", reviewer="A. Auditor", on=ON, comment="Source of 0.410?")
+    assert states(year)["calc"] == "queried"
+    with pytest.raises(ReviewError, match="no open query on cell 'intro'"):
+        record_review(year, "production", ["intro"], status="answer", reviewer="P. Preparer", on=ON, comment="…")
+    with pytest.raises(ReviewError, match="an answer needs its text"):
+        record_review(year, "production", ["calc"], status="answer", reviewer="P. Preparer", on=ON)
+    record_review(year, "production", ["calc"], status="answer", reviewer="P. Preparer", on=date(2019, 5, 21),
+                  comment="The standard's fixed Japanese factor, parameters/common.yaml")
+    assert states(year)["calc"] == "answered"
+    (query,) = open_queries(year)
+    assert (query["notebook"], query["cell_id"], query["state"]) == ("production", "calc", "answered")
+    assert [(r.status, r.reviewer) for r in query["thread"]] == [("query", "A. Auditor"), ("answer", "P. Preparer")]
+    record_review(year, "production", ["calc"], status="resolved", reviewer="A. Auditor", on=date(2019, 5, 22))
+    assert states(year)["calc"] == "reviewed"
+    assert open_queries(year) == []
+    assert [r.status for r in load_reviews(year)["production"]["calc"]] == ["query", "answer", "resolved"]
+    with pytest.raises(ReviewError, match="no open query on cell 'calc' to resolve"):
+        record_review(year, "production", ["calc"], status="resolved", reviewer="A. Auditor", on=ON)
+
+
+def test_open_queries_on_the_command_line(year, capsys):
+    from envkpi import cli
+
+    base = ["review", "--fy", "2018", "--out", str(year), "--notebook", "production", "--cell", "calc"]
+    assert cli.main([*base, "--query", "--by", "A. Auditor", "--on", "2019-05-20", "--comment", "Source?"]) == 0
+    assert cli.main([*base, "--answer", "--by", "P. Preparer", "--on", "2019-05-21", "--comment", "common.yaml"]) == 0
+    capsys.readouterr()
+    assert cli.main(["review", "--fy", "2018", "--out", str(year), "--open"]) == 0
+    said = capsys.readouterr().out
+    assert "1 open query" in said and "production / calc (answered):" in said
+    assert "query — A. Auditor, 2019-05-20: Source?" in said and "answer — P. Preparer, 2019-05-21: common.yaml" in said
+    assert cli.main([*base, "--resolve", "--by", "A. Auditor", "--on", "2019-05-22"]) == 0
+    capsys.readouterr()
+    assert cli.main(["review", "--fy", "2018", "--out", str(year), "--open"]) == 0
+    assert "0 open queries" in capsys.readouterr().out

@@ -29,7 +29,8 @@ __all__ = ["RUN_METADATA_CLASS", "write_audit_pages", "audit_bar", "audit_header
 #: page that differs between two runs of the same inputs.
 RUN_METADATA_CLASS = "envkpi-run-metadata"
 
-_LABELS = {"reviewed": "reviewed", "stale": "review stale", "queried": "queried", "rejected": "rejected",
+_LABELS = {"reviewed": "reviewed", "stale": "review stale", "queried": "queried", "answered": "query answered",
+           "rejected": "rejected",
            "unreviewed": "not reviewed"}
 _TAG_NOTES = {"parameters": "parameters cell (defaults)", "injected-parameters": "parameters injected by Papermill",
               "remove-cell": "not in the reader's page"}

@@ -401,6 +401,17 @@ def _print_review_status(folder: Path) -> None:
                         for c in columns))
 
 
+def _print_open_queries(folder: Path) -> None:
+    from .review import open_queries
+
+    queries = open_queries(folder)
+    print(f"{len(queries)} open quer{'y' if len(queries) == 1 else 'ies'} in {folder}")
+    for query in queries:
+        print(f"{query['notebook']} / {query['cell_id']} ({query['state']}):")
+        for entry in query["thread"]:
+            print(f"  {entry.status} — {entry.reviewer}, {entry.date.isoformat()}: {entry.comment}")
+
+
 def _review(args: argparse.Namespace) -> int:
     from .audit import write_audit_pages
     from .review import ReviewError, collect, copy_for_review, record_review
@@ -439,8 +450,11 @@ def _review(args: argparse.Namespace) -> int:
                               comment=args.comment or "")
                 write_audit_pages(folder)
             print(f"{len(args.cell)} cell(s) of {args.notebook} recorded as {args.verdict} in {folder / 'review.yaml'}")
+        elif args.open:
+            _print_open_queries(folder)
+            return 0
         elif not args.status:
-            raise UsageError("nothing to do; expected one of --status, --notebook/--cell with a verdict, "
+            raise UsageError("nothing to do; expected one of --status, --open, --notebook/--cell with a verdict, "
                              "--collect or --copy-to")
         _print_review_status(folder)
     except ReviewError as exc:
@@ -566,13 +580,18 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("--fy", type=_fiscal_year, required=True, metavar="YYYY", help="the fiscal year, e.g. 2018")
     review.add_argument("--out", help="output folder (default outputs/FY<yyyy>)")
     review.add_argument("--status", action="store_true",
-                        help="summarise reviewed / stale / queried / rejected / unreviewed cells per notebook")
+                        help="summarise reviewed / stale / queried / answered / rejected / unreviewed cells per notebook")
     review.add_argument("--notebook", help="the notebook reviewed, e.g. production")
     review.add_argument("--cell", action="append", help="id of a cell reviewed (repeat for several)")
     verdict = review.add_mutually_exclusive_group()
     verdict.add_argument("--ok", dest="verdict", action="store_const", const="ok", help="the cell is correct")
     verdict.add_argument("--query", dest="verdict", action="store_const", const="query", help="a question is open")
     verdict.add_argument("--reject", dest="verdict", action="store_const", const="rejected", help="the cell is wrong")
+    verdict.add_argument("--answer", dest="verdict", action="store_const", const="answer",
+                         help="the preparer's answer to the cell's open query (its text in --comment)")
+    verdict.add_argument("--resolve", dest="verdict", action="store_const", const="resolved",
+                         help="the auditor closes the cell's open query: the cell is reviewed")
+    review.add_argument("--open", action="store_true", help="list the open queries: cell, who asked, when, and any answer")
     review.add_argument("--by", type=_name, metavar="NAME", help="reviewer's name")
     review.add_argument("--on", type=_iso_date, metavar="YYYY-MM-DD", help="review date (default today)")
     review.add_argument("--comment", help="what was checked, or the question")

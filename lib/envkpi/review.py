@@ -67,6 +67,7 @@ __all__ = [
     "notebook_states",
     "executed_notebooks",
     "status_summary",
+    "open_queries",
     "collect",
     "copy_for_review",
 ]
@@ -74,7 +75,9 @@ __all__ = [
 #: The cell-metadata key under which a review is recorded in JupyterLab.
 METADATA_KEY = "envkpi_review"
 #: The state of a cell, in the order of the summary.
-STATES = ("reviewed", "stale", "queried", "rejected", "unreviewed")
+STATES = ("reviewed", "stale", "queried", "answered", "rejected", "unreviewed")
+#: The entries of a cell's thread that keep a query open: the auditor's query and the preparer's answer.
+_OPEN = ("query", "answer")
 
 _HEADER = (
     "# Auditor review of this fiscal year's executed notebooks, written by `envkpi review`.\n"
@@ -88,11 +91,13 @@ class ReviewError(ValueError):
 
 
 class Status(str, Enum):
-    """What the auditor concluded about a cell."""
+    """What the auditor concluded about a cell, or a step of a query's thread."""
 
     ok = "ok"
     query = "query"
     rejected = "rejected"
+    answer = "answer"      # the preparer's answer to the open query
+    resolved = "resolved"  # the auditor closes the query: the cell is reviewed
 
 
 class CellReview(BaseModel):
@@ -386,6 +391,14 @@ def record_review(year_folder: Path, notebook: str, cell_ids: list[str], *, stat
     except ValidationError as exc:
         raise ReviewError("\n".join(_problems(exc, "review: "))) from None
     reviews = load_reviews(year_folder)
+    if status in ("answer", "resolved"):
+        closed = [cell_id for cell_id in cell_ids
+                  if not reviews.get(notebook, {}).get(cell_id) or reviews[notebook][cell_id][-1].status not in _OPEN]
+        if closed:
+            raise ReviewError(f"{notebook}: no open query on cell {', '.join(map(repr, closed))} to "
+                              f"{'answer' if status == 'answer' else 'resolve'} (envkpi review --fy {fiscal_year} --open lists them)")
+        if status == "answer" and not comment.strip():
+            raise ReviewError("an answer needs its text (--comment)")
     for cell_id, review in zip(cell_ids, added):
         reviews.setdefault(notebook, {}).setdefault(cell_id, []).append(review)
     _save_reviews(year_folder, fiscal_year, reviews)
@@ -397,7 +410,8 @@ def _state(review: Review | None, sha256: str) -> str:
         return "unreviewed"
     if review.sha256 != sha256:
         return "stale"
-    return {"ok": "reviewed", "query": "queried", "rejected": "rejected"}[review.status]
+    return {"ok": "reviewed", "query": "queried", "answer": "answered", "rejected": "rejected",
+            "resolved": "reviewed"}[review.status]
 
 
 def cell_states(year_folder: Path, results_folder: Path | None = None) -> dict[str, list[CellState]]:
@@ -425,6 +439,27 @@ def notebook_states(name: str, notebook: NotebookNode, given: dict[str, list[Rev
         latest = given[cell.id][-1] if given.get(cell.id) else None
         states.append(CellState(name, cell.id, cell.cell_type, sha256, _state(latest, sha256), latest))
     return states
+
+
+def open_queries(year_folder: Path) -> list[dict]:
+    """The queries still open in the year: per cell, the query and the answer given to it, if any.
+
+    Returns
+    -------
+    list of dict
+        ``notebook, cell_id, state`` (``queried`` or ``answered``, or ``stale`` when the cell changed
+        since) and ``thread``: the entries since the query was raised (:class:`Review`), oldest first.
+    """
+    found = []
+    for name, states in cell_states(year_folder).items():
+        reviews = load_reviews(year_folder).get(name, {})
+        for cell in states:
+            history = reviews.get(cell.cell_id, [])
+            if not history or history[-1].status not in _OPEN:
+                continue
+            start = max(i for i, review in enumerate(history) if review.status == "query")
+            found.append({"notebook": name, "cell_id": cell.cell_id, "state": cell.state, "thread": history[start:]})
+    return found
 
 
 def status_summary(year_folder: Path) -> list[dict]:
