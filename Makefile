@@ -41,5 +41,6 @@ run: setup
 test: setup system-packages
 	$(BIN)/python -m pytest -n auto
 
+# JupyterLab on the project root (notebooks/, outputs/FY*/, review/ copies); --allow-root only as root.
 lab: setup
-	$(BIN)/jupyter lab notebooks
+	$(BIN)/jupyter lab --ServerApp.root_dir=. $(if $(filter 0,$(shell id -u)),--allow-root)

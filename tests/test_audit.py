@@ -24,8 +24,8 @@ def bar_of(page: str, cell_id: str) -> str:
 
 
 def test_each_cell_has_a_bar_with_id_state_time_and_hash(year, make_notebook):
-    (path,) = write_audit_pages(year)
-    assert path == year / "audit" / "production.html"
+    path, index = write_audit_pages(year)
+    assert (path, index) == (year / "audit" / "production.html", year / "audit" / "index.html")
     page = path.read_text(encoding="utf-8")
     calc = bar_of(page, "calc")
     assert "envkpi-state-unreviewed" in calc and "not reviewed" in calc

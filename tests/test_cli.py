@@ -44,9 +44,12 @@ def test_run_with_a_misspelt_parameter_key_exits_2_naming_file_and_key(root, tmp
 def test_review_status_summarises_the_published_sample_year(root):
     finished = envkpi("review", "--fy", "2018", "--status", cwd=root)
     assert finished.returncode == 0, finished.stderr
-    header, *rows = [line.split() for line in finished.stdout.splitlines()]
-    assert header == ["notebook", "cells", "reviewed", "stale", "queried", "answered", "rejected", "unreviewed", "removed"]
+    header, *rows, last = [line.split() for line in finished.stdout.splitlines()]
+    assert header == ["notebook", "cells", "reviewed", "stale", "queried", "answered", "rejected", "unreviewed", "removed",
+                      "sign_off"]
     assert {row[0] for row in rows} == {"avoided_emissions", "changes", "product_use", "production"}
+    assert all(row[-3:] == ["not", "signed", "off"] for row in rows)
+    assert " ".join(last) == "open queries: 0 (envkpi review --open lists them); the year: not signed off"
 
 
 def test_review_without_a_verdict_or_an_action_exits_2_saying_what_is_missing(root):

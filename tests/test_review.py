@@ -96,7 +96,8 @@ def test_the_summary_counts_each_state_per_notebook(year):
     record_review(year, "production", ["intro"], status="ok", reviewer="A", on=ON)
     record_review(year, "production", ["calc"], status="query", reviewer="A", on=ON, comment="?")
     assert status_summary(year) == [{"notebook": "production", "cells": 3, "reviewed": 1, "stale": 0, "queried": 1, "answered": 0,
-                                     "rejected": 0, "unreviewed": 1, "removed": 0}]
+                                     "rejected": 0, "unreviewed": 1, "removed": 0, "sign_off": "not signed off",
+                                     "code_changed": []}]
 
 
 def test_unknown_notebook_or_cells_are_named_and_nothing_is_written(year):
@@ -314,3 +315,60 @@ def test_open_queries_on_the_command_line(year, capsys):
     capsys.readouterr()
     assert cli.main(["review", "--fy", "2018", "--out", str(year), "--open"]) == 0
     assert "0 open queries" in capsys.readouterr().out
+
+
+# --- sections, sign-off, code changed since review ---------------------------------------------------------
+
+def _with_a_result(notebook):
+    from envkpi.results import RESULT_MIME
+
+    notebook.cells[1].outputs[0].data[RESULT_MIME] = {"results": [{"indicator_id": "PRD-07", "value": 506.145}]}
+    return notebook
+
+
+def test_a_markdown_cell_is_covered_by_the_review_of_its_section(year):
+    record_review(year, "production", ["calc"], status="ok", reviewer="A", on=ON)
+    assert states(year)["intro"] == "unreviewed"  # 'software' is in its section too, and not reviewed yet
+    record_review(year, "production", ["software"], status="ok", reviewer="A", on=ON)
+    (cells,) = cell_states(year).values()
+    intro = next(c for c in cells if c.cell_id == "intro")
+    assert (intro.state, intro.covered_by, intro.review) == ("reviewed", "calc, software", None)
+
+
+def test_a_notebook_and_the_year_are_signed_off_and_the_sign_off_goes_stale_with_the_content(make_notebook, make_year,
+                                                                                             tmp_path):
+    from envkpi.review import YEAR, sign_off, sign_off_states
+
+    year = make_year(tmp_path / "FY2018", _with_a_result(make_notebook()))
+    record_review(year, "production", ["calc"], status="query", reviewer="A", on=ON, comment="source?")
+    with pytest.raises(ReviewError, match="result cell 'calc' is queried"):
+        sign_off(year, "production", reviewer="A", on=ON)
+    with pytest.raises(ReviewError, match=r"FY2018 cannot be signed off: production \(not signed off\)"):
+        sign_off(year, None, reviewer="A", on=ON)
+    record_review(year, "production", ["calc"], status="answer", reviewer="P", on=ON, comment="common.yaml")
+    with pytest.raises(ReviewError, match="result cell 'calc' is query answered, not resolved"):
+        sign_off(year, "production", reviewer="A", on=ON)
+    record_review(year, "production", ["calc"], status="resolved", reviewer="A", on=ON)
+    sign_off(year, "production", reviewer="A", on=ON, comment="tied to the inputs")
+    sign_off(year, None, reviewer="A", on=ON)
+    assert sign_off_states(year) == {"production": "signed off", YEAR: "signed off"}
+    assert load_reviews(year)["production"]["calc"][-1].status == "resolved"  # the reviews are kept beside
+    changed = nbformat.read(year / "production.ipynb", as_version=4)
+    changed.cells[1].outputs[0].data["text/plain"] = "518.49"
+    nbformat.write(changed, year / "production.ipynb")
+    assert sign_off_states(year) == {"production": "sign-off stale", YEAR: "sign-off stale"}
+
+
+def test_code_changed_since_review_compares_the_code_that_ran_with_notebooks(year, make_notebook, tmp_path):
+    record_review(year, "production", ["calc"], status="ok", reviewer="A", on=ON)
+    source = tmp_path / "notebooks"
+    source.mkdir()
+    notebook = make_notebook()
+    nbformat.write(notebook, source / "production.ipynb")
+    assert status_summary(year, source_notebooks=source)[0]["code_changed"] == []
+    notebook.cells[1].source = "scope2 = 1234.5 * 0.41  # same result, other code"
+    nbformat.write(notebook, source / "production.ipynb")
+    (row,) = status_summary(year, source_notebooks=source)
+    assert row["code_changed"] == ["calc"] and row["reviewed"] == 1  # the result reproduces: the review still holds
+    calc = next(c for c in cell_states(year, source_notebooks=source)["production"] if c.cell_id == "calc")
+    assert calc.code_changed and calc.state == "reviewed"

@@ -65,7 +65,7 @@ def edit_csv(path: Path, match: dict, column: str, value: str) -> None:
 def test_run_writes_the_five_kinds_of_output(sample_run):
     summary, out = sample_run
     assert {p.name for p in out.iterdir()} == OUTPUT_FILES | {"audit"}
-    assert {p.name for p in (out / "audit").iterdir()} == {f"{name}.html" for name in (*FAMILIES, "changes")}
+    assert {p.name for p in (out / "audit").iterdir()} == {f"{name}.html" for name in (*FAMILIES, "changes", "index")}
     for family in FAMILIES:
         notebook = nbformat.read(out / f"{family}.ipynb", as_version=4)
         assert notebook.metadata.papermill.parameters["fiscal_year"] == FY

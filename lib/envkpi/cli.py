@@ -390,15 +390,25 @@ def _year_folder(args: argparse.Namespace) -> Path:
 
 
 def _print_review_status(folder: Path) -> None:
-    from .review import STATES, status_summary
+    from .review import STATES, YEAR, open_queries, sign_off_states, status_summary
 
-    rows = status_summary(folder)
-    columns = ["notebook", "cells", *STATES, "removed"]
+    try:
+        source = project_root() / "notebooks"
+    except UsageError:  # a year folder reviewed outside any project (--out): no notebooks/ to compare with
+        source = None
+    rows = status_summary(folder, source_notebooks=source)
+    columns = ["notebook", "cells", *STATES, "removed", "sign_off"]
     widths = {c: max(len(c), *(len(str(r[c])) for r in rows)) for c in columns}
-    print("  ".join(c.ljust(widths[c]) if c == "notebook" else c.rjust(widths[c]) for c in columns))
+    print("  ".join(c.ljust(widths[c]) if c in ("notebook", "sign_off") else c.rjust(widths[c]) for c in columns))
     for row in rows:
-        print("  ".join(str(row[c]).ljust(widths[c]) if c == "notebook" else str(row[c]).rjust(widths[c])
+        print("  ".join(str(row[c]).ljust(widths[c]) if c in ("notebook", "sign_off") else str(row[c]).rjust(widths[c])
                         for c in columns))
+    for row in rows:
+        if row["code_changed"]:
+            print(f"{row['notebook']}: code changed since review (notebooks/{row['notebook']}.ipynb differs from the code "
+                  f"that was run) in cell{'s' if len(row['code_changed']) > 1 else ''} {', '.join(row['code_changed'])}")
+    queries = open_queries(folder)
+    print(f"open queries: {len(queries)} (envkpi review --open lists them); the year: {sign_off_states(folder)[YEAR]}")
 
 
 def _print_open_queries(folder: Path) -> None:
@@ -414,7 +424,7 @@ def _print_open_queries(folder: Path) -> None:
 
 def _review(args: argparse.Namespace) -> int:
     from .audit import write_audit_pages
-    from .review import ReviewError, collect, copy_for_review, record_review
+    from .review import ReviewError, collect, copy_for_review, record_review, sign_off
 
     folder = _year_folder(args)
     try:
@@ -437,6 +447,15 @@ def _review(args: argparse.Namespace) -> int:
                       + "\n".join(f"  {line}" for line in collected.refused), file=sys.stderr)
                 return 2
             print(f"{len(collected.added)} review(s) collected into {folder / 'review.yaml'}")
+        elif args.sign_off:
+            if not args.by:
+                raise UsageError("missing --by; a sign-off needs the auditor's name")
+            with _folder_lock(folder):
+                given = sign_off(folder, args.notebook, reviewer=args.by, on=args.on or date.today(),
+                                 comment=args.comment or "")
+                write_audit_pages(folder)
+            print(f"{args.notebook or f'FY{args.fy}'} signed off by {given.reviewer} on {given.date.isoformat()} "
+                  f"in {folder / 'review.yaml'}")
         elif args.cell or args.notebook or args.verdict:
             missing = [name for name, given in (("--notebook", args.notebook), ("--cell", args.cell),
                                                  ("--ok, --query or --reject", args.verdict), ("--by", args.by))
@@ -591,6 +610,9 @@ def _parser() -> argparse.ArgumentParser:
                          help="the preparer's answer to the cell's open query (its text in --comment)")
     verdict.add_argument("--resolve", dest="verdict", action="store_const", const="resolved",
                          help="the auditor closes the cell's open query: the cell is reviewed")
+    review.add_argument("--sign-off", action="store_true",
+                        help="sign off the notebook named by --notebook (all its result cells reviewed, no open query), "
+                             "or the year without --notebook (every notebook signed off)")
     review.add_argument("--open", action="store_true", help="list the open queries: cell, who asked, when, and any answer")
     review.add_argument("--by", type=_name, metavar="NAME", help="reviewer's name")
     review.add_argument("--on", type=_iso_date, metavar="YYYY-MM-DD", help="review date (default today)")

@@ -37,7 +37,7 @@ import json
 import shutil
 import stat
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -68,6 +68,11 @@ __all__ = [
     "executed_notebooks",
     "status_summary",
     "open_queries",
+    "SignOff",
+    "YEAR",
+    "load_sign_offs",
+    "sign_off",
+    "sign_off_states",
     "collect",
     "copy_for_review",
 ]
@@ -124,11 +129,27 @@ class Review(CellReview):
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
 
 
+class SignOff(BaseModel):
+    """The auditor's sign-off of a notebook (or of the year), bound to the content signed off."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reviewer: str = Field(min_length=1)
+    date: date
+    comment: str = ""
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")  # of the cells' hashes (a notebook) or the notebooks' (the year)
+
+
+#: The key of the year's own sign-off among the sign-offs of ``review.yaml``.
+YEAR = "year"
+
+
 class _ReviewFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     fiscal_year: int
     notebooks: dict[str, dict[str, list[Review]]] = {}
+    sign_offs: dict[str, list[SignOff]] = {}
 
 
 @dataclass(frozen=True)
@@ -141,6 +162,10 @@ class CellState:
     sha256: str
     state: str                 # one of STATES
     review: Review | None      # the latest review, if any
+    thread: tuple = ()         # the entries since the latest query was raised, when there is one
+    covered_by: str | None = None  # a markdown cell without its own review: the section's code cells reviewed
+    code_changed: bool = False     # the cell's code in notebooks/ differs from the code that was run
+    is_result: bool = False        # the cell records an indicator's result (RESULT_MIME)
 
 
 # --- hashing ---------------------------------------------------------------------------------
@@ -263,12 +288,21 @@ def load_reviews(year_folder: Path) -> dict[str, dict[str, list[Review]]]:
     ReviewError
         When ``review.yaml`` is not valid; every problem is listed with its key path.
     """
+    return _load_file(year_folder).notebooks
+
+
+def load_sign_offs(year_folder: Path) -> dict[str, list[SignOff]]:
+    """The sign-offs recorded for a year, by notebook name (and :data:`YEAR` for the year's own)."""
+    return _load_file(year_folder).sign_offs
+
+
+def _load_file(year_folder: Path) -> _ReviewFile:
     path = Path(year_folder) / REVIEW_FILE
     if not path.exists():
-        return {}
+        return _ReviewFile(fiscal_year=0)
     try:
         document = yaml.load(path.read_text(encoding="utf-8"), Loader=_TextDatesLoader) or {}
-        return _ReviewFile.model_validate(document).notebooks
+        return _ReviewFile.model_validate(document)
     except OSError as exc:
         raise ReviewError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     except UnicodeDecodeError as exc:
@@ -280,11 +314,16 @@ def load_reviews(year_folder: Path) -> dict[str, dict[str, list[Review]]]:
         raise ReviewError("\n".join(_problems(exc, f"{path}: "))) from None
 
 
-def _save_reviews(year_folder: Path, fiscal_year: int, reviews: dict[str, dict[str, list[Review]]]) -> Path:
+def _save_reviews(year_folder: Path, fiscal_year: int, reviews: dict[str, dict[str, list[Review]]],
+                  sign_offs: dict[str, list[SignOff]] | None = None) -> Path:
     path = Path(year_folder) / REVIEW_FILE
+    if sign_offs is None:
+        sign_offs = load_sign_offs(year_folder)
     document = {"fiscal_year": fiscal_year, "notebooks": {
         name: {cell_id: [r.model_dump() for r in history] for cell_id, history in sorted(cells.items())}
         for name, cells in sorted(reviews.items())}}
+    if sign_offs:
+        document["sign_offs"] = {name: [s.model_dump() for s in history] for name, history in sign_offs.items()}
     text = _HEADER + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
     partial = path.with_name(f".{REVIEW_FILE}.partial")
     partial.write_text(text, encoding="utf-8")
@@ -414,7 +453,8 @@ def _state(review: Review | None, sha256: str) -> str:
             "resolved": "reviewed"}[review.status]
 
 
-def cell_states(year_folder: Path, results_folder: Path | None = None) -> dict[str, list[CellState]]:
+def cell_states(year_folder: Path, results_folder: Path | None = None,
+                source_notebooks: Path | None = None) -> dict[str, list[CellState]]:
     """Where the review of every cell of the year stands, by notebook, in cell order.
 
     Parameters
@@ -424,20 +464,65 @@ def cell_states(year_folder: Path, results_folder: Path | None = None) -> dict[s
     results_folder : Path, optional
         The executed notebooks to check against (default: the year's current figures, i.e. its
         latest restatement or the folder itself).
+    source_notebooks : Path, optional
+        The project's ``notebooks/``: a cell whose code there differs from the code that was run is
+        marked ``code_changed`` (a rerun that reproduces the results writes nothing, so the reviewed
+        cell is still the one shown, but it is no longer the code of the workbook).
     """
     reviews = load_reviews(year_folder)
     folder = results_folder or latest_results_folder(year_folder)
-    return {name: notebook_states(name, notebook, reviews.get(name, {}))
+    return {name: notebook_states(name, notebook, reviews.get(name, {}), _source_notebook(source_notebooks, name))
             for name, notebook in executed_notebooks(folder).items()}
 
 
-def notebook_states(name: str, notebook: NotebookNode, given: dict[str, list[Review]]) -> list[CellState]:
-    """Where the review of every cell of one executed notebook stands, given its reviews by cell id."""
+def _source_notebook(folder: Path | None, name: str) -> NotebookNode | None:
+    path = folder / f"{name}.ipynb" if folder else None
+    if path is None or not path.is_file():
+        return None
+    try:
+        return nbformat.read(path, as_version=4)
+    except (OSError, ValueError):
+        return None
+
+
+def _thread(history: list[Review]) -> tuple:
+    """The entries since the latest query (the query, its answers, its resolution), or none."""
+    starts = [i for i, review in enumerate(history) if review.status == "query"]
+    return tuple(history[starts[-1]:]) if starts and history[-1].status in ("query", "answer", "resolved") else ()
+
+
+def notebook_states(name: str, notebook: NotebookNode, given: dict[str, list[Review]],
+                    source: NotebookNode | None = None) -> list[CellState]:
+    """Where the review of every cell of one executed notebook stands, given its reviews by cell id.
+
+    A markdown cell without its own review is covered by its section's: it shows as ``reviewed``
+    (``covered_by`` naming the section's code cells) when every code cell that follows it, up to the
+    next markdown cell, is reviewed. With ``source`` (the notebook in ``notebooks/``), a code cell
+    whose source there differs is marked ``code_changed``.
+    """
+    from .results import RESULT_MIME
+
+    code = {cell.id: cell.source for cell in source.cells if cell.cell_type == "code"} if source is not None else None
     states = []
     for cell in notebook.cells:
         sha256 = cell_sha256(cell)
-        latest = given[cell.id][-1] if given.get(cell.id) else None
-        states.append(CellState(name, cell.id, cell.cell_type, sha256, _state(latest, sha256), latest))
+        history = given.get(cell.id, [])
+        latest = history[-1] if history else None
+        changed = (code is not None and cell.cell_type == "code" and "injected-parameters" not in cell.metadata.get("tags", [])
+                   and code.get(cell.id) != cell.source)
+        is_result = any(RESULT_MIME in output.get("data", {}) for output in cell.get("outputs", []))
+        states.append(CellState(name, cell.id, cell.cell_type, sha256, _state(latest, sha256), latest, _thread(history),
+                                code_changed=changed, is_result=is_result))
+    for index, state in enumerate(states):
+        if state.cell_type != "markdown" or state.review is not None:
+            continue
+        section = []
+        for following in states[index + 1:]:
+            if following.cell_type == "markdown":
+                break
+            section.append(following)
+        if section and all(s.state == "reviewed" for s in section):
+            states[index] = replace(state, state="reviewed", covered_by=", ".join(s.cell_id for s in section))
     return states
 
 
@@ -462,18 +547,93 @@ def open_queries(year_folder: Path) -> list[dict]:
     return found
 
 
-def status_summary(year_folder: Path) -> list[dict]:
-    """Per notebook, how many cells are reviewed, stale, queried, rejected and unreviewed.
+# --- sign-off ----------------------------------------------------------------------------------------
 
-    Reviews of cells that no longer exist are counted as ``removed``.
+def _notebook_digest(states: list[CellState]) -> str:
+    return _digest([state.sha256 for state in states])
+
+
+def _year_digest(states: dict[str, list[CellState]]) -> str:
+    return _digest({name: _notebook_digest(cells) for name, cells in sorted(states.items())})
+
+
+def sign_off_states(year_folder: Path, states: dict[str, list[CellState]] | None = None) -> dict[str, str]:
+    """Per notebook and for the year (:data:`YEAR`): ``signed off``, ``sign-off stale`` (the content
+    changed since) or ``not signed off``."""
+    states = states if states is not None else cell_states(year_folder)
+    given = load_sign_offs(year_folder)
+    digests = {name: _notebook_digest(cells) for name, cells in states.items()}
+    digests[YEAR] = _year_digest(states)
+    result = {}
+    for name, digest in digests.items():
+        history = given.get(name, [])
+        result[name] = ("not signed off" if not history else
+                        "signed off" if history[-1].sha256 == digest else "sign-off stale")
+    return result
+
+
+def sign_off(year_folder: Path, notebook: str | None, *, reviewer: str, on: date, comment: str = "") -> SignOff:
+    """Sign off a notebook of the year (every result cell reviewed, no open query, nothing rejected), or
+    the year itself (``notebook`` None: every notebook signed off on its current content).
+
+    Raises
+    ------
+    ReviewError
+        Naming every cell or notebook that stands in the way.
+    """
+    year_folder = Path(year_folder)
+    fiscal_year = _fiscal_year(year_folder)
+    states = cell_states(year_folder)
+    if notebook is None:
+        current = sign_off_states(year_folder, states)
+        missing = [name for name in states if current[name] != "signed off"]
+        if missing:
+            raise ReviewError(f"FY{fiscal_year} cannot be signed off: {', '.join(f'{n} ({current[n]})' for n in missing)}; "
+                              f"sign off each notebook first (envkpi review --fy {fiscal_year} --sign-off --notebook NAME --by NAME)")
+        key, digest = YEAR, _year_digest(states)
+    else:
+        if notebook not in states:
+            raise ReviewError(f"{year_folder}: no notebook {notebook!r}; the year has: {', '.join(states)}")
+        cells = states[notebook]
+        problems = [f"result cell {c.cell_id!r} is {_LABEL.get(c.state, c.state)}" for c in cells
+                    if c.is_result and c.state != "reviewed"]
+        problems += [f"cell {c.cell_id!r} is {_LABEL.get(c.state, c.state)}" for c in cells
+                     if c.state in ("queried", "answered", "rejected") and not c.is_result]
+        if problems:
+            raise ReviewError(f"{notebook} of FY{fiscal_year} cannot be signed off ({len(problems)} cell"
+                              f"{'s' if len(problems) > 1 else ''}):\n" + "\n".join(f"  {p}" for p in problems))
+        key, digest = notebook, _notebook_digest(cells)
+    try:
+        given = SignOff(reviewer=reviewer, date=on, comment=comment, sha256=digest)
+    except ValidationError as exc:
+        raise ReviewError("\n".join(_problems(exc, "sign-off: "))) from None
+    sign_offs = load_sign_offs(year_folder)
+    sign_offs.setdefault(key, []).append(given)
+    _save_reviews(year_folder, fiscal_year, load_reviews(year_folder), sign_offs)
+    return given
+
+
+_LABEL = {"unreviewed": "not reviewed", "stale": "review stale", "answered": "query answered, not resolved"}
+
+
+def status_summary(year_folder: Path, source_notebooks: Path | None = None) -> list[dict]:
+    """Per notebook, how many cells are reviewed, stale, queried, answered, rejected and unreviewed,
+    and where its sign-off stands.
+
+    Reviews of cells that no longer exist are counted as ``removed``; with ``source_notebooks``
+    (the project's ``notebooks/``), ``code_changed`` lists the cells whose code there is no longer the
+    code that was run (and reviewed).
     """
     reviews = load_reviews(year_folder)
+    states = cell_states(year_folder, source_notebooks=source_notebooks)
+    signed = sign_off_states(year_folder, states)
     rows = []
-    for name, cells in cell_states(year_folder).items():
+    for name, cells in states.items():
         counts = Counter(cell.state for cell in cells)
         removed = set(reviews.get(name, {})) - {cell.cell_id for cell in cells}
         rows.append({"notebook": name, "cells": len(cells), **{state: counts[state] for state in STATES},
-                     "removed": len(removed)})
+                     "removed": len(removed), "sign_off": signed[name],
+                     "code_changed": [cell.cell_id for cell in cells if cell.code_changed]})
     return rows
 
 

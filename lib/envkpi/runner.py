@@ -523,10 +523,16 @@ def _place(staging: Path, out: Path, rows: list[ResultRow], names: Sequence[str]
         _replace(staging, out, root, progress)
         progress(f"  {len(rows)} result rows written to {_relative(out, root)}")
         return out
-    published = [r for r in read_results(latest_results_folder(out) / "results.csv") if r.notebook in names]
+    current = latest_results_folder(out)
+    published = [r for r in read_results(current / "results.csv") if r.notebook in names]
     if results_equal(rows, published):
+        changed = _code_changes(staging, current, names)
         _remove(staging)
         progress(f"  {_relative(out, root)} is published and this run reproduces its results: nothing written")
+        if changed:
+            progress("  but its code differs from the published notebooks (code changed since review): "
+                     + "; ".join(f"{name}: {', '.join(cells)}" for name, cells in changed.items()))
+            write_audit_pages(out, source_notebooks=root / "notebooks")
         return None
     target = restatement_folder(out, today)
     try:
@@ -535,7 +541,25 @@ def _place(staging: Path, out: Path, rows: list[ResultRow], names: Sequence[str]
     except OSError as exc:
         raise RunError(_not_placed(exc, target, root)) from None
     progress(f"  {_relative(out, root)} is published and this run differs: restatement written to {_relative(target, root)}")
+    write_audit_pages(out)  # the pages of the figures it replaces say so, with the reviews it made stale
     return target
+
+
+def _code_changes(staging: Path, published: Path, names: Sequence[str]) -> dict[str, list[str]]:
+    """The code cells whose source differs between this run's notebooks and the published ones, by notebook."""
+    changed = {}
+    for name in names:
+        try:
+            mine = nbformat.read(staging / f"{name}.ipynb", as_version=4)
+            theirs = nbformat.read(published / f"{name}.ipynb", as_version=4)
+        except (OSError, ValueError):
+            continue
+        code = {cell.id: cell.source for cell in theirs.cells if cell.cell_type == "code"}
+        cells = [cell.id for cell in mine.cells if cell.cell_type == "code" and code.get(cell.id) != cell.source
+                 and "injected-parameters" not in cell.metadata.get("tags", [])]
+        if cells:
+            changed[name] = cells
+    return changed
 
 
 def prepare_changes(root: Path, fiscal_year: int, params_path: Path, folder: Path, workers: int = 2) -> None:
