@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 import shutil
 from pathlib import Path
 
@@ -768,3 +769,14 @@ def test_an_explanation_of_an_unknown_indicator_suggests_the_id(params_root):
     replace_once(params_root, YEAR, "  PRD-04: {change:", "  PRD-4: {change:")
     assert load_error(params_root).problems == [
         f"{YEAR}: explanations.PRD-4: unknown indicator; did you mean PRD-04?"]
+
+
+def test_every_source_cites_a_document_a_reader_outside_the_project_can_find():
+    """No source names a project-internal note (REFERENCE_FACTS, the seeds under shared/): a reader of the
+    report has neither; each source names the title, table, edition or URL of a public document, or says
+    that the value is illustrative or a reading of this workbook."""
+    internal = re.compile(r"REFERENCE_FACTS|shared/|\bseeds?\b", re.IGNORECASE)
+    for file in sorted((REPO / "parameters").glob("*.yaml")):
+        for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1):
+            for source in re.findall(r'source: "([^"]*)"', line):
+                assert not internal.search(source), f"{file.name}, line {number}: {source}"

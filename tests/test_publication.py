@@ -223,3 +223,16 @@ def test_a_folder_whose_files_cannot_be_made_read_only_is_left_unpublished(year,
         publish(year, published_on=PUBLISHED_ON, published_by="Environment Office")
     assert not is_published(year)
     assert all(stat.S_IMODE(p.stat().st_mode) & stat.S_IWUSR for p in year.iterdir())
+
+
+def test_a_run_from_a_dirty_tree_is_published_only_when_allowed_and_then_says_so(year):
+    manifest_path = year / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["code_version"] = "git 204931fbc4d2+dirty"
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(PublicationError, match=r"code version is 'git 204931fbc4d2\+dirty'.*--allow-dirty"):
+        publish(year, published_on=date(2019, 6, 28), published_by="Environment Office")
+    assert not is_published(year)
+    record = publish(year, published_on=date(2019, 6, 28), published_by="Environment Office", allow_dirty=True)
+    written = json.loads(record.read_text(encoding="utf-8"))
+    assert written["code_version"] == "git 204931fbc4d2+dirty" and written["dirty_tree_allowed"] is True

@@ -194,12 +194,19 @@ def test_out_of_boundary_rows_are_dropped(sample):
     assert es01 not in kept, "an out-of-boundary row was kept"
 
 
-def test_excluded_rows_are_counted_per_table(sample):
-    excluded = load(sample).excluded_rows.set_index("table")["rows_outside_boundary"]
+def test_excluded_rows_are_listed_per_table_with_their_rows_and_sites(sample):
+    excluded = load(sample).excluded_rows.set_index("table")
     for file in (FUEL_USE, PURCHASED, RENEWABLE, NON_CO2, OUTPUT):
         with open(sample / file, newline="", encoding="utf-8") as handle:
-            outside = sum(row["site_id"] in OUT_OF_BOUNDARY for row in csv.DictReader(handle))
-        assert excluded[Path(file).name] == outside, file
+            # file rows: the header is row 1, so the first record is row 2
+            outside = [(number, row["site_id"]) for number, row in enumerate(csv.DictReader(handle), start=2)
+                       if row["site_id"] in OUT_OF_BOUNDARY]
+        name = Path(file).name
+        assert excluded.loc[name, "rows_outside_boundary"] == len(outside), file
+        assert excluded.loc[name, "rows"] == ", ".join(str(number) for number, _ in outside), file
+        assert excluded.loc[name, "sites"] == ", ".join(sorted({site for _, site in outside})), file
+    # e.g. fuel_use.csv: US-02 (rows 33, 34), MX-01 (35, 36), ES-01 (37, 38) and the excluded subsidiaries
+    assert "37, 38" in excluded.loc[Path(FUEL_USE).name, "rows"]
 
 
 def test_history_keeps_only_years_before_the_fiscal_year(sample):

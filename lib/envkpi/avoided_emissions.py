@@ -1186,7 +1186,7 @@ def cumulative_avoided_emissions(history: pd.DataFrame, this_year_t: float | pin
     :math:`\\sum_{y=y_0}^{N-1} AE_y + AE_N`. History rows before ``counts_from``, and of this year or
     later (a published figure of a year being rerun), are not taken: this year counts with this
     run's figure. Each year's figure is the lifetime avoided emissions of the products shipped that
-    year, as the parameters' ``target.counts`` states (seed 000: at least 300 Mt by 2050).
+    year, as the parameters' ``target.counts`` states (the sample: at least 300 Mt by 2050).
     """
     return Quantity(float(_counted_history(history, fiscal_year, counts_from).sum()) + _tonnes(this_year_t), "t CO2")
 

@@ -318,7 +318,8 @@ def _publish(args: argparse.Namespace) -> int:
     _check_publishable(folder, args.fy)  # a folder that is no completed run of --fy: exit 2, nothing done
     try:
         with _folder_lock(folder):
-            record = publish(folder, published_on=args.on or date.today(), published_by=args.by)
+            record = publish(folder, published_on=args.on or date.today(), published_by=args.by,
+                             allow_dirty=args.allow_dirty)
     except PublicationError as exc:  # a file differs from the manifest, or cannot be made read-only
         print(f"envkpi publish: {exc}", file=sys.stderr)
         return EXIT_FAILED
@@ -589,6 +590,8 @@ def _parser() -> argparse.ArgumentParser:
     publish.add_argument("--out", help="output folder (default outputs/FY<yyyy>)")
     publish.add_argument("--by", type=_name, required=True, metavar="NAME", help="who publishes (name or role)")
     publish.add_argument("--on", type=_iso_date, metavar="YYYY-MM-DD", help="publication date (default today)")
+    publish.add_argument("--allow-dirty", action="store_true",
+                         help="publish a run whose code version is +dirty (stated in publication.json)")
     publish.set_defaults(handler=_publish)
 
     review = commands.add_parser(

@@ -648,7 +648,7 @@ class HeatExchange(_Strict):
 
 
 class Target(_Strict):
-    """A long-term avoided-emissions target (seed 000: at least 300 Mt by 2050)."""
+    """A long-term avoided-emissions target (the sample: at least 300 Mt by 2050)."""
 
     amount: CO2Mass
     target_fiscal_year: FiscalYear

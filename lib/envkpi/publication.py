@@ -258,7 +258,7 @@ def _publication_json(record: dict) -> str:
     return json.dumps(record, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
 
 
-def publish(folder: Path, *, published_on: date, published_by: str) -> Path:
+def publish(folder: Path, *, published_on: date, published_by: str, allow_dirty: bool = False) -> Path:
     """Mark a run folder published: record it in ``publication.json`` and make its files read-only.
 
     Parameters
@@ -269,6 +269,10 @@ def publish(folder: Path, *, published_on: date, published_by: str) -> Path:
         Date of publication.
     published_by : str
         Who published it (a name or an e-mail address); not empty.
+    allow_dirty : bool
+        Publish although the run's code version is ``+dirty`` (the workbook's files differed from
+        its git commit when it ran, so the commit does not say which code made the figures). The
+        publication record then says so (``code_version`` and ``dirty_tree_allowed``).
 
     Returns
     -------
@@ -278,7 +282,8 @@ def publish(folder: Path, *, published_on: date, published_by: str) -> Path:
     Raises
     ------
     PublicationError
-        When the folder has no manifest, is already published, or does not match its own manifest
+        When the folder has no manifest, is already published, was run from a dirty tree (unless
+        ``allow_dirty``), or does not match its own manifest
         (the message lists every problem found by :func:`verify`), or when a file cannot be made
         read-only (then nothing is changed).
 
@@ -309,9 +314,17 @@ def publish(folder: Path, *, published_on: date, published_by: str) -> Path:
     if problems:
         raise PublicationError(f"{folder}: does not match its manifest, not published:\n"
                                + "\n".join(f"  {p}" for p in problems))
-    fiscal_year = _read_json(manifest_path).get("fiscal_year")
+    manifest = _read_json(manifest_path)
+    fiscal_year = manifest.get("fiscal_year")
     if not isinstance(fiscal_year, int):
         raise PublicationError(f"{manifest_path}: no fiscal_year")
+    code = str(manifest.get("code_version", ""))
+    dirty = code.endswith("+dirty")
+    if dirty and not allow_dirty:
+        raise PublicationError(f"{folder}: the run's code version is {code!r}: the workbook's files (lib, notebooks, "
+                               f"parameters, data) differed from that commit when it ran, so the commit does not say "
+                               f"which code made these figures; commit, rerun and publish (or publish with --allow-dirty, "
+                               f"which the publication record then states)")
 
     record = {
         "fiscal_year": fiscal_year,
@@ -319,6 +332,8 @@ def publish(folder: Path, *, published_on: date, published_by: str) -> Path:
         "published_by": published_by.strip(),
         "manifest_sha256": sha256_file(manifest_path),
     }
+    if dirty:
+        record.update(code_version=code, dirty_tree_allowed=True)
     target = folder / PUBLICATION_FILE
     partial = folder / f".{PUBLICATION_FILE}.partial"
     partial.write_text(_publication_json(record), encoding="utf-8")

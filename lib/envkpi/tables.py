@@ -365,8 +365,11 @@ def load_production_inputs(
     inside = set(boundary.loc[boundary["in_boundary"], "site_id"])
 
     frames = {name: _with_rows(table) for name, table in tables.items()}
+    outside = {name: ~frame["site_id"].isin(inside) for name, frame in frames.items()}
     excluded = pd.DataFrame(
-        [{"table": f"{name}.csv", "rows_outside_boundary": int((~frame["site_id"].isin(inside)).sum())}
+        [{"table": f"{name}.csv", "rows_outside_boundary": int(outside[name].sum()),
+          "rows": ", ".join(str(int(r)) for r in frame.loc[outside[name], "row"]),
+          "sites": ", ".join(sorted(set(frame.loc[outside[name], "site_id"])))}
          for name, frame in frames.items()]
     )
     frames = {name: frame[frame["site_id"].isin(inside)].reset_index(drop=True) for name, frame in frames.items()}
