@@ -164,7 +164,7 @@ def test_a_text_change_of_the_standard_is_general_and_not_isolatable(diff):
     assert edition["family"] == "general" and not edition["numeric"]
     assert edition["old_value"].startswith("FY2017")
     assert edition["new_value"] == "FY2018 (period 2018-04-01 – 2019-03-31)"
-    assert edition["new_source"].startswith("shared/seeds/002 — text of the standard")
+    assert edition["new_source"].startswith("主な環境パフォーマンス指標の算定基準 (calculation standard), FY2018 edition")
 
 
 def test_a_year_compared_with_itself_has_no_change(fy2018):

@@ -7,8 +7,10 @@ install``) opens review/FY2018/production.ipynb, selects the cell ``scope2``, op
 → Advanced Tools → Cell metadata, adds ``envkpi_review`` to the JSON, commits it (the ✓ "Commit changes to
 data") and saves with Ctrl+S. ``envkpi review --fy 2018 --collect`` must then take the review although
 JupyterLab re-wrote the whole file: a cell's hash is over a canonical form of its type, source and outputs.
+The other result cells of the three reports are reviewed in the files, then avoided_emissions and product_use
+are opened and saved in JupyterLab too: every result cell of the three is collected.
 
-A missing Chromium or Playwright fails the test with how to install it (never a skip). About 45 s.
+A missing Chromium or Playwright fails the test with how to install it (never a skip). About a minute.
 """
 
 from __future__ import annotations
@@ -30,11 +32,14 @@ import nbformat
 import pytest
 
 from envkpi.publication import make_writable
+from envkpi.results import RESULT_MIME
 from envkpi.review import cell_sha256, load_reviews
 
 FY = 2018
 NOTEBOOK = "production"
 CELL_ID = "scope2"
+#: The other reports: every result cell reviewed in the file, then the notebook opened and saved in JupyterLab
+OTHERS = ("avoided_emissions", "product_use")
 REVIEW = {"reviewer": "A. Auditor", "date": "2019-05-20", "status": "ok", "comment": "Tied to purchased_energy.csv"}
 
 BIN = Path(sys.executable).parent  # the project's virtualenv: envkpi and jupyter beside its python
@@ -84,9 +89,12 @@ def saved_review(path: Path, seconds: float = 20) -> dict | None:
     """The cell's ``envkpi_review`` metadata once JupyterLab has written it to disk (None if it never does)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if "envkpi_review" in path.read_text(encoding="utf-8"):
+        try:
             cells = {cell.get("id"): cell for cell in nbformat.read(path, as_version=4).cells}
-            return cells[CELL_ID].metadata.get("envkpi_review")
+        except ValueError:  # read while JupyterLab writes it
+            cells = {}
+        if CELL_ID in cells and "envkpi_review" in cells[CELL_ID].metadata:
+            return cells[CELL_ID].metadata["envkpi_review"]
         time.sleep(0.25)
     return None
 
@@ -104,6 +112,35 @@ def project(root, tmp_path) -> Path:
     make_writable(copy)
 
 
+def annotate_result_cells(copy: Path, skip: str | None = None) -> set[tuple[str, str]]:
+    """Write REVIEW into the metadata of every result cell of a review copy (but ``skip``), as an auditor
+    would one by one; return (notebook, cell id) of each."""
+    notebook = nbformat.read(copy, as_version=4)
+    annotated = set()
+    for cell in notebook.cells:
+        if cell.get("id") != skip and any(RESULT_MIME in output.get("data", {}) for output in cell.get("outputs", [])):
+            cell.metadata["envkpi_review"] = REVIEW
+            annotated.add((copy.stem, cell.id))
+    nbformat.write(notebook, copy)
+    return annotated
+
+
+def saved_again(page, url: str, path: Path, count: int, seconds: float = 30) -> None:
+    """Open a notebook in JupyterLab, save it (Ctrl+S) and wait until JupyterLab has rewritten the file."""
+    from playwright.sync_api import expect
+
+    before = path.stat().st_mtime_ns
+    page.goto(url)
+    cells = page.locator(".jp-NotebookPanel:visible .jp-Notebook .jp-Cell")  # the notebook just opened, not one restored
+    expect(cells).to_have_count(count, timeout=TIMEOUT_MS)
+    cells.nth(0).locator(".jp-InputPrompt").click()
+    page.keyboard.press("Control+S")
+    deadline = time.monotonic() + seconds
+    while path.stat().st_mtime_ns == before:
+        assert time.monotonic() < deadline, f"JupyterLab did not save {path} within {seconds} s"
+        time.sleep(0.25)
+
+
 def test_a_review_written_in_jupyterlab_cell_metadata_is_collected(project, tmp_path):
     if not CHROMIUM.exists():
         pytest.fail(MISSING_CHROMIUM, pytrace=False)
@@ -118,6 +155,10 @@ def test_a_review_written_in_jupyterlab_cell_metadata_is_collected(project, tmp_
     cells = nbformat.read(copy, as_version=4).cells
     [index] = [i for i, cell in enumerate(cells) if cell.get("id") == CELL_ID]
     metadata = {**cells[index].metadata, "envkpi_review": REVIEW}
+    expected = annotate_result_cells(copy, skip=CELL_ID) | {(NOTEBOOK, CELL_ID)}
+    for other in OTHERS:
+        expected |= annotate_result_cells(copy.with_name(f"{other}.ipynb"))
+    assert {name for name, _ in expected} == {NOTEBOOK, *OTHERS}
 
     port, token = free_port(), secrets.token_hex(16)
     jupyter = {name: tmp_path / "jupyter" / name for name in ("config", "data", "runtime", "ipython")}
@@ -163,6 +204,10 @@ def test_a_review_written_in_jupyterlab_cell_metadata_is_collected(project, tmp_
                 expect(editor.get_by_title(COMMIT, exact=True)).to_be_hidden(timeout=TIMEOUT_MS)
                 page.keyboard.press("Control+S")
                 written = saved_review(copy)
+                for other in OTHERS:  # JupyterLab's own rewrite of each file, numbers and all
+                    path = copy.with_name(f"{other}.ipynb")
+                    saved_again(page, f"http://127.0.0.1:{port}/lab/tree/review/FY{FY}/{other}.ipynb?token={token}",
+                                path, len(nbformat.read(path, as_version=4).cells))
             finally:
                 browser.close()
         assert written == REVIEW, f"JupyterLab did not save the review into {copy}; found {written!r}"
@@ -174,11 +219,14 @@ def test_a_review_written_in_jupyterlab_cell_metadata_is_collected(project, tmp_
             lab.kill()
             lab.wait()
 
-    collected = envkpi("review", "--fy", str(FY), "--collect", f"review/FY{FY}/{NOTEBOOK}.ipynb", project=project)
+    files = [f"review/FY{FY}/{name}.ipynb" for name in (NOTEBOOK, *OTHERS)]
+    collected = envkpi("review", "--fy", str(FY), "--collect", *files, project=project)
     assert collected.returncode == 0, f"envkpi review --collect refused:\n{collected.stdout}{collected.stderr}"
-    assert "1 review(s) collected" in collected.stdout
+    assert f"{len(expected)} review(s) collected" in collected.stdout  # every result cell of the three reports
     year = project / "outputs" / f"FY{FY}"
-    [review] = load_reviews(year)[NOTEBOOK][CELL_ID]
+    reviews = load_reviews(year)
+    assert {(name, cell_id) for name, cells in reviews.items() for cell_id in cells} == expected
+    [review] = reviews[NOTEBOOK][CELL_ID]
     recorded = review.model_dump(mode="json")
     assert {key: recorded[key] for key in REVIEW} == REVIEW
     year_cells = {cell.get("id"): cell for cell in nbformat.read(year / f"{NOTEBOOK}.ipynb", as_version=4).cells}

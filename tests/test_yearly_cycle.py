@@ -239,40 +239,17 @@ def bar_of(page: str, cell_id: str) -> str:
     return page[:page.index(f'id="cell-id={cell_id}"')].rsplit('<div class="envkpi-audit-bar', 1)[1]
 
 
-def test_a_restatement_shows_the_stale_review_on_every_page_the_index_and_the_status(project):
+def test_code_changed_then_a_restatement_show_on_every_page_the_index_and_the_status(project):
+    """Review → edit the code, same results → rerun: "code changed since review", the review holds. Then
+    correct an input → rerun: a restatement, and the published page, the index, --status and the restated
+    page all show the review it made stale."""
     year = project / "outputs" / "FY2018"
     assert is_published(year)
     done = envkpi("review", "--fy", "2018", "--notebook", "production", "--cell", "scope2", "--ok", "--by", "A. Auditor",
                   "--on", "2019-05-20", "--comment", "Tied to purchased_energy.csv", cwd=project)
     assert done.returncode == 0, done.stderr
     assert "envkpi-state-reviewed" in bar_of((year / "audit" / "production.html").read_text(encoding="utf-8"), "scope2")
-    electricity = project / "data" / "FY2018" / "purchased_energy.csv"
-    text = electricity.read_text(encoding="utf-8")
-    electricity.write_text(text.replace("JP-01,electricity,96400,MWh", "JP-01,electricity,97400,MWh"), encoding="utf-8")
-    ran = envkpi("run", "--fy", "2018", "--only", "production", cwd=project)
-    assert ran.returncode == 0, ran.stderr
-    [restated] = list((year / "restated").iterdir())
 
-    state = review_state(project, "production")  # --status: against the current (restated) figures
-    assert (state["reviewed"], state["stale"]) == ("0", "1")
-    published = (year / "audit" / "production.html").read_text(encoding="utf-8")  # the page the README sends to
-    assert "Restated." in published and "Reviews this restatement made stale: scope2." in published
-    assert "envkpi-state-stale" in bar_of(published, "scope2")
-    assert f"../restated/{restated.name}/audit/production.html" in published
-    current = (restated / "audit" / "production.html").read_text(encoding="utf-8")
-    assert "envkpi-state-stale" in bar_of(current, "scope2") and "Restated." not in current
-    index = (year / "audit" / "index.html").read_text(encoding="utf-8")
-    # 1,000 MWh more at JP-01 × 0.410 kg CO2/kWh = 410 t more: PRD-07 377,328.1198 → 377,738.1198 t CO2e
-    assert f"Restated <a href=\"../restated/{restated.name}/audit/index.html\">{restated.name}</a>" in index
-    assert "PRD-07: 377,328 t CO2e → 377,738 t CO2e" in index
-    assert envkpi("verify", str(year), cwd=project).returncode == 0  # the publication itself is untouched
-
-
-def test_a_rerun_that_reproduces_with_other_code_says_code_changed_since_review(project):
-    year = project / "outputs" / "FY2018"
-    done = envkpi("review", "--fy", "2018", "--notebook", "production", "--cell", "scope2", "--ok", "--by", "A. Auditor",
-                  "--on", "2019-05-20", cwd=project)
-    assert done.returncode == 0, done.stderr
     notebook_file = project / "notebooks" / "production.ipynb"
     notebook = nbformat.read(notebook_file, as_version=4)
     cell = next(c for c in notebook.cells if c.id == "scope2")
@@ -286,5 +263,24 @@ def test_a_rerun_that_reproduces_with_other_code_says_code_changed_since_review(
     assert "production: code changed since review (notebooks/production.ipynb differs from the code that was run) " \
            "in cell scope2" in status.stdout
     assert review_state(project, "production")["reviewed"] == "1"  # the figures reproduce: the review holds
-    page = (year / "audit" / "production.html").read_text(encoding="utf-8")
-    assert "code changed since the run" in bar_of(page, "scope2")
+    assert "code changed since the run" in bar_of((year / "audit" / "production.html").read_text(encoding="utf-8"), "scope2")
+
+    electricity = project / "data" / "FY2018" / "purchased_energy.csv"
+    text = electricity.read_text(encoding="utf-8")
+    electricity.write_text(text.replace("JP-01,electricity,96400,MWh", "JP-01,electricity,97400,MWh"), encoding="utf-8")
+    ran = envkpi("run", "--fy", "2018", "--only", "production", cwd=project)
+    assert ran.returncode == 0, ran.stderr
+    [restated] = list((year / "restated").iterdir())
+    state = review_state(project, "production")  # --status: against the current (restated) figures
+    assert (state["reviewed"], state["stale"]) == ("0", "1")
+    published = (year / "audit" / "production.html").read_text(encoding="utf-8")  # the page the README sends to
+    assert "Restated." in published and "Reviews this restatement made stale: scope2." in published
+    assert "envkpi-state-stale" in bar_of(published, "scope2")
+    assert f"../restated/{restated.name}/audit/production.html" in published
+    current = (restated / "audit" / "production.html").read_text(encoding="utf-8")
+    assert "envkpi-state-stale" in bar_of(current, "scope2") and "Restated." not in current
+    index = (year / "audit" / "index.html").read_text(encoding="utf-8")
+    # 1,000 MWh more at JP-01 × 0.410 kg CO2/kWh = 410 t more: PRD-07 377,328.1198 → 377,738.1198 t CO2e
+    assert f"Restated <a href=\"../restated/{restated.name}/audit/index.html\">{restated.name}</a>" in index
+    assert "PRD-07: 377,328 t CO2e → 377,738 t CO2e" in index
+    assert envkpi("verify", str(year), cwd=project).returncode == 0  # the publication itself is untouched

@@ -256,7 +256,11 @@ def audit_index(year_folder: Path, folder: Path, current: Path, states: dict[str
 <style>body {{ font-family: system-ui, sans-serif; margin: 2em auto; max-width: 70em; padding: 0 1em; }}
 table {{ border-collapse: collapse; }} th, td {{ border: 1px solid #ccc; padding: 0.2em 0.5em; text-align: right; }}
 td:first-child, th:first-child, td:last-child {{ text-align: left; }}
-.envkpi-audit-restated {{ background: #fff3cd; border-left: 4px solid #c77c02; padding: 0.4em 0.8em; }}</style>
+.envkpi-audit-restated {{ background: #fff3cd; border-left: 4px solid #c77c02; padding: 0.4em 0.8em; }}
+@page {{ size: A4; margin: 18mm 15mm 18mm 15mm; }}
+@media print {{ body {{ margin: 0; max-width: none; padding: 0; font-size: 9pt; }}
+  table {{ width: 100%; table-layout: fixed; }} th, td {{ overflow-wrap: anywhere; padding: 0.1em 0.25em; }}
+  tr, li {{ break-inside: avoid; }} }}</style>
 </head><body>
 <h1>FY{fiscal_year}: where the review stands</h1>
 {notice}<p>From <code>{REVIEW_FILE}</code>, against the year's current figures. The year: <strong>{e(signed.get(YEAR, 'not signed off'))}</strong>.
