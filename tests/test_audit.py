@@ -65,3 +65,24 @@ def test_text_of_a_review_is_escaped(year):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<img src=x" not in page
     assert not re.search(r"<script\b", page)
+
+
+def test_the_thread_of_a_query_is_shown_above_its_cell_and_the_index_counts_it(year):
+    record_review(year, "production", ["calc"], status="query", reviewer="A. Auditor", on=date(2019, 5, 20),
+                  comment="Where does 0.410 come from?")
+    record_review(year, "production", ["calc"], status="answer", reviewer="P. Preparer", on=date(2019, 5, 21),
+                  comment="The standard's fixed Japanese factor")
+    page, index = (path.read_text(encoding="utf-8") for path in write_audit_pages(year))
+    calc = bar_of(page, "calc")
+    assert "envkpi-state-answered" in calc and "query answered" in calc
+    assert "query — A. Auditor, 2019-05-20: Where does 0.410 come from?" in calc
+    assert "answer — P. Preparer, 2019-05-21: The standard's fixed Japanese factor" in calc
+    # the index: one row per notebook, 3 cells: 0 reviewed, 0 stale, 0 queried, 1 answered, 0 rejected,
+    # 2 not reviewed, 1 open query, 0 code changed, not signed off
+    row = re.search(r'<tr><td><a href="production.html">production</a></td>(.*?)</tr>', index).group(1)
+    assert re.findall(r"<td>([^<]*)</td>", row) == ["3", "0", "0", "0", "1", "0", "2", "1", "0", "not signed off"]
+    assert "Open queries (1)" in index and "calc</a> (answered)" in index
+    record_review(year, "production", ["calc"], status="resolved", reviewer="A. Auditor", on=date(2019, 5, 22))
+    page, index = (path.read_text(encoding="utf-8") for path in write_audit_pages(year))
+    assert "envkpi-state-reviewed" in bar_of(page, "calc") and "resolved — A. Auditor, 2019-05-22" in bar_of(page, "calc")
+    assert "Open queries (0)" in index
