@@ -29,7 +29,7 @@ from .html import export_audit_html
 from .publication import AUDIT_DIR, RESTATED_DIR, REVIEW_FILE, latest_results_folder
 from .results import read_results
 from .review import (STATES, YEAR, CellState, executed_notebooks, load_reviews, notebook_states, open_queries,
-                     sign_off_states)
+                     sign_off_states, source_notebook)
 
 __all__ = ["RUN_METADATA_CLASS", "write_audit_pages", "audit_bar", "audit_header", "audit_index"]
 
@@ -177,7 +177,7 @@ def write_audit_pages(year_folder: Path, results_folder: Path | None = None, sou
     current = results_folder or latest_results_folder(year_folder)
     reviews = load_reviews(year_folder)
     notebooks = executed_notebooks(current)
-    states = {name: notebook_states(name, notebook, reviews.get(name, {}), _source(source_notebooks, name))
+    states = {name: notebook_states(name, notebook, reviews.get(name, {}), source_notebook(source_notebooks, name))
               for name, notebook in notebooks.items()}
     signed = sign_off_states(year_folder, states) if (year_folder / REVIEW_FILE).exists() else {}
     folders = [current] if results_folder else [current, *(f for f in _run_folders(year_folder) if f != current)]
@@ -208,12 +208,6 @@ def write_audit_pages(year_folder: Path, results_folder: Path | None = None, sou
         index.write_bytes(audit_index(year_folder, folder, current, states, signed).encode("utf-8"))
         written.append(index)
     return written
-
-
-def _source(folder: Path | None, name: str):
-    from .review import _source_notebook
-
-    return _source_notebook(folder, name)
 
 
 def audit_index(year_folder: Path, folder: Path, current: Path, states: dict[str, list[CellState]],

@@ -73,6 +73,8 @@ __all__ = [
     "load_sign_offs",
     "sign_off",
     "sign_off_states",
+    "source_notebook",
+    "code_changed_cells",
     "collect",
     "copy_for_review",
 ]
@@ -471,11 +473,12 @@ def cell_states(year_folder: Path, results_folder: Path | None = None,
     """
     reviews = load_reviews(year_folder)
     folder = results_folder or latest_results_folder(year_folder)
-    return {name: notebook_states(name, notebook, reviews.get(name, {}), _source_notebook(source_notebooks, name))
+    return {name: notebook_states(name, notebook, reviews.get(name, {}), source_notebook(source_notebooks, name))
             for name, notebook in executed_notebooks(folder).items()}
 
 
-def _source_notebook(folder: Path | None, name: str) -> NotebookNode | None:
+def source_notebook(folder: Path | None, name: str) -> NotebookNode | None:
+    """``<folder>/<name>.ipynb`` read with nbformat, or None when there is no folder or no readable file."""
     path = folder / f"{name}.ipynb" if folder else None
     if path is None or not path.is_file():
         return None
@@ -483,6 +486,14 @@ def _source_notebook(folder: Path | None, name: str) -> NotebookNode | None:
         return nbformat.read(path, as_version=4)
     except (OSError, ValueError):
         return None
+
+
+def code_changed_cells(executed: NotebookNode, source: NotebookNode) -> list[str]:
+    """Ids of the code cells of an executed notebook whose source differs from the same cell of ``source``
+    (the notebook in ``notebooks/``, or another run's); the cell Papermill injected does not count."""
+    code = {cell.id: cell.source for cell in source.cells if cell.cell_type == "code"}
+    return [cell.id for cell in executed.cells if cell.cell_type == "code" and code.get(cell.id) != cell.source
+            and "injected-parameters" not in cell.metadata.get("tags", [])]
 
 
 def _thread(history: list[Review]) -> tuple:
@@ -502,14 +513,13 @@ def notebook_states(name: str, notebook: NotebookNode, given: dict[str, list[Rev
     """
     from .results import RESULT_MIME
 
-    code = {cell.id: cell.source for cell in source.cells if cell.cell_type == "code"} if source is not None else None
+    changed_code = set(code_changed_cells(notebook, source)) if source is not None else set()
     states = []
     for cell in notebook.cells:
         sha256 = cell_sha256(cell)
         history = given.get(cell.id, [])
         latest = history[-1] if history else None
-        changed = (code is not None and cell.cell_type == "code" and "injected-parameters" not in cell.metadata.get("tags", [])
-                   and code.get(cell.id) != cell.source)
+        changed = cell.id in changed_code
         is_result = any(RESULT_MIME in output.get("data", {}) for output in cell.get("outputs", []))
         states.append(CellState(name, cell.id, cell.cell_type, sha256, _state(latest, sha256), latest, _thread(history),
                                 code_changed=changed, is_result=is_result))

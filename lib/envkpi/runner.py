@@ -40,6 +40,7 @@ import yaml
 from . import __version__
 from .catalogue import FAMILIES, catalogue
 from .audit import write_audit_pages
+from .review import code_changed_cells, source_notebook
 from .html import write_html
 from .site import index_html
 from .outfolder import check as check_output_folder
@@ -549,14 +550,8 @@ def _code_changes(staging: Path, published: Path, names: Sequence[str]) -> dict[
     """The code cells whose source differs between this run's notebooks and the published ones, by notebook."""
     changed = {}
     for name in names:
-        try:
-            mine = nbformat.read(staging / f"{name}.ipynb", as_version=4)
-            theirs = nbformat.read(published / f"{name}.ipynb", as_version=4)
-        except (OSError, ValueError):
-            continue
-        code = {cell.id: cell.source for cell in theirs.cells if cell.cell_type == "code"}
-        cells = [cell.id for cell in mine.cells if cell.cell_type == "code" and code.get(cell.id) != cell.source
-                 and "injected-parameters" not in cell.metadata.get("tags", [])]
+        mine, theirs = source_notebook(staging, name), source_notebook(published, name)
+        cells = code_changed_cells(mine, theirs) if mine is not None and theirs is not None else []
         if cells:
             changed[name] = cells
     return changed
