@@ -11,7 +11,10 @@ Standard library only and deterministic (fixed random seeds): running
 
 rewrites every CSV under data/ byte for byte: data/FY2018/*.csv, data/FY2017/*.csv,
 data/history/site_history.csv, data/history/avoided_emissions.csv and
-data/reference/outdoor_temperature.csv.
+data/reference/outdoor_temperature.csv. The history files get the years published
+before envkpi kept them (FY2013-FY2016); the rows of FY2017 and FY2018 are written
+by `envkpi publish --fy 2017` and `--fy 2018` from the published runs (see
+data/README.md), so after this script run and publish both years again.
 
 The FY2018 activity data below is written out by hand. The prior-year history
 (FY2013-FY2017) is derived from it: each site's FY2018 CO2 is computed with the
@@ -20,11 +23,12 @@ per-site intensity (t CO2 / MJPY) falls by roughly 1-3 % a year and output grows
 a little. These factors are for coherence of the sample only; the library's
 own parameters are authoritative.
 
-The FY2017 production files are derived from FY2018 and the history: the same
-sites without IN-01 (started FY2018), each site's activity scaled so that its
+The FY2017 production files are derived from FY2018 and the back-cast series: the
+same sites without IN-01 (started FY2018), each site's activity scaled so that its
 FY2017 CO2 - computed with the city-gas calorific value of its supplier as in
-parameters/FY2017.yaml - matches its published FY2017 row of the history, and
-the output equal to that row's output.
+parameters/FY2017.yaml - matches the series' FY2017 value, and the output equal to
+the series' FY2017 output. (Those FY2017 values are targets only: the history's
+FY2017 rows are the published run's own figures.)
 
 The product tables (avoided emissions CO2-01 ... CO2-03 and product use CO2-04)
 are written out by hand for FY2018; FY2017 has the same rows with 5-10 % lower
@@ -44,10 +48,14 @@ HISTORY_YEARS = range(2013, 2018)
 SEED = 2018
 
 PARENT = "Hoshikawa Industrial Co., Ltd."
+FIRST_RECORDED_FY = 2013
 
 # ---------------------------------------------------------------------------
 # sites.csv
 # site_id, site_name, country, entity, parent_entity, has_ems, notes, first FY
+# The first FY is written as first_fiscal_year, left empty for the sites in the
+# group since FIRST_RECORDED_FY (the base year, the first year of the history)
+# or earlier; no site has closed, so last_fiscal_year is empty.
 # ---------------------------------------------------------------------------
 SITES = [
     ("JP-01", "Chiba Works", "JP", PARENT, "", True, "", 2013),
@@ -241,6 +249,17 @@ def fmt(x):
     return str(int(x)) if isinstance(x, float) else str(x)
 
 
+SITES_HEADER = ["site_id", "site_name", "country", "entity", "parent_entity",
+                "has_ems", "first_fiscal_year", "last_fiscal_year", "notes"]
+
+
+def site_row(site):
+    """A row of sites.csv: the first FY only when after FIRST_RECORDED_FY."""
+    sid, name, country, entity, parent, has_ems, notes, first = site
+    return (sid, name, country, entity, parent, "true" if has_ems else "false",
+            first if first > FIRST_RECORDED_FY else "", "", notes)
+
+
 def write_csv(path, header, rows):
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8", newline="") as f:
@@ -432,10 +451,7 @@ def build_prior_production(history_rows):
 def write_production(fy_dir, sites, fuel_use, purchased, renewable, non_co2,
                      output):
     write_csv(fy_dir / "sites.csv",
-              ["site_id", "site_name", "country", "entity", "parent_entity",
-               "has_ems", "notes"],
-              [(s[0], s[1], s[2], s[3], s[4], "true" if s[5] else "false",
-                s[6]) for s in sites])
+              SITES_HEADER, [site_row(s) for s in sites])
     write_csv(fy_dir / "fuel_use.csv",
               ["site_id", "fuel", "quantity", "unit", "supplier"], fuel_use)
     write_csv(fy_dir / "purchased_energy.csv",
@@ -726,26 +742,21 @@ def outdoor_temperature_rows():
 # ===========================================================================
 # history/avoided_emissions.csv: published avoided emissions of the years
 # before FY2017 (fiscal_year, avoided_co2_t [t CO2], source). Illustrative.
+# FY2017 on: written by `envkpi publish` from the published run (CO2-01 +
+# CO2-02 + CO2-03 at full precision).
 # ===========================================================================
 AVOIDED_HISTORY = {
     2013: 15120000,
     2014: 16480000,
     2015: 18050000,
     2016: 19930000,
-    # FY2017 as published = CO2-01 + CO2-02 + CO2-03 of the sample's own FY2017 run
-    # (outputs/FY2017/results.csv), rounded to the tonne as a data book prints it;
-    # tests/test_samples.py checks that the two agree.
-    2017: 21081893,
 }
 
 
 def main():
     fy_dir = HERE / f"FY{FY}"
-    write_csv(fy_dir / "sites.csv",
-              ["site_id", "site_name", "country", "entity", "parent_entity",
-               "has_ems", "notes"],
-              [(s[0], s[1], s[2], s[3], s[4], "true" if s[5] else "false",
-                s[6]) for s in SITES])
+    write_csv(fy_dir / "sites.csv", SITES_HEADER,
+              [site_row(s) for s in SITES])
     write_csv(fy_dir / "fuel_use.csv",
               ["site_id", "fuel", "quantity", "unit", "supplier"], FUEL_USE)
     write_csv(fy_dir / "purchased_energy.csv",
@@ -764,7 +775,7 @@ def main():
     write_csv(HERE / "history" / "site_history.csv",
               ["site_id", "fiscal_year", "co2", "co2_unit", "output",
                "output_unit", "source"],
-              history)
+              [row for row in history if row[1] < PRIOR_FY])
 
     # FY2017 production files, fitted to the published FY2017 history rows.
     write_production(HERE / f"FY{PRIOR_FY}",

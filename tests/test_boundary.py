@@ -2,7 +2,8 @@
 
 Clause: calculation standard, 対象範囲 (METHODOLOGY.md, scope of site indicators) — manufacturing
 sites in Japan and abroad that run an environmental management system, except the entities the
-fiscal year's parameters exclude *and their subsidiaries* (``boundary.excluded_entities``).
+fiscal year's parameters exclude *and their subsidiaries* (``boundary.excluded_entities``); each
+site only in the fiscal years it is part of the group (``first_fiscal_year`` … ``last_fiscal_year``).
 """
 
 from __future__ import annotations
@@ -63,7 +64,8 @@ def test_other_sites_are_in_scope():
 
 def test_whole_table_in_input_order():
     table = site_boundary(_sites(), _exclusions())
-    assert list(table.columns) == ["site_id", "site_name", "country", "entity", "in_boundary", "reason"]
+    assert list(table.columns) == ["site_id", "site_name", "country", "entity", "first_fiscal_year", "last_fiscal_year",
+                                   "in_scope", "in_boundary", "reason"]
     assert list(table["site_id"]) == ["JP-01", "JP-02", "JP-03", "TH-01", "CN-01", "US-01"]
     assert [bool(v) for v in table["in_boundary"]] == [True, False, False, False, True, True]
     assert list(table["site_name"]) == list(_sites()["site_name"])
@@ -176,3 +178,85 @@ def test_a_register_whose_parents_loop_ends_the_chain_at_the_loop():
     sites.loc[sites["site_id"] == "JP-01", "parent_entity"] = "Northwind Tijuana"  # a typing slip: a loop
     table = site_boundary(sites, []).set_index("site_id")
     assert table["in_boundary"].all()  # no exclusion: the loop neither hangs nor excludes anything
+
+
+# --- sites over time (issue 12, point 1) --------------------------------------------------------------
+
+def _dated() -> pd.DataFrame:
+    """JP-01 in the group throughout; TH-02 from FY2019; ES-01 to FY2018; JP-02 (excluded) to FY2018;
+    CN-01 from FY2016 to FY2019."""
+    return pd.DataFrame({
+        "site_id": ["JP-01", "TH-02", "ES-01", "JP-02", "CN-01"],
+        "site_name": ["Chiba Works", "Chonburi Plant", "Valencia Plant", "Sold Works", "Suzhou Works"],
+        "country": ["JP", "TH", "ES", "JP", "CN"],
+        "entity": [PARENT, "Hoshikawa Thailand", "Hoshikawa Spain", EXCLUDED, "Hoshikawa Suzhou"],
+        "parent_entity": [None, PARENT, PARENT, PARENT, PARENT],
+        "has_ems": [True, True, True, True, True],
+        # as the loader reads them: floats with NaN for the empty cells
+        "first_fiscal_year": [float("nan"), 2019.0, float("nan"), float("nan"), 2016.0],
+        "last_fiscal_year": [float("nan"), float("nan"), 2018.0, 2018.0, 2019.0],
+    })
+
+
+@pytest.mark.parametrize("year, inside", [
+    (2015, {"JP-01", "ES-01"}),
+    (2016, {"JP-01", "ES-01", "CN-01"}),
+    (2018, {"JP-01", "ES-01", "CN-01"}),
+    (2019, {"JP-01", "TH-02", "CN-01"}),
+    (2020, {"JP-01", "TH-02"}),
+])
+def test_a_site_is_inside_only_in_its_fiscal_years(year, inside):
+    table = site_boundary(_dated(), _exclusions(), year)
+    assert set(table.loc[table["in_boundary"], "site_id"]) == inside
+
+
+def test_a_closed_site_is_out_with_its_last_fiscal_year():
+    table = site_boundary(_dated(), _exclusions(), 2019).set_index("site_id")
+    assert not table.loc["ES-01", "in_boundary"]
+    assert table.loc["ES-01", "reason"] == "closed: its last fiscal year was FY2018"
+    assert table.loc["ES-01", "in_scope"]  # inside apart from its dates: its history still counts
+
+
+def test_a_site_not_yet_in_the_group_is_out_with_its_first_fiscal_year():
+    table = site_boundary(_dated(), _exclusions(), 2018).set_index("site_id")
+    assert not table.loc["TH-02", "in_boundary"]
+    assert table.loc["TH-02", "reason"] == "not yet in the group: its first fiscal year is FY2019"
+
+
+def test_in_its_years_a_site_has_the_entity_and_ems_reasons_as_before():
+    table = site_boundary(_dated(), _exclusions(), 2018).set_index("site_id")
+    assert table.loc["JP-02", "reason"] == f"{EXCLUDED}: {EXCLUDED_REASON}"
+    assert not table.loc["JP-02", "in_scope"]
+    assert table.loc["CN-01", "reason"] == IN_SCOPE
+
+
+def test_a_closed_site_that_is_also_excluded_gives_both_reasons():
+    table = site_boundary(_dated(), _exclusions(), 2019).set_index("site_id")
+    assert table.loc["JP-02", "reason"] == f"closed: its last fiscal year was FY2018; {EXCLUDED}: {EXCLUDED_REASON}"
+    assert not table.loc["JP-02", "in_scope"] and not table.loc["JP-02", "in_boundary"]
+
+
+def test_the_first_and_last_fiscal_years_are_inclusive():
+    table = site_boundary(_dated(), _exclusions(), 2016).set_index("site_id")
+    assert table.loc["CN-01", "in_boundary"]
+    table = site_boundary(_dated(), _exclusions(), 2019).set_index("site_id")
+    assert table.loc["CN-01", "in_boundary"] and table.loc["TH-02", "in_boundary"]
+
+
+def test_the_years_are_shown_as_whole_numbers_or_empty():
+    table = site_boundary(_dated(), _exclusions(), 2019)
+    assert str(table["first_fiscal_year"].dtype) == "Int64"
+    assert table["first_fiscal_year"].tolist()[:2] == [pd.NA, 2019]
+    assert table["last_fiscal_year"].tolist()[2] == 2018
+
+
+def test_without_a_fiscal_year_the_dates_are_not_judged():
+    table = site_boundary(_dated(), _exclusions()).set_index("site_id")
+    assert (table["in_boundary"] == table["in_scope"]).all()
+    assert table.loc["ES-01", "reason"] == IN_SCOPE
+
+
+def test_a_register_without_the_year_columns_is_open_ended():
+    table = site_boundary(_sites(), _exclusions(), 2019)
+    assert table["first_fiscal_year"].isna().all() and table["last_fiscal_year"].isna().all()
+    assert [bool(v) for v in table["in_boundary"]] == [True, False, False, False, True, True]

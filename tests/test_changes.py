@@ -19,7 +19,7 @@ import pytest
 from envkpi.changes import (DIFF_COLUMNS, EXPLANATION_COLUMNS, FAMILY_OF_SECTION, RESTATEMENT_COLUMNS,
                             YEAR_ON_YEAR_COLUMNS, covers, differing_indicators, explanation_column, explanation_table,
                             family_of, isolatable, mismatched_explanations, parameter_diff, reconciliations,
-                            restatement, results_equal, unexplained, year_on_year)
+                            restatement, results_equal, unexplained, unexplained_changes, year_on_year)
 from envkpi.parameters import Explanation, Parameters, load_document, load_parameters
 from envkpi.results import ResultRow, read_results
 from envkpi.units import Quantity
@@ -407,6 +407,46 @@ def test_unexplained_lists_only_flagged_indicators_without_an_explanation(four_c
     assert unexplained(four_changes, {i: explained("+50 %") for i in ("CO2-04", "PRD-01", "PRD-04")}) == []
 
 
+def test_an_unexplained_change_is_named_with_its_figures_and_the_threshold(four_changes):
+    explanations = {"PRD-01": explained("+50 %", "New site JP-13 in the boundary")}
+    assert unexplained_changes(four_changes, explanations) == [
+        # 150 − 100 = +50 %
+        "CO2-04 moved +50.00 % (100 → 150 t CO2), above the flag threshold of 10 %, and has no explanation in "
+        "explanations: of the year file",
+        # 15 − 100 = −85 %
+        "PRD-04 moved -85.00 % (100 → 15 MWh), above the flag threshold of 10 %, and has no explanation in "
+        "explanations: of the year file",
+    ]
+    assert unexplained_changes(four_changes, {i: explained("+50 %") for i in ("CO2-04", "PRD-01", "PRD-04")}) == []
+
+
+def test_an_unexplained_change_names_the_threshold_of_its_indicator():
+    table = year_on_year([row("PRD-05", 120)], [row("PRD-05", 100, year=2017)], Quantity(10, "percent"),
+                         {"PRD-05": Quantity(15, "percent")})
+    assert unexplained_changes(table, {}) == [
+        "PRD-05 moved +20.00 % (100 → 120 t CO2), above the flag threshold of 15 %, and has no explanation in "
+        "explanations: of the year file"]
+
+
+def test_an_unexplained_change_without_a_percent_says_what_happened():
+    current = [row("PRD-01", 5), row("PRD-04", 7, "MWh"), row("PRD-03", 100, "GJ")]
+    previous = [row("PRD-01", 0, year=2017), row("PRD-03", 100, "GJ", year=2017), row("CO2-04", 3, year=2017)]
+    table = year_on_year(current, previous, Quantity(10, "percent"))
+    assert unexplained_changes(table, {}) == [
+        "CO2-04 has no value this year (3 t CO2 last year), a change that is always flagged, and has no "
+        "explanation in explanations: of the year file",
+        "PRD-01 moved from 0 to 5 t CO2, a change that is always flagged, and has no explanation in "
+        "explanations: of the year file",
+        "PRD-04 has no value last year (7 MWh this year), a change that is always flagged, and has no "
+        "explanation in explanations: of the year file",
+    ]
+
+
+def test_what_changed_is_a_statement_not_a_parameter_of_the_diff(fy2017, fy2018):
+    assert fy2017.what_changed != fy2018.what_changed
+    assert not parameter_diff(fy2017, fy2018)["path"].str.startswith("what_changed").any()
+
+
 @pytest.mark.parametrize("stated, observed, covered, reason", [
     (36, 35.52, True, "yes (within 5 percentage points)"),        # 0.48 points apart
     (12, 17.0, True, "yes (within 5 percentage points)"),         # 5 points apart: at the tolerance
@@ -663,7 +703,8 @@ def test_the_explanations_check_names_what_is_missing_and_what_explains_another_
     check = context.explanations_check(yoy)
     assert not check.passed
     assert check.detail == (
-        "no explanation in explanations: of the year file for CO2-03; "
+        "CO2-03 moved +12.17 % (9,119,657.179 → 10,229,669.66 t CO2), above the flag threshold of 10 %, and has no "
+        "explanation in explanations: of the year file; "
         "CO2-01 moved +35.52 % (4,440,924.338 → 6,018,559.83 t CO2), but explanations.CO2-01 states -36 %: "
         "the other direction; "
         "CO2-02 moved +11.54 % (7,521,311.812 → 8,389,424.683 t CO2), but explanations.CO2-02 states +30 %: "

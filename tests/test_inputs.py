@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from envkpi.inputs import (
@@ -180,6 +181,47 @@ def test_column_twice_in_the_header_is_named(tmp_path):
     assert problem.column == "reading" or "reading" in problem.message, (
         f"the duplicated column is not named; the message was: {problem}"
     )
+
+
+#: READINGS with a column added later, which files written before it may leave out of their header.
+READINGS_SINCE = TableSpec(READINGS.name, READINGS.description, (
+    *READINGS.columns,
+    Column("since", "integer", "year the meter was installed; empty: before the records", required=False,
+           header_optional=True),
+), unique=READINGS.unique)
+
+
+def test_a_header_optional_column_left_out_of_the_header_reads_as_empty(tmp_path):
+    path = write_csv(tmp_path, HEADER, GOOD_ROW, "M2,CN-01,7,MWh,5,false,solar,")
+    table = read_table(path, READINGS_SINCE, root=tmp_path, references=SITES)
+    assert list(table.data.columns) == [c.name for c in READINGS_SINCE.columns]
+    assert table.data["since"].isna().all()
+    assert [raw["since"] for raw in table.raw] == ["", ""]
+
+
+def test_a_header_optional_column_in_the_header_is_read(tmp_path):
+    path = write_csv(tmp_path, HEADER + ",since", GOOD_ROW + ",2016", "M2,CN-01,7,MWh,5,false,solar,,")
+    table = read_table(path, READINGS_SINCE, root=tmp_path, references=SITES)
+    assert table.data["since"].iloc[0] == 2016 and pd.isna(table.data["since"].iloc[1])
+
+
+def test_a_header_optional_column_is_still_validated_when_present(tmp_path):
+    path = write_csv(tmp_path, HEADER + ",since", GOOD_ROW + ",2016.5")
+    with pytest.raises(InputError) as caught:
+        read_table(path, READINGS_SINCE, root=tmp_path, references=SITES)
+    problem = only_problem(caught.value)
+    assert (problem.row, problem.column) == (2, "since") and "whole number" in problem.message
+
+
+def test_an_optional_column_that_is_not_header_optional_must_be_in_the_header(tmp_path):
+    # note may be empty, but a header without it is a mistake worth naming (a column dropped by mistake)
+    problem = only_problem(read_error(tmp_path, "meter,site,reading,unit,digits,metered,source", "M1,JP-01,1,kWh,6,true,grid"))
+    assert (problem.row, problem.column) == (1, "note") and "missing" in problem.message
+
+
+def test_a_required_column_cannot_be_header_optional():
+    with pytest.raises(ValueError, match="cannot be required"):
+        Column("since", "integer", "year", header_optional=True)
 
 
 # --- cell problems ------------------------------------------------------------------------------

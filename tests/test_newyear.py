@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -16,8 +17,9 @@ import pytest
 import yaml
 
 from envkpi import newyear
-from envkpi.newyear import NewYearError, YEAR_TABLES, carry_over_parameters, new_year, template_dictionary
-from envkpi.parameters import ParameterError, carried_over, load_parameters
+from envkpi.newyear import (NewYearError, WHAT_CHANGED_PLACEHOLDER, YEAR_TABLES, carry_over_parameters, new_year,
+                            template_dictionary)
+from envkpi.parameters import ParameterError, carried_over, load_parameters, what_changed_problems
 from envkpi.tables import AVOIDED_TABLES, PRODUCT_USE, PRODUCTION_TABLES
 
 REPO = Path(__file__).resolve().parents[1]
@@ -34,6 +36,25 @@ def explanations_note(previous: int) -> list[str]:
         "# Per year, never carried over. A flagged change without an explanation, or with a stated change of the",
         "# other sign or more than changes.explanation_tolerance away from the observed one, stops the run.",
     ]
+
+
+def what_changed_lines(previous: int) -> list[str]:
+    """The statement of what changed in a new year's file: a comment on what goes there, the placeholder."""
+    return [
+        f"# What changed from FY{previous}, in the team's words (method, factors, boundary, sites): shown at",
+        "# the top of the changes report and of the index. A run refuses the placeholder below.",
+        "what_changed: |-",
+        f"  (write here: what changed from FY{previous}: method, factors, boundary, sites)",
+    ]
+
+
+def state_what_changed(text: str, statement: str = "Nothing in the method; new data only.") -> str:
+    """What a person does after writing the year's statement: the placeholder replaced by it."""
+    lines = text.splitlines(keepends=True)
+    at = lines.index("what_changed: |-\n")
+    assert lines[at + 1].startswith("  (write here: what changed from FY")
+    lines[at + 1] = f"  {statement}\n"
+    return "".join(lines)
 
 
 @pytest.fixture
@@ -114,6 +135,12 @@ def test_new_file_loads_as_the_new_year(root: Path):
     assert params.fiscal_year == 2019
     assert params.period == (date(2019, 4, 1), date(2020, 3, 31))
     assert params.explanations == {}
+    # the statement of what changed is the year's own: the placeholder, which a run refuses
+    assert params.what_changed == "(write here: what changed from FY2018: method, factors, boundary, sites)"
+    assert params.what_changed == WHAT_CHANGED_PLACEHOLDER.format(previous=2018)
+    assert what_changed_problems(params, "parameters/FY2019.yaml") == [
+        "parameters/FY2019.yaml: what_changed: still the template's placeholder; state what changed from FY2018 "
+        "(method, factors, boundary, sites)"]
     # the values themselves are carried unchanged
     before = load_parameters(root / "parameters" / "FY2018.yaml", root=root)
     assert params.avoided_emissions.pv.lifetime.value == before.avoided_emissions.pv.lifetime.value == 25
@@ -169,8 +196,11 @@ def test_comments_and_layout_survive(root: Path):
 
     assert lines[0] == ("# FY2019 — 1 April 2019 to 31 March 2020. "
                         "Created by envkpi new-year from FY2018 on 2019-04-02.")
-    assert lines[1] == "# What changed from FY2018: (write here)."
-    assert "What changed from FY2017" not in text  # the old opening comment is replaced
+    assert lines[1:4] == ["fiscal_year: 2019", "extends: common.yaml", ""]
+    # the statement of what changed is the year's own: the placeholder where the source had its statement
+    at = lines.index("what_changed: |-")
+    assert lines[at - 2: at + 2] == what_changed_lines(2018) and lines[at + 2] == ""
+    assert "PV lifetime 20 → 25 years (the panels' output warranty" not in text  # FY2018's statement is not carried
     assert "fiscal_year: 2019" in lines and "fiscal_year: 2018" not in text
     assert "# City gas: the supplier's published calorific value (the standard's rule for city gas)." in text
     assert "  description: >-" in lines  # the folded scalar keeps its style
@@ -186,16 +216,17 @@ def test_comments_and_layout_survive(root: Path):
     assert lines[at - 5: at] == explanations_note(2018)
     assert "since FY2017" not in text
 
-    # apart from the opening comment, the explanations and the markers, the file is the source line for line
+    # apart from the opening comment, the statement of what changed, the explanations and the markers, the
+    # file is the source line for line
     def body(lines: list[str]) -> list[str]:
         kept, skipping = [], False
         for line in lines:
-            if line.startswith("explanations:"):
+            if line.startswith(("explanations:", "what_changed:")):
                 while kept and kept[-1].startswith("#"):
-                    kept.pop()  # the comment above the explanations
+                    kept.pop()  # the comment above the key
                 skipping = True
                 continue
-            if skipping and line.startswith((" ", "#")):
+            if skipping and (line.startswith((" ", "#")) or not line.strip()):  # a block scalar may hold blank lines
                 continue
             skipping = False
             if line.strip().startswith("carried_over_from:"):
@@ -325,12 +356,14 @@ def test_confirmed_and_filled_year_loads(root: Path):
 
     new_year(root, 2019, today=TODAY)
     year_file = root / "parameters" / "FY2019.yaml"
-    year_file.write_text(confirm_all(year_file.read_text(encoding="utf-8")), encoding="utf-8")
+    year_file.write_text(state_what_changed(confirm_all(year_file.read_text(encoding="utf-8"))), encoding="utf-8")
     for spec in YEAR_TABLES:
         shutil.copyfile(root / "data" / "FY2018" / spec.file_name, root / "data" / "FY2019" / spec.file_name)
 
     params = load_parameters(year_file, root=root)
     assert carried_over(params) == []
+    assert params.what_changed == "Nothing in the method; new data only."
+    assert what_changed_problems(params, "parameters/FY2019.yaml") == []
     assert params.fiscal_year == 2019
     folder = root / "data" / "FY2019"
     history = root / "data" / "history"
@@ -360,7 +393,7 @@ def test_run_preflight_lists_what_is_missing_then_nothing(root: Path):
         if (folder / spec.file_name).exists():
             assert f"data/FY2019/{spec.file_name}: no rows" in text
 
-    year_file.write_text(confirm_all(year_file.read_text(encoding="utf-8")), encoding="utf-8")
+    year_file.write_text(state_what_changed(confirm_all(year_file.read_text(encoding="utf-8"))), encoding="utf-8")
     for spec in YEAR_TABLES:
         shutil.copyfile(root / "data" / "FY2018" / spec.file_name, folder / spec.file_name)
     for name in ("site_history.csv", "avoided_emissions.csv"):  # the published previous year
@@ -423,9 +456,11 @@ def test_carry_over_parameters_block_flow_and_comments():
 
     lines = text.splitlines()
     assert lines[0].startswith("# FY2031 — 1 April 2031 to 31 March 2032. Created by envkpi new-year from FY2030")
-    assert "old opening comment" not in text and "a big change" not in text
+    assert "old opening comment" not in text and "a big change" not in text and "What changed: much" not in text
+    assert data["what_changed"] == "(write here: what changed from FY2030: method, factors, boundary, sites)"
     at = lines.index("explanations: {}")
-    assert lines[at - 6: at] == ["extends: common.yaml", *explanations_note(2030)]
+    # the statement of what changed, added after extends, then the explanations
+    assert lines[at - 12: at] == ["extends: common.yaml", "", *what_changed_lines(2030), "", *explanations_note(2030)]
     assert lines[at + 1] == ""
     assert lines[at + 2] == (f"standard: {{title: T, edition: E, source: S, carried_over_from: 2030}}"
                              f"  # the standard's note; {comment[2:]}")
@@ -446,6 +481,9 @@ def test_carry_over_parameters_is_repeatable():
     twice, paths = carry_over_parameters(once, year=2032, source_year=2031, today=date(2032, 4, 1))
     assert "FY2030" not in twice and "carried_over_from: 2030" not in twice
     assert twice.count("# Why headline results moved") == 1
+    assert twice.count("what_changed:") == 1 and twice.count("# What changed from FY2031") == 1
+    # the same layout again, one year on
+    assert re.sub(r"20\d\d", "<year>", twice) == re.sub(r"20\d\d", "<year>", once)
     assert len(paths) == 7
     assert "# an original note; carried over from FY2031" in twice
     marked = [line for line in twice.splitlines() if "carried_over_from" in line]
@@ -457,8 +495,10 @@ def test_start_month_shapes_the_period():
     text, _ = carry_over_parameters("fiscal_year: 2020\n", year=2021, source_year=2020, today=date(2021, 1, 5),
                                     start_month=1)
     assert text.startswith("# FY2021 — 1 January 2021 to 31 December 2021. Created by envkpi new-year from FY2020 "
-                           "on 2021-01-05.\n# What changed from FY2020: (write here).\nfiscal_year: 2021\n")
-    assert yaml.safe_load(text) == {"fiscal_year": 2021, "explanations": {}}
+                           "on 2021-01-05.\nfiscal_year: 2021\n\n" + "\n".join(what_changed_lines(2020)) + "\n\n")
+    assert yaml.safe_load(text) == {
+        "fiscal_year": 2021, "what_changed": "(write here: what changed from FY2020: method, factors, boundary, sites)",
+        "explanations": {}}
 
 
 def test_template_dictionary_describes_every_column():

@@ -234,11 +234,14 @@ def test_a_failed_run_never_replaces_a_foreign_failed_folder(project, previous):
     failed = envkpi("run", "--fy", str(FY), *ONLY, cwd=project)
     assert failed.returncode == 1, failed.stderr
     assert "production.ipynb failed in the cell with id 'the-failure'" in failed.stderr
-    assert f"(executed notebooks kept in outputs/FY{FY}.failed-2; outputs/FY{FY} was not changed)" in failed.stderr
+    assert (f"(executed notebooks kept in outputs/FY{FY}.failed-2 with failure.html, the page of what failed; "
+            f"outputs/FY{FY} was not changed)") in failed.stderr
     assert (theirs / "keep.txt").read_text(encoding="utf-8") == "mine\n" and len(list(theirs.iterdir())) == 1
     kept = project / "outputs" / f"FY{FY}.failed-2"
     assert (kept / "production.ipynb").is_file()
     assert json.loads((kept / "failure.json").read_text(encoding="utf-8"))["generated_by"].startswith("envkpi")
+    page = (kept / "failure.html").read_text(encoding="utf-8")
+    assert "the-failure" in page and '<a href="production.ipynb">' in page
     assert hashes(previous) == before
 
 

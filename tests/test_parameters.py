@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from envkpi.parameters import Param, ParameterError, Parameters, load_parameters
+from envkpi.parameters import (WHAT_CHANGED_PLACEHOLDER, Param, ParameterError, Parameters, load_parameters,
+                               what_changed_placeholder, what_changed_problems)
 from envkpi.units import GASES, gas_unit, parse_unit
 
 REPO = Path(__file__).resolve().parents[1]
@@ -780,3 +781,66 @@ def test_every_source_cites_a_document_a_reader_outside_the_project_can_find():
         for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1):
             for source in re.findall(r'source: "([^"]*)"', line):
                 assert not internal.search(source), f"{file.name}, line {number}: {source}"
+
+
+# --- what_changed: the year's statement of what changed ------------------------------------------------------
+
+WHAT_CHANGED_FY2018 = """\
+what_changed: >-
+  avoided emissions: PV lifetime 20 → 25 years (the panels' output warranty was extended to 25 years).
+
+  production: nothing in the method; fuel factors per the MoE manual Ver.4.3.1 (same ordinance values);
+  city-gas calorific values as published by each supplier for the year; boundary exclusions as below.
+"""
+STATE_IT = "state what changed from FY2017 (method, factors, boundary, sites)"
+
+
+@pytest.mark.parametrize("path", YEAR_FILES, ids=lambda p: p.name)
+def test_every_year_file_states_what_changed_in_its_own_file(path):
+    params = load_parameters(path, root=REPO)
+    assert what_changed_problems(params, f"parameters/{path.name}") == []
+    assert params.file_of("what_changed") == f"parameters/{path.name}"
+    assert "What changed" not in path.read_text(encoding="utf-8").split("fiscal_year:")[0]  # no longer a comment
+
+
+def test_the_statement_of_what_changed_is_read_as_written():
+    params = load_parameters(REPO / YEAR, root=REPO)
+    assert params.what_changed == (
+        "avoided emissions: PV lifetime 20 → 25 years (the panels' output warranty was extended to 25 years).\n"
+        "production: nothing in the method; fuel factors per the MoE manual Ver.4.3.1 (same ordinance values); "
+        "city-gas calorific values as published by each supplier for the year; boundary exclusions as below.")
+
+
+@pytest.mark.parametrize("statement, problem", [
+    (None, "required key is missing"),
+    ("what_changed:\n", "empty"),
+    ('what_changed: ""\n', "empty"),
+    ("what_changed: |-\n  \n", "empty"),
+    ("what_changed: |-\n  (write here: what changed from FY2017: method, factors, boundary, sites)\n",
+     "still the template's placeholder"),
+    ("what_changed: |-\n  PV lifetime 25 years.\n  (write here: what changed from FY2017: method, factors, boundary, sites)\n",
+     "still the template's placeholder"),
+    ("what_changed: (Write here)\n", "still the template's placeholder"),
+])
+def test_a_missing_empty_or_placeholder_statement_is_one_problem_naming_the_file(params_root, statement, problem):
+    replace_once(params_root, YEAR, WHAT_CHANGED_FY2018, statement or "")
+    params = load(params_root)  # loads: the run lists the problem with every other one (runner.preflight)
+    assert what_changed_problems(params, YEAR) == [f"{YEAR}: what_changed: {problem}; {STATE_IT}"]
+
+
+def test_a_statement_in_the_teams_words_is_no_problem(params_root):
+    replace_once(params_root, YEAR, WHAT_CHANGED_FY2018, "what_changed: Nothing changed but the data.\n")
+    assert what_changed_problems(load(params_root), YEAR) == []
+
+
+def test_the_placeholder_names_the_previous_year():
+    assert what_changed_placeholder(2018) == "(write here: what changed from FY2018: method, factors, boundary, sites)"
+    assert WHAT_CHANGED_PLACEHOLDER.format(previous=2018) == what_changed_placeholder(2018)
+
+
+def test_a_misspelt_or_non_text_statement_is_refused(params_root):
+    replace_once(params_root, YEAR, "what_changed: >-\n", "what_chaged: >-\n")
+    assert problem_with(load_error(params_root), "what_chaged") == (
+        f"{YEAR}: what_chaged: unknown key; did you mean what_changed?")
+    replace_once(params_root, YEAR, WHAT_CHANGED_FY2018.replace("what_changed", "what_chaged"), "what_changed: [1, 2]\n")
+    assert load_error(params_root).problems == [f"{YEAR}: what_changed: Input should be a valid string (got [1, 2])"]

@@ -1039,3 +1039,78 @@ def test_prd02_a_site_with_zero_co2_this_year_enters_with_ratio_zero():
     history.loc[(history["site_id"] == "B") & (history["fiscal_year"] == 2014), "co2_t"] = 0.0
     result = chained_intensity_index(history, 2013, 2014)
     assert result.index == pytest.approx(96 / 420, rel=REL)
+
+
+# --- sites joining and leaving the group (boundary, PRD-02; issue 12, point 1) -----------------------
+
+from envkpi.production import site_changes, site_changes_sentence  # noqa: E402
+
+
+def _register() -> pd.DataFrame:
+    """A register as of FY2019: NEW joins in FY2019, LAST reports for the last time, GONE closed after
+    FY2018, OLD closed after FY2016, SOON joins in FY2020, KEPT has no dates, SOLD (outside the boundary
+    apart from its dates) closed after FY2018."""
+    return pd.DataFrame({
+        "site_id": ["KEPT", "GONE", "NEW", "LAST", "OLD", "SOON", "SOLD"],
+        "site_name": ["Kept Works", "Gone Works", "New Works", "Last Works", "Old Works", "Soon Works", "Sold Works"],
+        "first_fiscal_year": pd.array([None, None, 2019, 2014, None, 2020, None], dtype="Int64"),
+        "last_fiscal_year": pd.array([None, 2018, None, 2019, 2016, None, 2018], dtype="Int64"),
+        "in_scope": [True, True, True, True, True, True, False],
+    })
+
+
+def test_site_changes_lists_the_joined_the_leaving_and_the_closed_in_that_order():
+    changes = site_changes(_register(), 2019)
+    assert list(changes.columns) == ["site_id", "site_name", "event", "change"]
+    assert changes[["site_id", "event"]].values.tolist() == [
+        ["NEW", "joined"], ["LAST", "leaving"], ["GONE", "closed"], ["SOLD", "closed"]]
+    assert changes["site_name"].tolist() == ["New Works", "Last Works", "Gone Works", "Sold Works"]
+
+
+def test_site_changes_says_what_each_change_means_for_the_chained_index():
+    change = site_changes(_register(), 2019).set_index("site_id")["change"]
+    # NEW has no FY2018 figure: A_2019 needs both FY2018 and FY2019, so it first enters A_2020
+    assert change["NEW"] == ("joined the group in FY2019: no FY2018 figure, so it is outside A_2019 of the chained "
+                             "index and enters it from A_2020")
+    assert change["LAST"] == ("reports for the last time: leaves the group after FY2019; its figures enter the "
+                              "chained index up to A_2019")
+    assert change["GONE"] == ("closed after FY2018: no FY2019 rows; its history stays in the chained index up to "
+                              "FY2018, and it is left out of A_2019")
+    assert change["SOLD"] == "closed after FY2018: no FY2019 rows (it was outside the boundary)"
+
+
+def test_site_changes_of_the_following_year_show_the_closure_of_the_last_reporting_site():
+    changes = site_changes(_register(), 2020)
+    assert changes[["site_id", "event"]].values.tolist() == [["SOON", "joined"], ["LAST", "closed"]]
+
+
+def test_site_changes_of_a_register_without_scope_or_changes():
+    register = _register().drop(columns="in_scope")
+    assert site_changes(register, 2019)["change"].str.contains("outside the boundary").sum() == 0
+    none = site_changes(register.iloc[:1], 2019)
+    assert none.empty and list(none.columns) == ["site_id", "site_name", "event", "change"]
+
+
+def test_site_changes_reads_the_years_as_the_loader_gives_them():
+    register = _register()
+    for column in ("first_fiscal_year", "last_fiscal_year"):
+        register[column] = register[column].astype("float")  # NaN for the empty cells
+    pd.testing.assert_frame_equal(site_changes(register, 2019), site_changes(_register(), 2019))
+
+
+def test_a_site_that_joins_and_leaves_in_one_year_has_both_rows():
+    register = _register().iloc[:1].assign(first_fiscal_year=pd.array([2019], dtype="Int64"),
+                                           last_fiscal_year=pd.array([2019], dtype="Int64"))
+    assert site_changes(register, 2019)["event"].tolist() == ["joined", "leaving"]
+
+
+@pytest.mark.parametrize("year, sentence", [
+    (2019, "1 site joined the group in FY2019, 1 site reports for the last time (leaving the group after FY2019) "
+           "and 2 sites closed after FY2018."),
+    (2020, "1 site joined the group in FY2020 and 1 site closed after FY2019."),
+    (2017, "1 site closed after FY2016."),
+    (2018, "2 sites report for the last time (leaving the group after FY2018)."),
+    (2021, "No site joined or left the group in FY2021."),
+])
+def test_site_changes_sentence_counts_each_change(year, sentence):
+    assert site_changes_sentence(site_changes(_register(), year), year) == sentence

@@ -236,3 +236,51 @@ def test_a_run_from_a_dirty_tree_is_published_only_when_allowed_and_then_says_so
     record = publish(year, published_on=date(2019, 6, 28), published_by="Environment Office", allow_dirty=True)
     written = json.loads(record.read_text(encoding="utf-8"))
     assert written["code_version"] == "git 204931fbc4d2+dirty" and written["dirty_tree_allowed"] is True
+
+
+# --- versions: the words every page uses for the figures it compares with --------------------------------
+
+def _results(folder: Path, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "results.csv").write_text(f"indicator_id,fiscal_year,breakdown,value,unit,notebook,cell_id\n{text}\n",
+                                        encoding="utf-8")
+    (folder / "manifest.json").write_text(json.dumps({"fiscal_year": 2018, "run": {"started": "2019-05-01T09:00:00+00:00"}}),
+                                          encoding="utf-8")
+    return folder
+
+
+def test_a_version_is_named_as_run_as_published_or_as_restated(tmp_path):
+    from envkpi.publication import latest_version, version_of
+
+    year = _results(tmp_path / "FY2018", "PRD-07,2018,,377328.1,t CO2e,production,scope2")
+    assert version_of(year).label == "FY2018 as run on 2019-05-01 (not published)"
+    (year / PUBLICATION_FILE).write_text(json.dumps({"published_on": "2019-06-28"}), encoding="utf-8")
+    assert version_of(year).label == "FY2018 as published on 2019-06-28"
+    _results(year / "restated" / "2020-05-10", "PRD-07,2018,,377738.1,t CO2e,production,scope2")
+    _results(year / "restated" / "2020-05-10-2", "PRD-07,2018,,377740.1,t CO2e,production,scope2")
+    assert latest_version(year).label == "FY2018 as restated on 2020-05-10 (restatement 2 of that day)"
+    assert version_of(year / "restated" / "2020-05-10").label == "FY2018 as restated on 2020-05-10"
+
+
+def test_a_later_year_is_superseded_once_a_year_it_was_based_on_is_restated(tmp_path):
+    from envkpi.publication import based_on, latest_published_folder, superseded
+
+    outputs = tmp_path / "outputs"
+    fy2018 = _results(outputs / "FY2018", "PRD-07,2018,,377328.1,t CO2e,production,scope2")
+    (fy2018 / PUBLICATION_FILE).write_text(json.dumps({"published_on": "2019-06-28"}), encoding="utf-8")
+    _results(outputs / "FY2017", "PRD-07,2017,,370000.0,t CO2e,production,scope2")  # not published: not a basis
+    fy2019 = outputs / "FY2019"
+    fy2019.mkdir()
+    used = based_on(outputs, 2019)
+    assert used == [{"fiscal_year": 2018, "version": "FY2018 as published on 2019-06-28", "folder": "FY2018",
+                     "results_sha256": sha256_file(fy2018 / "results.csv")}]
+    (fy2019 / "manifest.json").write_text(json.dumps({"fiscal_year": 2019, "based_on": used}), encoding="utf-8")
+    assert superseded(fy2019, outputs) == []
+
+    restated = _results(fy2018 / "restated" / "2020-05-10", "PRD-07,2018,,377738.1,t CO2e,production,scope2")
+    [found] = superseded(fy2019, outputs)
+    assert str(found) == ("based on superseded figures of FY2018 (it used FY2018 as published on 2019-06-28; "
+                          "now FY2018 as restated on 2020-05-10)")
+    assert latest_published_folder(fy2018) == fy2018  # the restatement is not published yet
+    (restated / PUBLICATION_FILE).write_text(json.dumps({"published_on": "2020-05-12"}), encoding="utf-8")
+    assert latest_published_folder(fy2018) == restated

@@ -55,3 +55,23 @@ def test_long_text_in_tables_may_break_at_separators_and_every_16_characters_of_
                      "<wbr>".join([sha[0:16], sha[16:32], sha[32:48], sha[48:64]]),
                      "0.410 t/<wbr>MWh"]  # never inside a number
     assert sha in data["text/plain"]  # the plain-text copy is untouched
+
+
+def test_the_statement_of_what_changed_is_shown_as_written_naming_its_file(shown):
+    from pathlib import Path
+
+    from envkpi.parameters import load_parameters
+
+    root = Path(__file__).resolve().parents[1]
+    params = load_parameters(root / "parameters" / "FY2018.yaml", root=root)
+    report.show_what_changed(params.model_copy(update={"what_changed": "Boundary: " + SCRIPT + "\nSites: JP-13 new."}))
+    report.show_what_changed(params.model_copy(update={"what_changed": "(write here: what changed from FY2017: …)"}))
+    [stated, placeholder] = shown
+    assert ("What changed from FY2017, as the reporting team states it in parameters/FY2018.yaml (what_changed)"
+            in stated["text/html"])
+    assert SCRIPT not in stated["text/html"]
+    assert '<p class="envkpi-statement">Boundary: &lt;script&gt;alert(1)&lt;/script&gt;\nSites: JP-13 new.</p>' in \
+        stated["text/html"]
+    assert stated["text/plain"].endswith(":\nBoundary: " + SCRIPT + "\nSites: JP-13 new.")
+    assert "Not stated: the year file gives no statement of what changed from FY2017." in placeholder["text/html"]
+    assert "write here" not in placeholder["text/html"]

@@ -15,6 +15,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from envkpi.inputs import InputError, Problem
@@ -923,3 +924,171 @@ def test_a_temperature_in_tenths_of_a_degree_is_rejected(root, tmp_path):
     path.write_text("".join(lines), encoding="utf-8")
     assert avoided_error(project).problems == [Problem(TEMPERATURE, 10, "outdoor_temp_c", (
         "got '117'; expected at most 60 [degC] (outdoor air temperature)"))]
+
+
+# --- sites over time: the register's first and last fiscal years (issue 12, point 1) ----------------
+
+from envkpi import production as prd  # noqa: E402
+
+ACTIVITY = (FUEL_USE, PURCHASED, RENEWABLE, NON_CO2, OUTPUT)
+
+
+def site_rows(root: Path, file: str, site: str) -> list[int]:
+    """File lines (header = 1) of the rows of ``file`` for ``site``."""
+    with open(root / file, newline="", encoding="utf-8") as handle:
+        return [number for number, row in enumerate(csv.DictReader(handle), start=2) if row["site_id"] == site]
+
+
+def drop_site_rows(root: Path, file: str, site: str) -> None:
+    """Delete every row of ``site`` from ``file`` (the site has no figures for the year)."""
+    path = root / file
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(line for line in lines if _cells(line.rstrip("\r\n"))[0] != site), encoding="utf-8")
+
+
+def close_site(root: Path, site: str, last: str, *, drop_rows: bool = True) -> int:
+    """Give ``site`` a last fiscal year in the FY2018 register (and, as a team would, delete its FY2018 rows)."""
+    row = edit_row(root, SITES, {"site_id": site}, last_fiscal_year=last)
+    if drop_rows:
+        for file in ACTIVITY:
+            drop_site_rows(root, file, site)
+    return row
+
+
+def test_the_sample_register_gives_each_site_its_first_fiscal_year(sample):
+    boundary = load(sample).boundary.set_index("site_id")
+    assert boundary.loc["IN-01", "first_fiscal_year"] == 2018 and boundary.loc["TH-01", "first_fiscal_year"] == 2016
+    assert boundary.loc["JP-01", "first_fiscal_year"] is pd.NA
+    assert boundary["last_fiscal_year"].isna().all()
+
+
+def test_a_register_written_before_the_year_columns_is_read_as_open_ended(sample):
+    path = sample / SITES
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    columns = [c for c in rows[0] if c not in ("first_fiscal_year", "last_fiscal_year")]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    inputs = load(sample)
+    assert set(inputs.sites_in_boundary) == IN_BOUNDARY
+    assert inputs.boundary["first_fiscal_year"].isna().all() and inputs.boundary["last_fiscal_year"].isna().all()
+
+
+def test_a_last_fiscal_year_before_the_first_is_rejected_without_flooding(sample):
+    row = edit_row(sample, SITES, {"site_id": "TH-01"}, last_fiscal_year="2015")
+    problem = only_problem_at(load_error(sample), SITES, row, "last_fiscal_year")
+    assert problem.message == "got 2015, before first_fiscal_year 2016; expected 2016 or later (empty: still in the group)"
+
+
+def test_a_row_of_this_year_for_a_closed_site_names_file_row_column_and_the_register(sample):
+    register_row = close_site(sample, "JP-03", "2017", drop_rows=False)
+    error = load_error(sample)
+    expected = [(file, row) for file in ACTIVITY for row in site_rows(sample, file, "JP-03")]
+    assert len(expected) >= 5 and len(error.problems) == len(expected), str(error)
+    for file, row in expected:
+        problem = problem_at(error, file, row, "site_id", printed=False)
+        assert problem.message == (f"JP-03 closed after FY2017 ({SITES} row {register_row}, last_fiscal_year); "
+                                   "expected no FY2018 rows for it")
+    fuel = expected[0]
+    assert str(problem_at(error, *fuel, "site_id")).startswith(f"{FUEL_USE}, row {fuel[1]}, column 'site_id': JP-03 closed")
+
+
+def test_a_row_of_this_year_for_a_site_not_yet_in_the_group_is_rejected(sample):
+    register_row = edit_row(sample, SITES, {"site_id": "IN-01"}, first_fiscal_year="2019")
+    error = load_error(sample)
+    row = site_rows(sample, OUTPUT, "IN-01")[0]
+    problem = problem_at(error, OUTPUT, row, "site_id", printed=False)
+    assert problem.message == (f"IN-01 joins the group in FY2019 ({SITES} row {register_row}, first_fiscal_year); "
+                               "expected no FY2018 rows for it")
+
+
+def test_an_excluded_site_that_closed_has_no_rows_either(sample):
+    close_site(sample, "ES-01", "2017", drop_rows=False)  # outside the boundary anyway, but closed: no rows
+    error = load_error(sample)
+    assert {p.file for p in error.problems} == set(ACTIVITY) - {RENEWABLE, NON_CO2} | {
+        f for f in (RENEWABLE, NON_CO2) if site_rows(sample, f, "ES-01")}
+    assert all(p.column == "site_id" and p.message.startswith("ES-01 closed after FY2017") for p in error.problems)
+
+
+def test_a_closed_site_keeps_its_past_years_in_the_history_and_the_chained_index(sample):
+    close_site(sample, "JP-03", "2017")
+    inputs = load(sample)
+    boundary = inputs.boundary.set_index("site_id")
+    assert not boundary.loc["JP-03", "in_boundary"] and boundary.loc["JP-03", "in_scope"]
+    assert boundary.loc["JP-03", "reason"] == "closed: its last fiscal year was FY2017"
+    assert "JP-03" not in set(inputs.sites_in_boundary)
+    past = inputs.history[inputs.history["site_id"] == "JP-03"]
+    assert past["fiscal_year"].tolist() == [2013, 2014, 2015, 2016, 2017]
+    # PRD-02: in every factor up to A_2017, left out of A_2018
+    series = prd.intensity_series(inputs.history, pd.Series({s: 1000.0 for s in inputs.sites_in_boundary}),
+                                  inputs.production_output, 2018)
+    index = prd.chained_intensity_index(series, 2013, 2018)
+    entered = index.contributions[index.contributions["site_id"] == "JP-03"]["fiscal_year"].tolist()
+    assert entered == [2014, 2015, 2016, 2017]
+    left = index.left_out[index.left_out["site_id"] == "JP-03"]
+    assert left["fiscal_year"].tolist() == [2018] and "closed" in left["reason"].iloc[0]
+    changes = prd.site_changes(inputs.boundary, 2018)
+    assert changes[["site_id", "event"]].values.tolist() == [["IN-01", "joined"], ["JP-03", "closed"]]
+
+
+def test_a_history_row_of_an_unknown_site_before_the_year_names_the_hint_to_keep_closed_sites(sample):
+    [row] = append_rows(sample, HISTORY, "TH-02,2016,100,t CO2,200,MJPY,data book FY2016")
+    problem = only_problem_at(load_error(sample), HISTORY, row, "site_id")
+    assert problem.message.startswith("got 'TH-02'; expected a known site_id (")
+    assert problem.message.endswith(f"; did you mean TH-01? (a site that has closed stays in {SITES}, with its "
+                                    "last_fiscal_year)")
+
+
+@pytest.mark.parametrize("site, year, message", [
+    ("IN-01", "2017", "got 2017, before FY2018, the first fiscal year of IN-01 ({sites} row {row}, first_fiscal_year); "
+                      "expected FY2018 or later"),
+    ("JP-03", "2016", "got 2016, after FY2015, the last fiscal year of JP-03 ({sites} row {row}, last_fiscal_year); "
+                      "expected FY2015 or earlier"),
+])
+def test_a_history_row_outside_the_sites_years_is_rejected(sample, site, year, message):
+    if site == "JP-03":
+        close_site(sample, "JP-03", "2015")
+        row = find_row(sample, HISTORY, {"site_id": site, "fiscal_year": year})
+        others = 1  # and its FY2017 row
+    else:
+        [row] = append_rows(sample, HISTORY, f"{site},{year},100,t CO2,200,MJPY,data book FY{year}")
+        others = 0
+    error = load_error(sample)
+    assert len(error.problems) == 1 + others, str(error)
+    problem = problem_at(error, HISTORY, row, "fiscal_year")
+    assert problem.message == message.format(sites=SITES, row=find_row(sample, SITES, {"site_id": site}))
+
+
+def test_history_rows_of_the_year_or_later_are_not_judged_against_the_register(sample):
+    # rows appended for later years (a site that joins in FY2019, an output unit JP-01 takes later) are no
+    # concern of FY2018: neither judged against its register nor used (their cells are still read)
+    append_rows(sample, HISTORY, "XX-01,2019,100,t CO2,200,MJPY,data book FY2019",
+                "JP-01,2018,100,t CO2,200,t,a row in another output unit")
+    history = load(sample).history
+    assert "XX-01" not in set(history["site_id"]) and history["fiscal_year"].max() == 2017
+
+
+def test_the_output_unit_of_a_history_row_not_used_is_not_compared(sample):
+    edit_row(sample, HISTORY, {"site_id": "US-02", "fiscal_year": "2016"}, output_unit="t")  # outside the boundary
+    assert "US-02" not in set(load(sample).history["site_id"])
+
+
+@pytest.fixture
+def sample_2017(tmp_path: Path) -> Path:
+    """A project root holding copies of the FY2017 inputs, the history and the parameters."""
+    shutil.copytree(REPO / "data" / "FY2017", tmp_path / "data" / "FY2017")
+    shutil.copytree(REPO / "data" / "history", tmp_path / "data" / "history")
+    shutil.copytree(REPO / "parameters", tmp_path / "parameters")
+    return tmp_path
+
+
+def test_fy2017_runs_with_the_history_of_a_site_that_started_later(sample_2017):
+    # the README's step: FY2018's published figures appended, IN-01 among them (not in the FY2017 register)
+    append_rows(sample_2017, HISTORY, "IN-01,2018,9000,t CO2,12000,MJPY,data book FY2018",
+                "JP-01,2018,60000,t CO2,170000,MJPY,data book FY2018")
+    params = load_parameters(sample_2017 / "parameters" / "FY2017.yaml", root=sample_2017)
+    inputs = load_production_inputs(params, sample_2017 / "data" / "FY2017", sample_2017 / HISTORY, root=sample_2017)
+    assert "IN-01" not in set(inputs.boundary["site_id"])
+    assert "IN-01" not in set(inputs.history["site_id"]) and inputs.history["fiscal_year"].max() == 2016

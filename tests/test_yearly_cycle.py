@@ -7,17 +7,19 @@ the `envkpi` command there, as the reporting team would.
 from __future__ import annotations
 
 import csv
+import json
 import re
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from envkpi.provenance import sha256_file
-from envkpi.publication import is_published, make_writable, publish
+from envkpi.parameters import what_changed_placeholder
+from envkpi.publication import is_published, make_writable, publication, publish
 from envkpi.results import read_results
 
 
@@ -40,53 +42,179 @@ def headline(rows, indicator_id, breakdown=""):
     return row.value
 
 
-def fill_new_year(project: Path, year: int) -> None:
-    """What the team does after `new-year`: confirm the carried values, fill the tables, append last year's
-    published figures to the history files."""
+def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def write_csv(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+#: The new site of FY2019 in the end-to-end test: a second plant in Thailand, smaller than the first.
+NEW_SITE = {"site_id": "TH-02", "site_name": "Chonburi Plant", "country": "TH",
+            "entity": "Hoshikawa Appliances (Thailand) Co., Ltd.", "parent_entity": "Hoshikawa Industrial Co., Ltd.",
+            "has_ems": "true", "notes": "Started operation in April 2019 (illustrative)", "first_fiscal_year": "2019",
+            "last_fiscal_year": ""}
+NEW_SITE_ROWS = {"fuel_use.csv": [{"site_id": "TH-02", "fuel": "lpg", "quantity": "20", "unit": "t", "supplier": ""}],
+                 "purchased_energy.csv": [{"site_id": "TH-02", "carrier": "electricity", "quantity": "8000", "unit": "MWh"}],
+                 "production_output.csv": [{"site_id": "TH-02", "output": "9000", "unit": "MJPY"}]}
+
+
+def fill_new_year(project: Path, year: int, *, closed: str, explanations: str) -> None:
+    """What the team does after `new-year` (README, "Adding a fiscal year", step 2): confirm the carried values,
+    state what changed, fill the tables. Here the tables are last year's, with the site ``closed`` closed after
+    last year and the site NEW_SITE new this year."""
     previous = year - 1
     year_file = project / "parameters" / f"FY{year}.yaml"
     text = re.sub(r",? *carried_over_from: \d+ *(#.*)?", "", year_file.read_text(encoding="utf-8"))
+    text = text.replace(what_changed_placeholder(previous),
+                        f"Kitakyushu Works ({closed}) closed after FY{previous}; Chonburi Plant (TH-02) started in "
+                        f"April {year}. Method and factors as in FY{previous}.")
+    text = text.replace("explanations: {}", "explanations:\n" + explanations)
     year_file.write_text("\n".join(line for line in text.splitlines() if line.strip()) + "\n", encoding="utf-8")
-    for table in (project / "data" / f"FY{previous}").glob("*.csv"):
-        shutil.copy(table, project / "data" / f"FY{year}" / table.name)
-    results = read_results(project / "outputs" / f"FY{previous}" / "results.csv")
-    with open(project / "data" / f"FY{previous}" / "production_output.csv", newline="", encoding="utf-8") as handle:
-        outputs = {r["site_id"]: r for r in csv.DictReader(handle)}
-    with open(project / "data" / "history" / "site_history.csv", "a", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        for row in results:
-            if row.indicator_id == "PRD-01" and row.breakdown.startswith("site="):
-                site = row.breakdown.removeprefix("site=")
-                writer.writerow([site, previous, round(row.value), "t CO2", outputs[site]["output"], outputs[site]["unit"],
-                                 f"published FY{previous}"])
-    avoided = sum(headline(results, i) for i in ("CO2-01", "CO2-02", "CO2-03"))
-    with open(project / "data" / "history" / "avoided_emissions.csv", "a", newline="", encoding="utf-8") as handle:
-        csv.writer(handle, lineterminator="\n").writerow([previous, round(avoided), f"published FY{previous}"])
+    source, target = project / "data" / f"FY{previous}", project / "data" / f"FY{year}"
+    for table in source.glob("*.csv"):
+        header, rows = read_csv(table)
+        if table.name == "sites.csv":
+            for row in rows:
+                if row["site_id"] == closed:
+                    row["last_fiscal_year"] = str(previous)
+            rows.append(NEW_SITE)
+        elif "site_id" in header:
+            rows = [row for row in rows if row["site_id"] != closed] + NEW_SITE_ROWS.get(table.name, [])
+        write_csv(target / table.name, header, rows)
 
 
-def test_a_new_year_is_refused_with_the_list_of_what_is_missing_then_runs_once_filled(project):
+def test_the_yearly_cycle_new_year_publish_restate_and_the_restatement_flowing_forward(project):
+    """README, "Adding a fiscal year" and "Restating", step by step: new-year 2019 → fill it (Kitakyushu Works
+    closed, Chonburi Plant new) → run → publish (the history written by the tool) → restate FY2018 with a
+    reason → FY2017 and FY2018 still run → FY2019 is based on superseded figures → publish the FY2018
+    restatement → FY2019 rerun writes its restatement, against FY2018 as restated → published and verified."""
+    today = date.today().isoformat()
+    outputs = project / "outputs"
+    fy2018, fy2019 = outputs / "FY2018", outputs / "FY2019"
+    as_published = f"FY2018 as published on {publication(fy2018)['published_on']}"
+
+    # 1. A new year is refused until it is ready, with the list of what is missing.
     created = envkpi("new-year", "2019", cwd=project)
     assert created.returncode == 0, created.stderr
-    assert (project / "parameters" / "FY2019.yaml").exists() and (project / "data" / "FY2019" / "README.md").exists()
-    again = envkpi("new-year", "2019", cwd=project)
-    assert again.returncode == 2 and "exists" in again.stderr
-
+    assert envkpi("new-year", "2019", cwd=project).returncode == 2  # never over an existing year
     refused = envkpi("run", "--fy", "2019", cwd=project)
     assert refused.returncode == 2, "a year not ready: nothing is run"
-    message = refused.stderr
-    assert "FY2019 is not ready to run" in message and "Traceback" not in message
-    assert "parameters/FY2019.yaml: avoided_emissions.pv.lifetime: carried over from FY2018" in message
-    assert "data/FY2019/fuel_use.csv: no rows — an empty template; fill it" in message
-    assert "data/history/site_history.csv: no row for FY2018" in message
-    assert not (project / "outputs" / "FY2019").exists()
+    assert "FY2019 is not ready to run" in refused.stderr and "Traceback" not in refused.stderr
+    assert "parameters/FY2019.yaml: avoided_emissions.pv.lifetime: carried over from FY2018" in refused.stderr
+    assert "parameters/FY2019.yaml: what_changed: still the template's placeholder" in refused.stderr
+    assert "data/FY2019/fuel_use.csv: no rows — an empty template; fill it" in refused.stderr
+    assert "site_history.csv: no row" not in refused.stderr  # publishing FY2018 wrote its history rows
+    assert not fy2019.exists()
 
-    fill_new_year(project, 2019)
+    # 2. Filled, it runs; the closed site reports nothing, the new one enters; the comparisons name FY2018's version.
+    # JP-04's Scope 1 is about 12 % of the group's (10,075 of 84,602 t CO2e): the team states it.
+    fill_new_year(project, 2019, closed="JP-04", explanations='  PRD-06: {change: "-12 %", text: "Kitakyushu Works '
+                                                                '(JP-04), a large fuel user, closed after FY2018."}\n')
     ran = envkpi("run", "--fy", "2019", cwd=project)
     assert ran.returncode == 0, ran.stderr
-    rows = read_results(project / "outputs" / "FY2019" / "results.csv")
-    # the same inputs as FY2018 give the same Scope 2 (the factors did not change)
-    assert headline(rows, "PRD-07") == pytest.approx(
-        headline(read_results(project / "outputs" / "FY2018" / "results.csv"), "PRD-07"), rel=1e-12)
+    assert "IPKernelApp" not in ran.stderr and "KeyboardInterrupt" not in ran.stderr  # no kernel noise
+    rows = read_results(fy2019 / "results.csv")
+    sites = {r.breakdown.removeprefix("site=") for r in rows if r.indicator_id == "PRD-01" and r.breakdown}
+    assert "JP-04" not in sites and "TH-02" in sites
+    production = (fy2019 / "production.html").read_text(encoding="utf-8")
+    assert "JP-04" in production and "TH-02" in production
+    assert f"Compared with {as_published}." in (fy2019 / "changes.html").read_text(encoding="utf-8")
+    assert f"against {as_published}" in (fy2019 / "index.html").read_text(encoding="utf-8")
+
+    # 3. Publishing FY2019 writes its figures into the history files, at full precision, with their source.
+    done = envkpi("publish", "--fy", "2019", "--by", "Environment Office", "--on", "2020-06-30", cwd=project)
+    assert done.returncode == 0, done.stderr
+    _, history = read_csv(project / "data" / "history" / "site_history.csv")
+    written = {r["site_id"]: r for r in history if r["fiscal_year"] == "2019"}
+    assert set(written) == sites
+    for row in rows:
+        if row.indicator_id == "PRD-01" and row.breakdown:
+            site = written[row.breakdown.removeprefix("site=")]
+            assert (float(site["co2"]), site["source"]) == (row.value, "FY2019 as published on 2020-06-30")
+    _, avoided = read_csv(project / "data" / "history" / "avoided_emissions.csv")
+    [total] = [r for r in avoided if r["fiscal_year"] == "2019"]
+    assert float(total["avoided_co2_t"]) == sum(headline(rows, i) for i in ("CO2-01", "CO2-02", "CO2-03"))
+    assert envkpi("verify", str(fy2019), cwd=project).returncode == 0
+
+    # 4. An error found in FY2018: a restatement needs its reason.
+    electricity = project / "data" / "FY2018" / "purchased_energy.csv"
+    text = electricity.read_text(encoding="utf-8")
+    assert "JP-01,electricity,96400,MWh" in text
+    electricity.write_text(text.replace("JP-01,electricity,96400,MWh", "JP-01,electricity,97400,MWh"), encoding="utf-8")
+    refused = envkpi("run", "--fy", "2018", cwd=project)
+    assert refused.returncode == 1 and "A restatement needs its reason" in refused.stderr and "PRD-07 " in refused.stderr
+    assert not (fy2018 / "restated").exists()
+    reason = "JP-01 electricity: the March 2019 meter reading was 97,400 MWh, not 96,400"
+    ran = envkpi("run", "--fy", "2018", "--reason", reason, cwd=project)
+    assert ran.returncode == 0, ran.stderr
+    restated18 = fy2018 / "restated" / today
+    # 1,000 MWh more at JP-01 × 1,000 kWh/MWh × 0.410 kg CO2/kWh ÷ 1,000 kg/t = 410 t CO2e more Scope 2
+    assert headline(read_results(restated18 / "results.csv"), "PRD-07") - headline(
+        read_results(fy2018 / "results.csv"), "PRD-07") == pytest.approx(410, rel=1e-9)
+    label = f"FY2018 as restated on {today}"
+    for page in ("index.html", "production.html", "changes.html", "avoided_emissions.html"):
+        html = (restated18 / page).read_text(encoding="utf-8")
+        assert "Restatement." in html and label in html and reason in html, page
+        assert 'href="../../index.html"' in html, page  # the published pages
+    assert f"This run restates {as_published}" in (restated18 / "changes.html").read_text(encoding="utf-8")
+
+    # 5. The years before still run: each reproduces its current figures.
+    for year in ("2017", "2018"):
+        again = envkpi("run", "--fy", year, cwd=project)
+        assert again.returncode == 0, again.stderr
+        assert "reproduces its results: nothing written" in again.stderr
+
+    # 6. FY2019 is based on superseded figures of FY2018: verify says so, and its run waits for the publication.
+    stale = envkpi("verify", str(fy2019), cwd=project)
+    assert stale.returncode == 1
+    assert (f"based on superseded figures of FY2018 (it used {as_published}; now {label}): rerun FY2019"
+            in stale.stderr), stale.stderr
+    waiting = envkpi("run", "--fy", "2019", cwd=project)
+    assert waiting.returncode == 2 and f"outputs/FY2018/restated/{today}: a restatement of FY2018 not yet published" \
+        in waiting.stderr
+    done = envkpi("publish", "--fy", "2018", "--restatement", today, "--by", "Environment Office", cwd=project)
+    assert done.returncode == 0, done.stderr
+    _, history = read_csv(project / "data" / "history" / "site_history.csv")
+    jp01 = next(r for r in history if (r["site_id"], r["fiscal_year"]) == ("JP-01", "2018"))
+    restated_jp01 = headline(read_results(restated18 / "results.csv"), "PRD-01", "site=JP-01")
+    published_jp01 = headline(read_results(fy2018 / "results.csv"), "PRD-01", "site=JP-01")
+    assert (float(jp01["co2"]), float(jp01["co2_as_published"]), jp01["source"]) == (restated_jp01, published_jp01, label)
+
+    # 7. The FY2019 rerun writes its restatement, against FY2018 as restated, and says so.
+    ran = envkpi("run", "--fy", "2019", cwd=project)
+    assert ran.returncode == 0, ran.stderr
+    assert f"is based on superseded figures of FY2018 (it used {as_published}; now {label}): this run restates it" \
+        in ran.stderr
+    restated19 = fy2019 / "restated" / today
+    manifest = json.loads((restated19 / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["restatement"]["reason"] == f"restatement of FY2018 ({label})"
+    assert f"Compared with {label}." in (restated19 / "changes.html").read_text(encoding="utf-8")
+    index = (restated19 / "index.html").read_text(encoding="utf-8")
+    assert f"against {label}" in index and "Restatement." in index
+    # its chained index now runs through FY2018 as restated: its A2018 is the restated FY2018's own
+    factor = lambda folder: headline(read_results(folder / "results.csv"), "PRD-02", "factor=A2018")  # noqa: E731
+    assert factor(restated19) == pytest.approx(factor(restated18), rel=1e-12)
+    assert factor(fy2019) == pytest.approx(factor(fy2018), rel=1e-12)
+    assert factor(restated18) != pytest.approx(factor(fy2018), rel=1e-9)
+
+    # 8. Both restatements published and verified; a hand edit of the history is named by verify.
+    done = envkpi("publish", "--fy", "2019", "--restatement", today, "--by", "Environment Office", cwd=project)
+    assert done.returncode == 0, done.stderr
+    for year in (fy2018, fy2019):
+        verified = envkpi("verify", str(year), cwd=project)
+        assert verified.returncode == 0, verified.stderr
+    history_file = project / "data" / "history" / "site_history.csv"
+    history_file.write_text(history_file.read_text(encoding="utf-8").replace(jp01["co2"], "60000"), encoding="utf-8")
+    edited = envkpi("verify", str(fy2018), cwd=project)
+    assert edited.returncode == 1 and "data/history/site_history.csv, row " in edited.stderr
+    assert f"column 'co2' (JP-01 FY2018): '60000' differs from '{jp01['co2']}', {label}" in edited.stderr
 
 
 def test_diff_lists_the_pv_lifetime_change_with_its_effect(root):
@@ -108,38 +236,6 @@ def test_the_changes_report_shows_the_pv_lifetime_effect(root):
     assert "avoided_emissions.pv.lifetime" in html and "moves CO2-01 by" in html
 
 
-def test_editing_an_input_of_a_published_year_writes_a_restatement_and_leaves_the_publication(project):
-    year = project / "outputs" / "FY2018"
-    if not is_published(year):
-        publish(year, published_on=__import__("datetime").date(2019, 6, 28), published_by="test")
-    before = {p.name: sha256_file(p) for p in year.iterdir() if p.is_file()}
-    electricity = project / "data" / "FY2018" / "purchased_energy.csv"
-    text = electricity.read_text(encoding="utf-8")
-    assert "JP-01,electricity,96400,MWh" in text
-    electricity.write_text(text.replace("JP-01,electricity,96400,MWh", "JP-01,electricity,97400,MWh"), encoding="utf-8")
-
-    ran = envkpi("run", "--fy", "2018", cwd=project)
-    assert ran.returncode == 0, ran.stderr
-    assert {p.name: sha256_file(p) for p in year.iterdir() if p.is_file()} == before
-    [restated] = list((year / "restated").iterdir())
-    published = read_results(year / "results.csv")
-    rows = read_results(restated / "results.csv")
-    # 1,000 MWh more at JP-01 × 1,000 kWh/MWh × 0.410 kg CO2/kWh = 410 t CO2e more Scope 2
-    assert headline(rows, "PRD-07") - headline(published, "PRD-07") == pytest.approx(1000 * 1000 * 0.410 / 1000, rel=1e-9)
-    report = (restated / "changes.html").read_text(encoding="utf-8")
-    assert "This run restates published FY2018 figures" in report
-
-    assert envkpi("verify", str(year), cwd=project).returncode == 0
-    page = year / "production.html"
-    make_writable(page)
-    data = bytearray(page.read_bytes())
-    data[100] ^= 1
-    page.write_bytes(bytes(data))
-    failed = envkpi("verify", str(year), cwd=project)
-    assert failed.returncode == 1
-    assert "production.html: SHA-256 differs from the manifest" in failed.stderr
-
-
 def test_rerunning_a_published_year_unchanged_writes_nothing(project):
     year = project / "outputs" / "FY2018"
     if not is_published(year):
@@ -151,7 +247,7 @@ def test_rerunning_a_published_year_unchanged_writes_nothing(project):
 
 
 def test_a_flagged_change_unexplained_or_explained_as_another_change_fails_the_run_naming_it(root, tmp_path):
-    # FY2017 → FY2018: CO2-01 +35.52 %, CO2-02 +11.54 %, CO2-03 +11.78 %, PRD-04 +11.49 %, all flagged at 10 %
+    # FY2017 → FY2018: CO2-01 +35.52 %, CO2-02 +11.54 %, CO2-03 +12.17 %, PRD-04 +11.49 %, all flagged at 10 %
     params = tmp_path / "parameters"
     shutil.copytree(root / "parameters", params)
     year_file = params / "FY2018.yaml"
@@ -165,7 +261,8 @@ def test_a_flagged_change_unexplained_or_explained_as_another_change_fails_the_r
     [line] = [line for line in finished.stderr.splitlines() if "check failed: Every flagged change is explained" in line]
     assert line.endswith(
         "check failed: Every flagged change is explained, by an explanation of that change ("
-        "no explanation in explanations: of the year file for CO2-03; "
+        "CO2-03 moved +12.17 % (9,119,657.179 → 10,229,669.66 t CO2), above the flag threshold of 10 %, and has no "
+        "explanation in explanations: of the year file; "
         f"CO2-01 moved +35.52 % (4,440,924.338 → 6,018,559.83 t CO2), but {year_file}: explanations.CO2-01 states "
         "-36 %: the other direction; "
         f"CO2-02 moved +11.54 % (7,521,311.812 → 8,389,424.683 t CO2), but {year_file}: explanations.CO2-02 states "
@@ -268,7 +365,7 @@ def test_code_changed_then_a_restatement_show_on_every_page_the_index_and_the_st
     electricity = project / "data" / "FY2018" / "purchased_energy.csv"
     text = electricity.read_text(encoding="utf-8")
     electricity.write_text(text.replace("JP-01,electricity,96400,MWh", "JP-01,electricity,97400,MWh"), encoding="utf-8")
-    ran = envkpi("run", "--fy", "2018", "--only", "production", cwd=project)
+    ran = envkpi("run", "--fy", "2018", "--only", "production", "--reason", "JP-01 meter reading corrected", cwd=project)
     assert ran.returncode == 0, ran.stderr
     [restated] = list((year / "restated").iterdir())
     state = review_state(project, "production")  # --status: against the current (restated) figures

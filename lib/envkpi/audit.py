@@ -31,7 +31,7 @@ from .results import read_results
 from .review import (STATES, YEAR, CellState, executed_notebooks, load_reviews, notebook_states, open_queries,
                      sign_off_states, source_notebook)
 
-__all__ = ["RUN_METADATA_CLASS", "write_audit_pages", "audit_bar", "audit_header", "audit_index"]
+__all__ = ["RUN_METADATA_CLASS", "write_audit_pages", "audit_bar", "audit_header", "audit_index", "restatement_notice"]
 
 #: The class of the elements that show this run's metadata (times): the only content of an auditor's
 #: page that differs between two runs of the same inputs.
@@ -110,7 +110,7 @@ def audit_header(name: str, fiscal_year: int, cells: list[CellState], manifest: 
                                       f"{e(', '.join(changed))}"))
     rows = "".join(f"<tr><th>{label}</th><td>{value}</td></tr>" for label, value in facts)
     return f"""<header class="envkpi-audit-header">
-{restated}<p><strong>Auditor's view</strong> of FY{fiscal_year}, <a href="../index.html">all indicators</a>. Every cell is
+{restated}{restatement_notice(manifest)}<p><strong>Auditor's view</strong> of FY{fiscal_year}, <a href="../index.html">all indicators</a>. Every cell is
 shown with its code; above it, its id, its execution time in this run, the SHA-256 of its type, source and
 outputs, and its review. A review is bound to that hash: when the cell changes, it shows as "review stale".</p>
 <table>{rows}</table>
@@ -143,6 +143,18 @@ def _headline_changes(old: Path, new: Path) -> list[str]:
             shown = lambda r: "—" if r is None else f"{r.value:,.6g} {r.unit}"  # noqa: E731
             lines.append(f"{key}: {shown(a)} → {shown(b)}")
     return lines
+
+
+def restatement_notice(manifest: dict) -> str:
+    """The label of a restatement's auditor pages (escaped HTML; empty for a run that restates nothing):
+    what it restates, and why, from its manifest's ``restatement``."""
+    record = manifest.get("restatement")
+    if not isinstance(record, dict):
+        return ""
+    e = html.escape
+    return (f'<p class="envkpi-audit-restated"><strong>Restatement.</strong> FY{e(str(manifest.get("fiscal_year", "?")))} '
+            f'as restated on {e(str(record.get("on", "?")))}, restating {e(str(record.get("of", "?")))} '
+            f'(<a href="../../../audit/index.html">its auditor\'s pages</a>). Reason: {e(str(record.get("reason", "?")))}</p>\n')
 
 
 def _restated_notice(folder: Path, current: Path, name: str, stale: list[str]) -> str:
@@ -234,7 +246,10 @@ def audit_index(year_folder: Path, folder: Path, current: Path, states: dict[str
         moved = _headline_changes(older, newer)
         link = Path("..") / newer.relative_to(folder) if newer.is_relative_to(folder) else None
         where = f'<a href="{e(link.as_posix())}/audit/index.html">{e(newer.name)}</a>' if link else e(newer.name)
-        restatements.append(f"<li>Restated {where}: " + (e("; ".join(moved)) if moved else "no headline moved") + "</li>")
+        reason = json.loads((newer / "manifest.json").read_text(encoding="utf-8")).get("restatement", {}).get("reason")
+        because = f" (reason: {e(reason)})" if reason else ""
+        restatements.append(f"<li>Restated {where}{because}: " + (e("; ".join(moved)) if moved else "no headline moved")
+                            + "</li>")
     notice = ""
     if folder != current:
         notice = (f'<p class="envkpi-audit-restated"><strong>Restated.</strong> These figures were replaced by a '
@@ -257,7 +272,7 @@ td:first-child, th:first-child, td:last-child {{ text-align: left; }}
   tr, li {{ break-inside: avoid; }} }}</style>
 </head><body>
 <h1>FY{fiscal_year}: where the review stands</h1>
-{notice}<p>From <code>{REVIEW_FILE}</code>, against the year's current figures. The year: <strong>{e(signed.get(YEAR, 'not signed off'))}</strong>.
+{notice}{restatement_notice(json.loads((folder / "manifest.json").read_text(encoding="utf-8")))}<p>From <code>{REVIEW_FILE}</code>, against the year's current figures. The year: <strong>{e(signed.get(YEAR, 'not signed off'))}</strong>.
 Reader's pages: <a href="../index.html">all indicators</a>.</p>
 <table><thead><tr><th>notebook</th><th>cells</th>{head}<th>open queries</th><th>code changed</th><th>sign-off</th></tr></thead>
 <tbody>{''.join(rows)}</tbody></table>

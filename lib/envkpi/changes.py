@@ -58,6 +58,7 @@ __all__ = [
     "isolatable",
     "year_on_year",
     "unexplained",
+    "unexplained_changes",
     "explanation_column",
     "covers",
     "EXPLANATION_COLUMNS",
@@ -86,11 +87,14 @@ FAMILY_OF_SECTION: dict[str, str] = {
     "fiscal_year_start_month": GENERAL,
     "changes": GENERAL,
     "explanations": GENERAL,
+    "what_changed": GENERAL,
+    "restatement_reason": GENERAL,
 }
 
 #: Keys that are not parameters of the method: the year itself, the file chain, the explanations of
-#: this year's changes (they are compared with the results, not with last year's file).
-_IGNORED_SECTIONS = frozenset({"fiscal_year", "extends", "explanations"})
+#: this year's changes (they are compared with the results, not with last year's file) and the year's
+#: statement of what changed (a statement about the diff, not a part of it), and why the year is restated.
+_IGNORED_SECTIONS = frozenset({"fiscal_year", "extends", "explanations", "what_changed", "restatement_reason"})
 #: Fields that never make a change: the marker of ``envkpi new-year`` and free-text notes.
 _IGNORED_FIELDS = frozenset({"carried_over_from", "note"})
 
@@ -241,7 +245,8 @@ def parameter_diff(old: Parameters, new: Parameters) -> pd.DataFrame:
     change; path ``boundary.excluded_entities[<name>]``, value ``"<name> — <reason>"``) and the plain
     text of the models (``standard.edition``, ``boundary.description``, a fuel's name …, with the
     ``source`` of the model that holds it, e.g. ``standard.source``). Not compared: ``fiscal_year``,
-    ``extends``, ``explanations``, the ``carried_over_from`` marker and free-text ``note`` fields.
+    ``extends``, ``explanations``, ``what_changed``, the ``carried_over_from`` marker and free-text
+    ``note`` fields.
 
     Parameters
     ----------
@@ -459,6 +464,52 @@ def unexplained(yoy: pd.DataFrame, explanations: Mapping[str, Explanation]) -> l
     return [i for i, flagged in zip(yoy["indicator_id"], yoy["flagged"]) if flagged and i not in explanations]
 
 
+def _moved(row: Any) -> str:
+    """How a row of :func:`year_on_year` moved, with its figures: ``CO2-01 moved +35.52 % (4,440,924.338 →
+    6,018,559.83 t CO2)``; for a move without a percent, what happened instead."""
+    if math.isnan(row.last_year):
+        return f"{row.indicator_id} has no value last year ({_number(row.this_year)} {row.unit} this year)"
+    if math.isnan(row.this_year):
+        return f"{row.indicator_id} has no value this year ({_number(row.last_year)} {row.unit} last year)"
+    if math.isnan(row.change_percent):  # last year zero
+        return f"{row.indicator_id} moved from {_number(row.last_year)} to {_number(row.this_year)} {row.unit}"
+    return (f"{row.indicator_id} moved {row.change_percent:+,.2f} % ({_number(row.last_year)} → "
+            f"{_number(row.this_year)} {row.unit})")
+
+
+def unexplained_changes(yoy: pd.DataFrame, explanations: Mapping[str, Explanation]) -> list[str]:
+    """The flagged changes that have no explanation, one line each with the figures of the change.
+
+    The same rows as :func:`unexplained`, said so that the team sees the size of the change it must
+    explain.
+
+    Parameters
+    ----------
+    yoy : DataFrame
+        A table of :func:`year_on_year`.
+    explanations : mapping of str to Explanation
+        ``params.explanations``.
+
+    Returns
+    -------
+    list of str
+        In the order of ``yoy``, e.g. ``CO2-03 moved +12.17 % (9,119,657.179 → 10,229,669.66 t CO2), above
+        the flag threshold of 10 %, and has no explanation in explanations: of the year file``, with the
+        threshold that applies to the indicator (``threshold_percent``). A change flagged without a
+        percent (an indicator new or gone, or last year zero) says what happened and that such a
+        change is always flagged.
+    """
+    missing = set(unexplained(yoy, explanations))
+    lines = []
+    for row in yoy.itertuples(index=False):
+        if row.indicator_id not in missing:
+            continue
+        why = (f"above the flag threshold of {row.threshold_percent:g} %" if not math.isnan(row.change_percent)
+               else "a change that is always flagged")
+        lines.append(f"{_moved(row)}, {why}, and has no explanation in explanations: of the year file")
+    return lines
+
+
 def explanation_column(yoy: pd.DataFrame, explanations: Mapping[str, Explanation]) -> pd.Series:
     """The text of the explanation of each row of ``yoy`` (``""`` where there is none), to show beside it.
 
@@ -577,9 +628,7 @@ def mismatched_explanations(yoy: pd.DataFrame, explanations: Mapping[str, Explan
             continue
         file = (files or {}).get(row.indicator_id)
         where = f"{file}: " if file else ""
-        lines.append(f"{row.indicator_id} moved {row.change_percent:+,.2f} % ({_number(row.last_year)} → "
-                     f"{_number(row.this_year)} {row.unit}), but {where}explanations.{row.indicator_id} states "
-                     f"{explanation.change}: {reason}")
+        lines.append(f"{_moved(row)}, but {where}explanations.{row.indicator_id} states {explanation.change}: {reason}")
     return lines
 
 
@@ -766,10 +815,10 @@ def _scopes(heads: dict[str, ResultRow]) -> Check:
 
 
 def _reproduced(current: list[ResultRow], previous: list[ResultRow] | None,
-                previous_rerun: list[ResultRow] | None) -> Check:
+                previous_rerun: list[ResultRow] | None, previous_label: str | None = None) -> Check:
     years = {r.fiscal_year for r in previous or []} or {r.fiscal_year - 1 for r in current}
     year = f"FY{min(years)}" if years else "the previous year"
-    name = f"{year} computed now = {year} as published"
+    name = f"{year} computed now = {previous_label or f'{year} as published'}"
     if previous is None:
         return Check(name, True, "skipped: no previous year's published results")
     if previous_rerun is None:
@@ -792,7 +841,7 @@ def _reproduced(current: list[ResultRow], previous: list[ResultRow] | None,
 
 def reconciliations(current: list[ResultRow], previous: list[ResultRow] | None,
                     previous_rerun: list[ResultRow] | None,
-                    flag_threshold: pint.Quantity | Param) -> list[Check]:
+                    flag_threshold: pint.Quantity | Param, previous_label: str | None = None) -> list[Check]:
     """Checks that this year's results hold together, and that last year's can be reproduced.
 
     Parameters
@@ -805,6 +854,8 @@ def reconciliations(current: list[ResultRow], previous: list[ResultRow] | None,
         Last year computed again with today's code and inputs; None when it was not.
     flag_threshold : Quantity or Param
         The threshold of :func:`year_on_year` (``params.changes.flag_threshold``).
+    previous_label : str, optional
+        Which version ``previous`` is (``FY2017 as published on 2018-06-29``), for the name of check 4.
 
     Returns
     -------
@@ -818,7 +869,7 @@ def reconciliations(current: list[ResultRow], previous: list[ResultRow] | None,
            up to the headline (relative 1e-9).
         3. ``Scope 1 + Scope 2 = PRD-01 + PRD-05`` on the headline values (relative 1e-9):
            Scope 1 is fuel CO2 plus the other gases, Scope 2 the CO2 of purchased energy.
-        4. ``FY<n−1> computed now = FY<n−1> as published``: :func:`results_equal` of
+        4. ``FY<n−1> computed now = <previous_label>`` (default ``FY<n−1> as published``): :func:`results_equal` of
            ``previous_rerun`` and ``previous``; the detail names the indicators that differ.
 
         A check that cannot be made (no previous year, no rerun, an indicator not in the results)
@@ -830,5 +881,5 @@ def reconciliations(current: list[ResultRow], previous: list[ResultRow] | None,
     checks = [_move_together(current, previous, threshold)]
     checks += [_sum_check(current, heads, indicator_id, dimension, name) for indicator_id, dimension, name in _SUMS]
     checks.append(_scopes(heads))
-    checks.append(_reproduced(current, previous, previous_rerun))
+    checks.append(_reproduced(current, previous, previous_rerun, previous_label))
     return checks

@@ -18,7 +18,7 @@ from . import changes
 from .parameters import Parameters, load_parameters
 from .paths import project_root
 from .provenance import FileRecord, file_record
-from .publication import is_published, latest_results_folder
+from .publication import is_published, latest_results_folder, latest_version, version_of
 from .results import Check, ResultRow, read_results
 
 __all__ = ["YearContext", "load_year_context", "effect_sentences"]
@@ -37,6 +37,17 @@ class YearContext:
     published: list[ResultRow] | None  # this year's published results, when this run restates them
     effects: pd.DataFrame
     files: list[FileRecord] = field(default_factory=list)
+    #: The version of last year's figures compared with, e.g. "FY2017 as published on 2018-06-29"
+    #: (:attr:`envkpi.publication.Version.label`); None without them.
+    last_year_label: str | None = None
+    #: The version of this year's figures that this run restates, when the year is published.
+    published_label: str | None = None
+
+    def comparison_sentence(self) -> str:
+        """Which version of last year's figures the results are compared with, in the words of every page."""
+        if self.last_year_label is None:
+            return f"No FY{self.fiscal_year - 1} figures to compare with: the changes below are not computed."
+        return f"Compared with {self.last_year_label}."
 
     def parameter_diff(self) -> pd.DataFrame:
         """Parameters added, removed or changed since last year's file (empty without one)."""
@@ -66,11 +77,9 @@ class YearContext:
             return Check(name, True, f"skipped: no results of FY{self.fiscal_year - 1} to compare with")
         explanations = self.params.explanations
         tolerance = self.params.changes.explanation_tolerance
-        missing = changes.unexplained(yoy, explanations)
         files = {key: self.params.file_of(f"explanations.{key}") for key in explanations}
         problems = changes.mismatched_explanations(yoy, explanations, tolerance, files)
-        if missing:
-            problems.insert(0, f"no explanation in explanations: of the year file for {', '.join(missing)}")
+        problems[:0] = changes.unexplained_changes(yoy, explanations)
         flagged = int(yoy["flagged"].sum())
         detail = "; ".join(problems) or (f"{flagged} flagged, all explained; every stated change within "
                                          f"{tolerance.quantity.m_as('percent'):g} percentage points of the observed change")
@@ -83,21 +92,23 @@ class YearContext:
                                          "difference_percent", "significant", "identical"])
         return changes.restatement(self.published, self.current, self.params.changes.significance_threshold.quantity)
 
-    def restatement_sentence(self, table: pd.DataFrame) -> str:
-        """One sentence: not published / reproduced / restated, and which changes are significant."""
+    def restatement_sentence(self, table: pd.DataFrame, reason: str = "") -> str:
+        """One sentence: not published / reproduced / restated, which changes are significant, and why
+        (``reason``, the restatement's as the runner gives it)."""
         if self.published is None:
             return f"No FY{self.fiscal_year} figures were published before this run: it restates nothing."
+        why = f" Reason: {reason}" if reason else ""
         if bool(table["identical"].all()):
-            return f"This run reproduces the published FY{self.fiscal_year} figures exactly."
+            return f"This run reproduces {self.published_label} exactly.{why}"
         significant = table.loc[table["significant"], "indicator_id"].tolist()
         threshold = self.params.changes.significance_threshold
-        return (f"This run restates published FY{self.fiscal_year} figures; significant (above {threshold.value:g} "
-                f"{threshold.unit}): {', '.join(significant) or 'none'}.")
+        return (f"This run restates {self.published_label}; significant (above {threshold.value:g} "
+                f"{threshold.unit}): {', '.join(significant) or 'none'}.{why}")
 
     def reconciliations(self) -> list[Check]:
         """Cross-family and cross-year reconciliations (:func:`envkpi.changes.reconciliations`)."""
         return changes.reconciliations(self.current, self.last_year, self.last_year_rerun,
-                                       self.params.changes.flag_threshold.quantity)
+                                       self.params.changes.flag_threshold.quantity, self.last_year_label)
 
 
 def _rows_if(path: Path) -> list[ResultRow] | None:
@@ -120,9 +131,10 @@ def load_year_context(fiscal_year: int, parameters_file: str = "", project_dir: 
     previous_params = load_parameters(previous_path, root=root) if previous_path.exists() else None
     last_year_folder = latest_results_folder(root / "outputs" / f"FY{fiscal_year - 1}")
     published_folder = root / "outputs" / f"FY{fiscal_year}"
-    published = None
+    published, published_label = None, None
     if is_published(published_folder) and published_folder.resolve() != folder:
         published = read_results(latest_results_folder(published_folder) / "results.csv")
+        published_label = latest_version(published_folder).label
     files = [*params.files, *(previous_params.files[:1] if previous_params else [])]
     # this run's own files are named as they sit in the output folder, wherever that folder is
     for name, role in (("results.csv", "this run"), ("effects.csv", "this run"), ("previous_rerun.csv", "this run")):
@@ -141,6 +153,8 @@ def load_year_context(fiscal_year: int, parameters_file: str = "", project_dir: 
         published=published,
         effects=pd.read_csv(effects_file) if effects_file.exists() else pd.DataFrame(),
         files=files,
+        last_year_label=version_of(last_year_folder).label if (last_year_folder / "results.csv").exists() else None,
+        published_label=published_label,
     )
 
 

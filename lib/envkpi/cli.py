@@ -127,6 +127,14 @@ def _name(text: str) -> str:
     return text.strip()
 
 
+def _reason(text: str) -> str:
+    """Why a published year is restated: not blank."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is blank; expected why the year is restated, e.g. "
+                                         "\"JP-01 electricity corrected (meter read 97,400 MWh)\"")
+    return text.strip()
+
+
 def _path_problem(text: str, want_folder: bool) -> str | None:
     """Why ``text`` is not an existing, readable file (or folder), or None."""
     path = Path(text)
@@ -202,6 +210,7 @@ def _run(args: argparse.Namespace) -> int:
             out=Path(args.out).resolve() if args.out else None,
             force_out=args.force_out,
             workers=args.workers,
+            reason=args.reason,
             progress=lambda line: print(line, file=sys.stderr, flush=True),
         )
     except (ParameterError, InputError, OutputFolderError) as exc:
@@ -311,16 +320,24 @@ def _folder_lock(folder: Path):
 
 
 def _publish(args: argparse.Namespace) -> int:
+    from .history import HistoryError, rows_of, write
     from .outfolder import OutputFolderBusy, OutputFolderError
-    from .publication import PublicationError, publish
+    from .publication import PublicationError, Version, publish
 
-    folder = _year_folder(args)
-    _check_publishable(folder, args.fy)  # a folder that is no completed run of --fy: exit 2, nothing done
+    year_folder = _year_folder(args)
+    folder = _check_publishable(year_folder, args.fy, args.restatement)  # not publishable: exit 2, nothing done
+    on = args.on or date.today()
+    root = project_root()
+    keeps_history = year_folder == root / "outputs" / f"FY{args.fy}"  # a folder of --out elsewhere is no publication of record
     try:
-        with _folder_lock(folder):
-            record = publish(folder, published_on=args.on or date.today(), published_by=args.by,
-                             allow_dirty=args.allow_dirty)
-    except PublicationError as exc:  # a file differs from the manifest, or cannot be made read-only
+        with _folder_lock(year_folder):
+            version = Version(args.fy, "restated" if args.restatement else "published",
+                              args.restatement or on.isoformat(), folder)
+            rows = rows_of(root, version) if keeps_history else {}
+            record = publish(folder, published_on=on, published_by=args.by, allow_dirty=args.allow_dirty,
+                             history=rows)
+            written = write(root, rows, restated=bool(args.restatement))
+    except (PublicationError, HistoryError) as exc:  # a file differs from the manifest, cannot be made read-only …
         print(f"envkpi publish: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except OutputFolderBusy as exc:
@@ -329,19 +346,42 @@ def _publish(args: argparse.Namespace) -> int:
     except OutputFolderError as exc:
         print(f"envkpi publish: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    print(f"FY{args.fy} published: {record}")
+    what = f"FY{args.fy} restatement {args.restatement}" if args.restatement else f"FY{args.fy}"
+    print(f"{what} published: {record}")
+    for line in written:
+        print(f"  history: {line}")
     return 0
 
 
-def _check_publishable(folder: Path, fiscal_year: int) -> None:
-    """Raise UsageError unless ``folder`` is a completed, unpublished run of ``fiscal_year``."""
-    from .publication import MANIFEST_FILE, PublicationError, is_published, publication
+def _restatement_name(text: str) -> str:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}(-[1-9]\d*)?", text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a restatement folder name; expected YYYY-MM-DD or "
+                                         f"YYYY-MM-DD-N, as under outputs/FY<yyyy>/restated/")
+    return text
+
+
+def _check_publishable(folder: Path, fiscal_year: int, restatement: str | None = None) -> Path:
+    """The folder to publish: ``folder``, or its restatement ``restatement``; UsageError unless it is a
+    completed, unpublished run of ``fiscal_year`` (a restatement: of a published year)."""
+    from .publication import MANIFEST_FILE, PublicationError, RESTATED_DIR, is_published, publication, restatements
 
     run_it = f"run the year first (envkpi run --fy {fiscal_year}) or name its folder with --out"
     if not folder.exists():
         raise UsageError(f"{folder}: no such folder; {run_it}")
     if not folder.is_dir():
         raise UsageError(f"{folder}: not a folder; expected the output folder of FY{fiscal_year}")
+    pending = [sub for sub in restatements(folder) if not is_published(sub)]
+    if restatement:
+        if not is_published(folder):
+            raise UsageError(f"{folder}: not published; a restatement is of a published year: publish it "
+                             f"(envkpi publish --fy {fiscal_year} --by NAME)")
+        target = folder / RESTATED_DIR / restatement
+        if not (target / MANIFEST_FILE).is_file():
+            names = ", ".join(sub.name for sub in pending) or "none"
+            raise UsageError(f"{target}: no such restatement; unpublished restatements of FY{fiscal_year}: {names}")
+        if is_published(target):
+            raise UsageError(f"{target}: already published on {publication(target).get('published_on', '?')}")
+        return target
     manifest = folder / MANIFEST_FILE
     if not manifest.is_file():
         raise UsageError(f"{folder}: no {MANIFEST_FILE}, so no completed run to publish; {run_it}")
@@ -350,16 +390,18 @@ def _check_publishable(folder: Path, fiscal_year: int) -> None:
             record = publication(folder)
         except PublicationError:
             record = {}
+        also = (f"; its restatement {pending[-1].name} is not: envkpi publish --fy {fiscal_year} --restatement "
+                f"{pending[-1].name} --by NAME") if pending else " (a rerun that differs is written as a restatement)"
         raise UsageError(f"{folder}: already published on {record.get('published_on', '?')} by "
-                         f"{record.get('published_by', '?')}; a published year is not published again "
-                         f"(a rerun that differs is written as a restatement)")
+                         f"{record.get('published_by', '?')}; a published year is not published again{also}")
     try:
         year = json.loads(manifest.read_text(encoding="utf-8")).get("fiscal_year")
     except (OSError, ValueError, AttributeError):
-        return  # publish() names what is wrong with the manifest
+        return folder  # publish() names what is wrong with the manifest
     if isinstance(year, int) and year != fiscal_year:
         raise UsageError(f"--fy {fiscal_year}, but {manifest} is of FY{year}; expected the output folder of "
                          f"FY{fiscal_year}")
+    return folder
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -377,13 +419,42 @@ def _verify(args: argparse.Namespace) -> int:
     restated = sorted((folder / "restated").glob("*/manifest.json")) if (folder / "restated").is_dir() else []
     for manifest in restated:
         problems += [f"restated/{manifest.parent.name}/{p}" for p in verify(manifest.parent)]
-    if problems:
-        print(f"envkpi verify: {folder} does not match its manifest:", file=sys.stderr)
-        for problem in problems:
-            print(f"  {problem}", file=sys.stderr)
+    history, stale = _year_standing(folder)
+    failed = False
+    for heading, lines in ((f"{folder} does not match its manifest", problems),
+                           ("the history files differ from the published figures", history),
+                           (f"{folder}: its current figures are", stale)):
+        if lines:
+            failed = True
+            print(f"envkpi verify: {heading}:", file=sys.stderr)
+            for line in lines:
+                print(f"  {line}", file=sys.stderr)
+    if failed:
         return 1
-    print(f"{folder}: every file matches its manifest ({1 + len(restated)} manifest(s) checked)")
+    print(f"{folder}: every file matches its manifest ({1 + len(restated)} manifest(s) checked)"
+          + ("; the history files hold its published figures" if history is not None and is_published(folder) else ""))
     return 0
+
+
+def _year_standing(folder: Path) -> tuple[list[str] | None, list[str]]:
+    """For a year folder of the project's outputs/: where the history files differ from its latest
+    publication, and the earlier years restated since its current figures were computed (None and [] for
+    a folder elsewhere)."""
+    from .history import disagreements
+    from .publication import latest_published_folder, latest_results_folder, superseded
+
+    try:
+        root = project_root()
+    except UsageError:
+        return None, []
+    if folder.parent != (root / "outputs").resolve():
+        return None, []
+    published = latest_published_folder(folder)
+    history = disagreements(root, published) if published is not None else []
+    current = latest_results_folder(folder)
+    stale = [f"{supersession}: rerun FY{folder.name[2:]} (envkpi run --fy {folder.name[2:]}) to restate it"
+             for supersession in superseded(current, root / "outputs")]
+    return history, stale
 
 
 def _year_folder(args: argparse.Namespace) -> Path:
@@ -566,6 +637,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="allow --out inside the project outside outputs/ (never data/, parameters/, notebooks/, "
                           "lib/, tests/)")
     run.add_argument("--workers", type=_workers, default=2, help="notebooks executed at once (default 2)")
+    run.add_argument("--reason", type=_reason, metavar="TEXT",
+                     help="why a published year is restated (required when a rerun of it differs; default: "
+                          "restatement_reason of the year file)")
     run.set_defaults(handler=_run)
 
     indicators = commands.add_parser("indicators", help="print the indicator catalogue")
@@ -590,6 +664,8 @@ def _parser() -> argparse.ArgumentParser:
     publish.add_argument("--out", help="output folder (default outputs/FY<yyyy>)")
     publish.add_argument("--by", type=_name, required=True, metavar="NAME", help="who publishes (name or role)")
     publish.add_argument("--on", type=_iso_date, metavar="YYYY-MM-DD", help="publication date (default today)")
+    publish.add_argument("--restatement", type=_restatement_name, metavar="YYYY-MM-DD[-N]",
+                         help="publish this restatement of the published year (outputs/FY<yyyy>/restated/<name>)")
     publish.add_argument("--allow-dirty", action="store_true",
                          help="publish a run whose code version is +dirty (stated in publication.json)")
     publish.set_defaults(handler=_publish)

@@ -427,7 +427,7 @@ def _export(notebook: NotebookNode, kind: str, title: str | None, resources: dic
     return _strip_css_comments(_strip_external_loads(page))
 
 
-def export_html(notebook: NotebookNode, *, title: str | None = None) -> str:
+def export_html(notebook: NotebookNode, *, title: str | None = None, notice: str = "") -> str:
     """Export an executed notebook as one self-contained HTML page for readers.
 
     Parameters
@@ -437,6 +437,9 @@ def export_html(notebook: NotebookNode, *, title: str | None = None) -> str:
     title : str, optional
         Page title. Defaults to the text of the notebook's first markdown
         heading, then to ``notebook.metadata["title"]``, then ``"Report"``.
+    notice : str, optional
+        HTML shown at the top of the page, before the report (escaped by the
+        caller): the label of a restatement.
 
     Returns
     -------
@@ -445,7 +448,7 @@ def export_html(notebook: NotebookNode, *, title: str | None = None) -> str:
         code, no prompts, no network requests; identical for identical
         notebooks.
     """
-    return _export(notebook, "reader", title)
+    return _export(notebook, "reader", title, {"envkpi_notice": notice})
 
 
 def export_audit_html(notebook: NotebookNode, *, bars: dict[str, str], header: str,
@@ -478,7 +481,7 @@ def export_audit_html(notebook: NotebookNode, *, bars: dict[str, str], header: s
 
 
 def write_html(
-    notebook: NotebookNode, path: str | os.PathLike[str], *, title: str | None = None
+    notebook: NotebookNode, path: str | os.PathLike[str], *, title: str | None = None, notice: str = ""
 ) -> None:
     """Export a notebook with :func:`export_html` and write it as UTF-8.
 
@@ -491,5 +494,7 @@ def write_html(
         (no newline translation), so reruns give identical files.
     title : str, optional
         Page title, see :func:`export_html`.
+    notice : str, optional
+        HTML shown at the top of the page, see :func:`export_html`.
     """
-    Path(path).write_bytes(export_html(notebook, title=title).encode("utf-8"))
+    Path(path).write_bytes(export_html(notebook, title=title, notice=notice).encode("utf-8"))

@@ -73,6 +73,12 @@ class Column:
     the values a text column accepts or, for a unit column, the units it accepts, spelt exactly
     (``MWh`` is allowed, ``mWh`` is a milliwatt-hour and is not). ``plausible`` gives the ranges
     of a number column (see :class:`Plausible`).
+
+    A column that is not ``required`` may have empty cells. One that is also ``header_optional``
+    may be left out of the header altogether, every cell then being empty: a column added to a
+    table after files of earlier years were written (``sites.csv``'s ``first_fiscal_year``). Other
+    columns must be in the header even when their cells may be empty, so that a column dropped by
+    mistake (``parent_entity``) is named instead of silently read as empty.
     """
 
     name: str
@@ -85,6 +91,11 @@ class Column:
     allowed: tuple[str, ...] | None = None
     dimensions: tuple[str, ...] | None = None
     plausible: tuple[Plausible, ...] = ()
+    header_optional: bool = False
+
+    def __post_init__(self) -> None:
+        if self.header_optional and self.required:
+            raise ValueError(f"column {self.name}: a column that may be left out of the header cannot be required")
 
 
 @dataclass(frozen=True)
@@ -560,7 +571,7 @@ def _read(path: Path, spec: TableSpec, root, references, role, problems: list[Pr
 
     header = [h.strip() for h in lines[0]]
     expected = [c.name for c in spec.columns]
-    missing = [c for c in expected if c not in header]
+    missing = [c.name for c in spec.columns if c.name not in header and not c.header_optional]
     for name in missing:
         problems.append(Problem(display, 1, name, "column is missing from the header"))
     for name in header:
@@ -584,6 +595,8 @@ def _read(path: Path, spec: TableSpec, root, references, role, problems: list[Pr
             continue
         index = len(records)
         raw = dict(zip(header, (cell.strip() for cell in cells)))
+        for name in expected:
+            raw.setdefault(name, "")  # a column left out of the header (header_optional): every cell empty
         record = {}
         for column in spec.columns:
             value, error = parse_cell(column, raw[column.name])

@@ -3,8 +3,10 @@
 :func:`new_year` creates, from the previous year (or ``source_year``):
 
 - ``parameters/FY<year>.yaml``: the source year's file with ``fiscal_year`` advanced, a new opening
-  comment, ``explanations: {}`` with a comment showing their form (explanations belong to one year
-  and are never carried) and
+  comment, ``what_changed:`` holding the placeholder :func:`~envkpi.parameters.what_changed_placeholder`
+  (the year's statement of what changed, which a run refuses until it is written), ``explanations: {}``
+  with a comment showing their form (the statement and the explanations belong to one year and are
+  never carried) and
   ``carried_over_from: <source>`` added to every value it carries — every parameter (a mapping with
   ``value``), every boundary exclusion and the ``standard`` block — each with the end-of-line comment
   ``# carried over from FY<source>: confirm value and source, then delete carried_over_from``.
@@ -33,14 +35,16 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark
+from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from .inputs import Column, TableSpec
-from .parameters import EXPLANATION_FORM, ParameterError, carried_over, load_parameters, parameter_file
+from .parameters import (EXPLANATION_FORM, WHAT_CHANGED_PLACEHOLDER, ParameterError, carried_over, load_parameters,
+                         parameter_file, what_changed_placeholder)
 from .tables import AVOIDED_TABLES, PRODUCT_USE, PRODUCTION_TABLES, data_dir
 
-__all__ = ["NewYearError", "YEAR_TABLES", "new_year", "carry_over_parameters", "template_dictionary",
-           "carried_comment"]
+__all__ = ["NewYearError", "YEAR_TABLES", "WHAT_CHANGED_PLACEHOLDER", "new_year", "carry_over_parameters",
+           "template_dictionary", "carried_comment"]
 
 #: Every input table of a fiscal year's data folder, in the order they are documented.
 YEAR_TABLES: tuple[TableSpec, ...] = (*PRODUCTION_TABLES, *AVOIDED_TABLES, PRODUCT_USE)
@@ -261,24 +265,92 @@ def _reset_explanations(document: CommentedMap, year: int) -> None:
             after = "\n" + _split(token.value)[1]  # the blank lines before the next key
         document["explanations"] = value
     else:
-        anchor = next((a for a in ("extends", "fiscal_year") if a in document), None)
+        anchor = next((a for a in ("what_changed", "extends", "fiscal_year") if a in document), None)
         position = list(document).index(anchor) + 1 if anchor else len(document)
         document.insert(position, "explanations", value)
         entry, before = [None] * 4, []
         token = _eol_token(document, anchor) if anchor else None
-        if token is None or not _split(token.value)[1]:  # a blank line between the anchor and the comment
+        # after a block scalar (what_changed: |-) the token holds only the lines that follow it
+        block = anchor is not None and isinstance(document[anchor], (LiteralScalarString, FoldedScalarString))
+        follows = (token.value if block else _split(token.value)[1]) if token is not None else ""
+        if not follows:  # a blank line between the anchor and the comment
             before = [CommentToken("\n", CommentMark(0))]
         after = "\n\n"
     document.ca.items["explanations"] = [None, [*before, note], CommentToken(after, CommentMark(0)), None]
+
+
+def _blank(token: CommentToken | None) -> bool:
+    return token is not None and not token.value.strip()
+
+
+def _ends_blank(document: CommentedMap, key: Any) -> bool:
+    """Whether a blank line follows the value of ``document[key]`` (before the next key)."""
+    child = document[key]
+    last = _trailing(child) if _is_block(child) and len(child) else (document, key)
+    token = _eol_token(*last) if last else None
+    if token is None:
+        return False
+    lines = _split(token.value)[1].splitlines(keepends=True)
+    return bool(lines) and not lines[0].strip()
+
+
+def _reset_what_changed(document: CommentedMap, source_year: int) -> None:
+    """``what_changed:`` holding the placeholder, as a literal block to write over, with a comment above
+    it saying what goes there. The source's statement (and the comment above it) is not carried: it
+    speaks of the source year. Placed where the source had it, else after ``extends``."""
+    note = CommentToken(
+        f"# What changed from FY{source_year}, in the team's words (method, factors, boundary, sites): shown at\n"
+        "# the top of the changes report and of the index. A run refuses the placeholder below.\n",
+        CommentMark(0))
+    value = LiteralScalarString(what_changed_placeholder(source_year))
+    keys = list(document)
+    if "what_changed" in document:
+        old = document["what_changed"]
+        at = keys.index("what_changed")
+        if at:  # the comment above the key may be held by what precedes it
+            child = document[keys[at - 1]]
+            last = _trailing(child) if _is_block(child) and len(child) else (document, keys[at - 1])
+            token = _eol_token(*last) if last else None
+            if token is not None:
+                token.value = _drop_last_comment_lines(token.value)
+        entry = document.ca.items.get("what_changed") or [None] * 4
+        before = []
+        for token in entry[1] or []:  # keep the blank lines above the key, not the source's comment
+            if not _blank(token):
+                break
+            before.append(token)
+        if not before and at and not _ends_blank(document, keys[at - 1]):
+            before = [CommentToken("\n", CommentMark(0))]  # a blank line between the previous key and the comment
+        after = entry[2]
+        if after is not None and not isinstance(old, (LiteralScalarString, FoldedScalarString)):
+            # after a one-line value the token holds the end of that line (and its comment), then what
+            # follows; after a block scalar, only what follows
+            after = CommentToken(_split(after.value)[1], CommentMark(0)) if _split(after.value)[1] else None
+        document["what_changed"] = value
+    else:
+        anchor = next((a for a in ("extends", "fiscal_year") if a in document), None)
+        position = keys.index(anchor) + 1 if anchor else len(document)
+        document.insert(position, "what_changed", value)
+        before = [CommentToken("\n", CommentMark(0))]
+        token = _eol_token(document, anchor) if anchor else None
+        rest = _split(token.value)[1] if token is not None else ""
+        if rest:  # what followed the anchor's line (blank lines, a comment above the next key) follows the new key
+            token.value = token.value[:len(token.value) - len(rest)]
+            after = CommentToken(rest, CommentMark(0))
+        else:
+            following = keys[position] if position < len(keys) else None
+            above = (document.ca.items.get(following) or [None, None])[1] if following is not None else None
+            after = None if above and _blank(above[0]) else CommentToken("\n", CommentMark(0))
+    document.ca.items["what_changed"] = [None, [*before, note] if before else [note], after, None]
 
 
 def carry_over_parameters(text: str, *, year: int, source_year: int, today: date,
                           start_month: int = 4) -> tuple[str, list[str]]:
     """The parameter file of ``year`` made from the text of ``source_year``'s file.
 
-    Sets ``fiscal_year``, replaces the opening comment, sets ``explanations: {}`` and marks every
-    carried value with ``carried_over_from: <source_year>`` and its end-of-line comment; comments and
-    layout of the source are kept. Pure: reads and writes no file.
+    Sets ``fiscal_year``, replaces the opening comment, sets ``what_changed:`` to its placeholder and
+    ``explanations: {}``, and marks every carried value with ``carried_over_from: <source_year>`` and
+    its end-of-line comment; comments and layout of the source are kept. Pure: reads and writes no file.
 
     Returns
     -------
@@ -296,10 +368,11 @@ def carry_over_parameters(text: str, *, year: int, source_year: int, today: date
         document.insert(0, "fiscal_year", year)
     document.yaml_set_start_comment(
         f"FY{year} — {_period_text(year, start_month)}. "
-        f"Created by envkpi new-year from FY{source_year} on {today.isoformat()}.\n"
-        f"What changed from FY{source_year}: (write here)."
+        f"Created by envkpi new-year from FY{source_year} on {today.isoformat()}."
     )
     _reset_explanations(document, year)
+    _reset_what_changed(document, source_year)
+    document.pop("restatement_reason", None)  # a restatement's reason is of that year alone
 
     paths = _mark(document, source_year)
     out = io.StringIO()

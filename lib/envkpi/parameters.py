@@ -53,6 +53,9 @@ __all__ = [
     "Explanation",
     "Parameters",
     "ParameterError",
+    "WHAT_CHANGED_PLACEHOLDER",
+    "what_changed_placeholder",
+    "what_changed_problems",
     "load_parameters",
     "parameter_file",
 ]
@@ -743,10 +746,21 @@ class Explanation(_Strict):
 
 
 class Parameters(_Strict):
-    """All parameters of one fiscal year, merged from the year file and the common file."""
+    """All parameters of one fiscal year, merged from the year file and the common file.
+
+    ``what_changed`` is the year's own statement of what changed from the previous year (method,
+    factors, boundary, sites), in the reporting team's words; it is shown at the top of the changes
+    report and of the year's index page. It may be absent or still the placeholder of ``envkpi
+    new-year`` when the file is loaded (so that every other problem is listed too); a run refuses it
+    then (:func:`what_changed_problems`). ``restatement_reason`` says why a published year is restated,
+    when a rerun of it differs (``envkpi run --reason`` gives it on the command line instead); ``envkpi
+    new-year`` does not carry it.
+    """
 
     fiscal_year: int = Field(ge=1990, le=2100)
     extends: str | None = None
+    what_changed: str | None = None  # the year's statement of what changed from the previous year
+    restatement_reason: str | None = None  # why a published year is restated (envkpi run --reason wins)
     organisation: Organisation
     standard: Standard
     fiscal_year_start_month: Month
@@ -818,6 +832,51 @@ class Parameters(_Strict):
         """Every :class:`Param`, :class:`Sourced` and :class:`Exclusion` under ``prefix``, with its key path."""
         start = self.get(prefix) if prefix else self
         yield from _walk(start, prefix)
+
+
+#: The statement ``envkpi new-year`` writes in ``what_changed:``, to be replaced by the team's own
+#: (``{previous}``: the previous fiscal year). A run refuses a statement that still holds it.
+WHAT_CHANGED_PLACEHOLDER = "(write here: what changed from FY{previous}: method, factors, boundary, sites)"
+#: What is left of any version of the placeholder once a person starts writing around it.
+_PLACEHOLDER_MARK = re.compile(r"\(write here\b", re.IGNORECASE)
+
+
+def what_changed_placeholder(previous_year: int) -> str:
+    """The placeholder of ``what_changed:`` in a year made from ``previous_year``'s file."""
+    return WHAT_CHANGED_PLACEHOLDER.format(previous=previous_year)
+
+
+def what_changed_problems(parameters: Parameters, shown_path: str) -> list[str]:
+    """Why the year's statement of what changed cannot be published, as one line; ``[]`` when it can.
+
+    The statement (``what_changed:`` of the year file) must be given, not blank, and no longer hold
+    the placeholder of ``envkpi new-year`` (:data:`WHAT_CHANGED_PLACEHOLDER`, "(write here…").
+
+    Parameters
+    ----------
+    parameters : Parameters
+        The year's parameters.
+    shown_path : str
+        The year file as messages name it, e.g. ``parameters/FY2019.yaml``.
+
+    Returns
+    -------
+    list of str
+        At most one line, e.g. ``parameters/FY2019.yaml: what_changed: still the template's
+        placeholder; state what changed from FY2018 (method, factors, boundary, sites)``.
+    """
+    text = parameters.what_changed
+    if text is None:
+        given = parameters.file_of("what_changed") is not None  # `what_changed:` with nothing after it
+        problem = "empty" if given else "required key is missing"
+    elif not text.strip():
+        problem = "empty"
+    elif _PLACEHOLDER_MARK.search(text):
+        problem = "still the template's placeholder"
+    else:
+        return []
+    return [f"{shown_path}: what_changed: {problem}; state what changed from FY{parameters.fiscal_year - 1} "
+            "(method, factors, boundary, sites)"]
 
 
 def lookup(mapping: dict, key: str, what: str, where: str, row: Any = None) -> Any:

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 import pint
 
+from .boundary import fiscal_year_of
 from .parameters import JAPAN
 from .results import Check
 from .units import Quantity, format_unit, gas_unit, gwp_context, quantity_text, to_co2e
@@ -59,6 +60,8 @@ __all__ = [
     "intensity_series",
     "ChainedIndex",
     "chained_intensity_index",
+    "site_changes",
+    "site_changes_sentence",
 ]
 
 
@@ -754,3 +757,98 @@ def _chain_year(data: pd.DataFrame, year: int) -> tuple[list[dict], list[tuple]]
             "prior_intensity_x_output": prior_intensity * now["output"],
         })
     return rows, skipped
+
+
+# --- sites joining and leaving the group (boundary, PRD-02) --------------------------------------
+
+#: The events of :func:`site_changes`, in the order they are listed.
+SITE_EVENTS = ("joined", "leaving", "closed")
+
+
+def site_changes(boundary: pd.DataFrame, fiscal_year: int) -> pd.DataFrame:
+    """The sites that join or leave the group around a fiscal year, and what it means for PRD-02 (boundary).
+
+    Parameters
+    ----------
+    boundary : DataFrame
+        The site register, or its boundary (:func:`envkpi.boundary.site_boundary`): ``site_id,
+        site_name, first_fiscal_year, last_fiscal_year`` [fiscal year; empty: open-ended], and
+        optionally ``in_scope`` (inside the boundary apart from the dates; default: every site).
+    fiscal_year : int
+        The fiscal year reported, N [year].
+
+    Returns
+    -------
+    DataFrame
+        ``site_id, site_name, event, change``: one row for each site whose ``first_fiscal_year`` is N
+        (``event`` "joined"), whose ``last_fiscal_year`` is N ("leaving": it reports for the last
+        time) or N − 1 ("closed": it has no rows in N); in that order, and in the order of
+        ``boundary`` within each. ``change`` says it in words, with what it means for the chained
+        index. A site that joins and leaves in N has both rows.
+
+    Notes
+    -----
+    A site enters the yearly factor :math:`A_n` of the chained index only with figures in both
+    :math:`n-1` and :math:`n` (:func:`chained_intensity_index`; standard [1]_ row
+    生産活動におけるCO2排出量原単位(2013年度比)). So a site that joins in N has no figure for N − 1 and
+    first enters :math:`A_{N+1}`; a site whose last year is L enters :math:`A_L`, is left out of
+    :math:`A_{L+1}`, and its published history up to L stays in the chain. A site outside the
+    boundary apart from its dates (``in_scope`` false) enters no factor at all.
+    """
+    scope = boundary["in_scope"] if "in_scope" in boundary.columns else pd.Series(True, index=boundary.index)
+    rows = {event: [] for event in SITE_EVENTS}
+    for site, name, first, last, in_scope in zip(boundary["site_id"], boundary["site_name"],
+                                                  boundary["first_fiscal_year"], boundary["last_fiscal_year"], scope):
+        first, last, in_scope = fiscal_year_of(first), fiscal_year_of(last), bool(in_scope)
+        if first == fiscal_year:
+            change = (f"joined the group in FY{fiscal_year}: no FY{fiscal_year - 1} figure, so it is outside "
+                      f"A_{fiscal_year} of the chained index and enters it from A_{fiscal_year + 1}" if in_scope else
+                      f"joined the group in FY{fiscal_year}, outside the boundary")
+            rows["joined"].append((site, name, "joined", change))
+        if last == fiscal_year:
+            change = (f"reports for the last time: leaves the group after FY{fiscal_year}; its figures enter the "
+                      f"chained index up to A_{fiscal_year}" if in_scope else
+                      f"reports for the last time: leaves the group after FY{fiscal_year} (outside the boundary)")
+            rows["leaving"].append((site, name, "leaving", change))
+        if last == fiscal_year - 1:
+            change = (f"closed after FY{last}: no FY{fiscal_year} rows; its history stays in the chained index up "
+                      f"to FY{last}, and it is left out of A_{fiscal_year}" if in_scope else
+                      f"closed after FY{last}: no FY{fiscal_year} rows (it was outside the boundary)")
+            rows["closed"].append((site, name, "closed", change))
+    return pd.DataFrame([row for event in SITE_EVENTS for row in rows[event]],
+                        columns=["site_id", "site_name", "event", "change"])
+
+
+def site_changes_sentence(changes: pd.DataFrame, fiscal_year: int) -> str:
+    """One sentence that counts the changes of :func:`site_changes` (boundary, PRD-02).
+
+    Parameters
+    ----------
+    changes : DataFrame
+        From :func:`site_changes` (its ``event`` column).
+    fiscal_year : int
+        The fiscal year reported, N [year].
+
+    Returns
+    -------
+    str
+        E.g. "No site joined or left the group in FY2018." or "1 site joined the group in FY2019
+        and 1 site closed after FY2018."
+    """
+    counts = changes["event"].value_counts()
+
+    def sites(count: int) -> str:
+        return f"{count} site" + ("" if count == 1 else "s")
+
+    parts = []
+    if counts.get("joined", 0):
+        parts.append(f"{sites(counts['joined'])} joined the group in FY{fiscal_year}")
+    if counts.get("leaving", 0):
+        count = counts["leaving"]
+        parts.append(f"{sites(count)} {'reports' if count == 1 else 'report'} for the last time (leaving the group "
+                     f"after FY{fiscal_year})")
+    if counts.get("closed", 0):
+        parts.append(f"{sites(counts['closed'])} closed after FY{fiscal_year - 1}")
+    if not parts:
+        return f"No site joined or left the group in FY{fiscal_year}."
+    return (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]) + "."

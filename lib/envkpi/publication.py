@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 import re
 import stat
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 
@@ -49,6 +50,14 @@ __all__ = [
     "restatement_folder",
     "latest_results_folder",
     "make_writable",
+    "Version",
+    "version_of",
+    "latest_version",
+    "restatements",
+    "latest_published_folder",
+    "Supersession",
+    "based_on",
+    "superseded",
 ]
 
 #: The run's certificate, written by :mod:`envkpi.runner`.
@@ -258,7 +267,8 @@ def _publication_json(record: dict) -> str:
     return json.dumps(record, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
 
 
-def publish(folder: Path, *, published_on: date, published_by: str, allow_dirty: bool = False) -> Path:
+def publish(folder: Path, *, published_on: date, published_by: str, allow_dirty: bool = False,
+            history: dict | None = None) -> Path:
     """Mark a run folder published: record it in ``publication.json`` and make its files read-only.
 
     Parameters
@@ -334,6 +344,8 @@ def publish(folder: Path, *, published_on: date, published_by: str, allow_dirty:
     }
     if dirty:
         record.update(code_version=code, dirty_tree_allowed=True)
+    if history:
+        record["history"] = history
     target = folder / PUBLICATION_FILE
     partial = folder / f".{PUBLICATION_FILE}.partial"
     partial.write_text(_publication_json(record), encoding="utf-8")
@@ -439,3 +451,169 @@ def latest_results_folder(folder: Path) -> Path:
         if key and sub.is_dir() and (sub / "results.csv").is_file():
             candidates.append((key, sub))
     return max(candidates)[1] if candidates else folder
+
+
+# --- versions of a year's figures ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Version:
+    """One version of a fiscal year's figures: as published, as restated on a date, or as run (unpublished).
+
+    Attributes
+    ----------
+    fiscal_year : int
+    kind : str
+        ``published`` (the year's folder, published), ``restated`` (a folder under ``restated/``)
+        or ``run`` (an unpublished run folder).
+    on : str
+        ISO date: of the publication, of the restatement (its folder's name), or of the run.
+    folder : Path
+        The folder holding the version's ``results.csv`` and ``manifest.json``.
+    """
+
+    fiscal_year: int
+    kind: str
+    on: str
+    folder: Path
+
+    @property
+    def label(self) -> str:
+        """``FY2018 as published on 2019-06-28``, ``FY2018 as restated on 2020-05-10``, or
+        ``FY2018 as run on 2019-05-01 (not published)``: the words every page and report use."""
+        if self.kind == "run":
+            return f"FY{self.fiscal_year} as run on {self.on} (not published)"
+        return f"FY{self.fiscal_year} as {self.kind} on {self.on}"
+
+
+def _manifest_of(folder: Path) -> dict:
+    data, _ = _load_json(Path(folder) / MANIFEST_FILE)
+    return data or {}
+
+
+def version_of(folder: Path, fiscal_year: int | None = None) -> Version:
+    """The version of a year's figures that ``folder`` holds (see :class:`Version`).
+
+    Parameters
+    ----------
+    folder : Path
+        ``outputs/FY<yyyy>`` or one of its ``restated/<yyyy-mm-dd[-n]>`` folders.
+    fiscal_year : int, optional
+        The year, for a folder not yet written; by default its manifest's, else its folder's name.
+    """
+    folder = Path(folder)
+    manifest = _manifest_of(folder)
+    year = fiscal_year or manifest.get("fiscal_year")
+    if not isinstance(year, int):  # a folder not yet written (a restatement about to be): its year's folder name
+        year = next((int(part.name[2:]) for part in (folder, *folder.parents) if re.fullmatch(r"FY\d{4}", part.name)), 0)
+    if folder.parent.name == RESTATED_DIR and _restatement_key(folder.name):
+        number = _restatement_key(folder.name)[1]
+        on = folder.name[:10] + (f" (restatement {number} of that day)" if number > 1 else "")
+        return Version(year, "restated", on, folder)
+    if is_published(folder):
+        record, _ = _load_json(folder / PUBLICATION_FILE)
+        return Version(year, "published", str((record or {}).get("published_on", "?")), folder)
+    started = str(manifest.get("run", {}).get("started", "?"))[:10] if isinstance(manifest.get("run"), dict) else "?"
+    return Version(year, "run", started, folder)
+
+
+def latest_version(folder: Path) -> Version:
+    """The version of a year's figures that later years compare against: :func:`latest_results_folder`."""
+    return version_of(latest_results_folder(folder))
+
+
+def restatements(folder: Path) -> list[Path]:
+    """The restatement folders of a year, oldest first (only complete ones: with a ``results.csv``)."""
+    restated = Path(folder) / RESTATED_DIR
+    if not restated.is_dir():
+        return []
+    found = [(key, sub) for sub in restated.iterdir()
+             if (key := _restatement_key(sub.name)) and sub.is_dir() and (sub / "results.csv").is_file()]
+    return [sub for _, sub in sorted(found)]
+
+
+def latest_published_folder(folder: Path) -> Path | None:
+    """The latest version of a year that is published: its newest published restatement, else the
+    year's folder when it is published, else None."""
+    folder = Path(folder)
+    for sub in reversed(restatements(folder)):
+        if is_published(sub):
+            return sub
+    return folder if is_published(folder) else None
+
+
+# --- what a year was based on, and whether it still is -----------------------------------------
+
+@dataclass(frozen=True)
+class Supersession:
+    """An earlier year whose figures changed after a run used them."""
+
+    fiscal_year: int
+    used: str  # the label of the version the run used
+    now: str  # the label of the version in place now
+
+    def __str__(self) -> str:
+        return f"based on superseded figures of FY{self.fiscal_year} (it used {self.used}; now {self.now})"
+
+
+def based_on(outputs: Path, fiscal_year: int) -> list[dict]:
+    """The earlier published years a run of ``fiscal_year`` reads, each with the version it reads.
+
+    The changes report compares with last year's figures and the history files hold every published
+    year: a run depends on the current version of every earlier published year. Recorded in the
+    manifest (``based_on``) so that a later restatement of any of them can be found out
+    (:func:`superseded`).
+
+    Parameters
+    ----------
+    outputs : Path
+        The project's ``outputs/`` folder.
+    fiscal_year : int
+        The year run.
+
+    Returns
+    -------
+    list of dict
+        ``fiscal_year``, ``version`` (its label), ``folder`` (relative to ``outputs``) and
+        ``results_sha256``, oldest year first.
+    """
+    entries = []
+    for year_folder in sorted(Path(outputs).glob("FY[0-9][0-9][0-9][0-9]")):
+        year = int(year_folder.name[2:])
+        if year >= fiscal_year or not is_published(year_folder):
+            continue
+        current = latest_results_folder(year_folder)
+        if not (current / "results.csv").is_file():
+            continue
+        entries.append({"fiscal_year": year, "version": version_of(current).label,
+                        "folder": current.relative_to(outputs).as_posix(),
+                        "results_sha256": sha256_file(current / "results.csv")})
+    return entries
+
+
+def superseded(folder: Path, outputs: Path) -> list[Supersession]:
+    """The earlier years whose figures changed since the run in ``folder`` used them.
+
+    Parameters
+    ----------
+    folder : Path
+        A run folder (a year's folder or one of its restatements) whose manifest records ``based_on``.
+    outputs : Path
+        The project's ``outputs/`` folder.
+
+    Returns
+    -------
+    list of Supersession
+        One per earlier year whose current version (:func:`latest_results_folder`) is not the one
+        recorded; empty for a manifest that records nothing (runs before this record existed).
+    """
+    found = []
+    for entry in _manifest_of(folder).get("based_on", []) or []:
+        try:
+            year = int(entry["fiscal_year"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        current = latest_results_folder(Path(outputs) / f"FY{year}")
+        results = current / "results.csv"
+        if results.is_file() and sha256_file(results) != entry.get("results_sha256"):
+            found.append(Supersession(year, str(entry.get("version", "?")), version_of(current).label))
+    return found

@@ -24,14 +24,14 @@ from matplotlib.figure import Figure
 
 from .catalogue import indicator
 from .inputs import Problem
-from .parameters import Parameters, describe, load_parameters
+from .parameters import Parameters, describe, load_parameters, what_changed_problems
 from .provenance import FileRecord, code_version, package_versions
 from .results import CHECK_MIME, PROVENANCE_MIME, RESULT_MIME, Check, make_result
 from .units import Quantity, format_unit
 
 __all__ = ["setup", "fmt", "show_result", "show_breakdown", "show_table", "show_parameters", "show_provenance", "show_software",
            "show_figure", "show_parameter_across_years", "say", "state_reading", "show_readings", "check", "check_close", "show_checks",
-           "show_warnings"]
+           "show_warnings", "show_what_changed"]
 
 
 #: Resolution of report figures [dots per inch]: sharp on screen and in print on A4.
@@ -198,7 +198,8 @@ def _breakable(text: str) -> str:
 def _show_html_table(shown: pd.DataFrame, numeric: set, caption: str | None, extra: dict | None = None) -> None:
     """Display a table as escaped HTML: text left-aligned, numbers right-aligned; plain text beside it."""
     def cell(tag: str, column, value) -> str:
-        text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+        missing = value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value))  # NA: a nullable integer
+        text = "" if missing else str(value)
         number = column in numeric
         content = html.escape(text) if number and tag == "td" else _breakable(text)  # a figure never breaks
         return f'<{tag} class="num">{content}</{tag}>' if number else f"<{tag}>{content}</{tag}>"
@@ -261,6 +262,26 @@ def show_figure(figure: Figure, alt: str) -> None:
     figure.savefig(buffer, format="png", dpi=FIGURE_DPI, metadata={"Software": None})
     display({"image/png": base64.b64encode(buffer.getvalue()).decode("ascii"), "text/plain": alt},
             metadata={"image/png": {"alt": alt}}, raw=True)
+
+
+def show_what_changed(params: Parameters) -> None:
+    """Show the year's statement of what changed from the previous year, as the year file words it.
+
+    The statement is ``what_changed:`` of the year's parameter file, shown as written (escaped, its
+    line breaks kept) under a caption naming the file; a statement that is missing, blank or still the
+    placeholder of ``envkpi new-year`` is shown as not stated (:func:`envkpi.parameters.what_changed_problems`).
+    """
+    previous = f"FY{params.fiscal_year - 1}"
+    file = params.file_of("what_changed") or f"parameters/FY{params.fiscal_year}.yaml"
+    caption = f"What changed from {previous}, as the reporting team states it in {file} (what_changed)"
+    if what_changed_problems(params, file):
+        sentence = f"Not stated: the year file gives no statement of what changed from {previous}."
+        _bundle(f'<div class="envkpi-what-changed"><p class="envkpi-caption">{html.escape(caption)}</p>'
+                f'<p class="envkpi-missing">{html.escape(sentence)}</p></div>', f"{caption}:\n{sentence}")
+        return
+    statement = params.what_changed.strip()
+    _bundle(f'<div class="envkpi-what-changed"><p class="envkpi-caption">{html.escape(caption)}</p>'
+            f'<p class="envkpi-statement">{html.escape(statement)}</p></div>', f"{caption}:\n{statement}")
 
 
 def show_parameter_across_years(root: Path, path: str) -> None:

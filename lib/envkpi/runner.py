@@ -41,13 +41,15 @@ from . import __version__
 from .catalogue import FAMILIES, catalogue
 from .audit import write_audit_pages
 from .review import code_changed_cells, source_notebook
+from .failure import Failure, failed_checks, failure_html, notebook_error
 from .html import write_html
 from .site import index_html
 from .outfolder import check as check_output_folder
 from .outfolder import claim, keep_failed, remove, replace
-from .changes import isolatable, parameter_diff, results_equal
-from .parameters import carried_over, load_document, load_parameters, parameter_file
-from .publication import is_published, latest_results_folder, restatement_folder
+from .changes import differing_indicators, isolatable, parameter_diff, results_equal
+from .parameters import carried_over, load_document, load_parameters, parameter_file, what_changed_problems
+from .publication import (based_on, is_published, latest_results_folder, latest_version, restatement_folder,
+                          superseded, version_of)
 from .provenance import code_version, package_versions, sha256_file
 from .results import (PROVENANCE_MIME, Check, ResultRow, collect, duplicate_headlines, read_results, results_csv,
                       results_json)
@@ -59,7 +61,7 @@ __all__ = ["KERNEL_NAME", "RunError", "RunRefused", "RunSummary", "available_not
 
 #: The Jupyter kernel every notebook declares: the Python of the project's own environment.
 KERNEL_NAME = "envkpi"
-KERNEL_LOG_LEVEL = "--IPKernelApp.log_level=ERROR"
+KERNEL_LOG_LEVEL = "--IPKernelApp.log_level=CRITICAL"
 
 
 class _LocalFiles(papermill.iorw.LocalHandler):
@@ -114,8 +116,9 @@ def ensure_kernel() -> None:
     The kernel runs this environment's Python, compared by its path, not by the binary it resolves to:
     every virtual environment's ``python`` links to the same interpreter, but each imports its own
     packages (a kernel of a copied checkout would otherwise run the other folder's ``envkpi``). Its log
-    level is ERROR, so that a run's output is not drowned in ipykernel's start-up warnings (errors in
-    cells are reported by the runner).
+    level is CRITICAL, so that a run's output is not drowned in ipykernel's start-up warnings, nor in the
+    "KeyboardInterrupt caught in kernel" it logs as an error when the runner shuts it down after the
+    last cell (errors in cells are reported by the runner).
     """
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
@@ -192,7 +195,7 @@ def _relative(path: Path, root: Path) -> str:
 _RUN_METADATA = ("start_time", "end_time", "duration")
 
 
-def _finish_notebook(root: Path, staging: Path, out: Path, run: NotebookRun) -> dict[str, float]:
+def _finish_notebook(root: Path, staging: Path, out: Path, run: NotebookRun, notice: str = "") -> dict[str, float]:
     """Make the executed notebook the same from one run to the next, and export its reader's page.
 
     Papermill's paths become relative, the id of the cell it injects (random) becomes stable, and its
@@ -216,7 +219,7 @@ def _finish_notebook(root: Path, staging: Path, out: Path, run: NotebookRun) -> 
             cell_meta.pop(key, None)
         cell.metadata.pop("execution", None)  # nbclient's timestamps of the same execution
     nbformat.write(notebook, path)
-    write_html(notebook, staging / f"{run.name}.html")
+    write_html(notebook, staging / f"{run.name}.html", notice=notice)
     return timings
 
 
@@ -272,6 +275,7 @@ def preflight(root: Path, parameters, params_path: Path, data_path: Path, names:
     shown = _relative(params_path, root)
     problems = [f"{shown}: {path}: carried over from FY{year}; confirm the value and its source, then delete "
                 f"carried_over_from" for path, year in carried_over(parameters)]
+    problems += what_changed_problems(parameters, shown)
     for name in names:
         for spec in FAMILY_TABLES.get(name, ()):
             file = data_path / spec.file_name
@@ -293,7 +297,10 @@ def preflight(root: Path, parameters, params_path: Path, data_path: Path, names:
     for file, what in needs:
         years = _history_years(file, root) if file.exists() else None
         if years is not None and previous not in years:
-            problems.append(f"{_relative(file, root)}: no row for FY{previous}; append the published {what} of FY{previous}")
+            problems.append(f"{_relative(file, root)}: no row for FY{previous}; publishing FY{previous} writes its {what} "
+                            f"(envkpi publish --fy {previous} --by NAME); for a year published before envkpi, type "
+                            f"the published figures in")
+    problems += _pending_restatements(root, parameters.fiscal_year)
     if problems:
         return problems
     try:
@@ -305,6 +312,22 @@ def preflight(root: Path, parameters, params_path: Path, data_path: Path, names:
     for warning in warnings:
         (warn or _print_warning)(warning_line(warning))
     return []
+
+
+def _pending_restatements(root: Path, fiscal_year: int) -> list[str]:
+    """Earlier years restated but not yet published: their figures are not yet in the history files, so a
+    later year would mix the restated figures (its changes report) with the superseded ones (its history)."""
+    problems = []
+    for year_folder in sorted((root / "outputs").glob("FY[0-9][0-9][0-9][0-9]")):
+        year = int(year_folder.name[2:])
+        if year >= fiscal_year or not is_published(year_folder):
+            continue
+        latest = latest_results_folder(year_folder)
+        if latest != year_folder and not is_published(latest):
+            problems.append(f"{_relative(latest, root)}: a restatement of FY{year} not yet published; publish it "
+                            f"(envkpi publish --fy {year} --restatement {latest.name} --by NAME), which writes its "
+                            f"figures into the history files, then run FY{fiscal_year}")
+    return problems
 
 
 def _print_warning(line: str) -> None:
@@ -343,6 +366,7 @@ def run_year(
     force_out: bool = False,
     workers: int = 2,
     today: date | None = None,
+    reason: str | None = None,
     progress: Callable[[str], None] = lambda message: None,
 ) -> RunSummary:
     """Execute the family notebooks of a fiscal year into its output folder.
@@ -365,6 +389,10 @@ def run_year(
         Notebooks executed at the same time.
     today : date, optional
         The date of a restatement folder (default: today).
+    reason : str, optional
+        Why a published year is restated: required when this run of a published year differs from
+        it, unless the difference comes from restated earlier years (then the reason is "restatement
+        of FY<yyyy>"). Default: ``restatement_reason`` of the year file.
     progress : callable
         Receives one line of text per step.
 
@@ -409,6 +437,9 @@ def run_year(
     if blocking:
         raise RunRefused(f"FY{fiscal_year} is not ready to run ({len(blocking)} problem{'s' if len(blocking) > 1 else ''}):\n"
                        + "\n".join(f"  {line}" for line in blocking))
+    stale = superseded(latest_results_folder(out), root / "outputs") if is_published(out) else []
+    for supersession in stale:
+        progress(f"FY{fiscal_year} ({latest_version(out).label}) is {supersession}: this run restates it")
     ensure_kernel()
 
     with claim(out, root, force=force_out, progress=progress) as staging:  # locked until the outputs are in place
@@ -419,14 +450,23 @@ def run_year(
         }
         progress(f"FY{fiscal_year}: running {len(names)} notebook(s) ({', '.join(names)}) with {workers} worker(s)")
         runs = _execute_all(root, names, staging, notebook_parameters, workers, progress)
-        _stop_on_problems(runs, root, staging, out)
+        _stop_on_problems(runs, root, staging, out, fiscal_year)
         order = {entry.id: number for number, entry in enumerate(catalogue())}
         kept = _keep_other_families(root, out, staging, names) if only and out.exists() and not is_published(out) else []
         rows = sorted([*kept, *(row for run in runs for row in run.results)],
                       key=lambda r: (order[r.indicator_id], r.breakdown != ""))
         duplicates = duplicate_headlines(rows)
         if duplicates:
-            _stop(root, staging, out, [f"indicator reported twice: {d}" for d in duplicates])
+            twice = [f"indicator reported twice: {d}" for d in duplicates]
+            _stop(root, staging, out, twice, fiscal_year, [Failure("", None, "Every indicator is reported once", d)
+                                                           for d in twice])
+        restating = None
+        if is_published(out):
+            restating = _restatement(out, fiscal_year, rows, names, stale, reason or parameters.restatement_reason,
+                                     today or date.today())
+            if restating is None:
+                _reproduced(root, out, staging, names, progress)
+                return RunSummary(fiscal_year, None, runs, time.perf_counter() - clock)
         (staging / "results.csv").write_text(results_csv(rows), encoding="utf-8")
         (staging / "results.json").write_text(results_json(rows), encoding="utf-8")
 
@@ -436,17 +476,22 @@ def run_year(
             inside = staging.resolve().is_relative_to(root)
             changes = _execute(root, "changes", staging, {"fiscal_year": fiscal_year,
                                                           "parameters_file": str(params_path) if params else "",
-                                                          "project_dir": "" if inside else str(root)}, cwd=staging)
+                                                          "project_dir": "" if inside else str(root),
+                                                          "restatement_reason": restating.reason if restating else ""},
+                               cwd=staging)
             progress(f"  changes: {'FAILED' if changes.error else f'{len(changes.checks)} checks'} ({changes.seconds:.1f} s)")
             runs.append(changes)
-            _stop_on_problems([changes], root, staging, out)
+            _stop_on_problems([changes], root, staging, out, fiscal_year)
 
         progress("  exporting HTML (reader's and auditor's pages), the year's index page and the manifest")
-        timings = {run.name: _finish_notebook(root, staging, out, run) for run in runs}
-        last_year = latest_results_folder(root / "outputs" / f"FY{fiscal_year - 1}") / "results.csv"
+        notice = restating.notice_html() if restating else ""
+        timings = {run.name: _finish_notebook(root, staging, out, run, notice) for run in runs}
+        last_year = latest_results_folder(root / "outputs" / f"FY{fiscal_year - 1}")
+        known = (last_year / "results.csv").exists()
         pages = sorted(p.stem for p in staging.glob("*.html"))
         (staging / "index.html").write_text(
-            index_html(parameters, rows, read_results(last_year) if last_year.exists() else None, pages), encoding="utf-8")
+            index_html(parameters, rows, read_results(last_year / "results.csv") if known else None, pages,
+                       compared_with=version_of(last_year).label if known else None, notice=notice), encoding="utf-8")
         files = {record["path"]: record for path in sorted(staging.glob("*.ipynb")) for record in _provenance_of(path)}
         seconds = time.perf_counter() - clock
         _write_manifest(staging, {
@@ -459,9 +504,11 @@ def run_year(
             "parameters_file": _relative(params_path, root),
             "data_dir": _relative(data_path, root),
             "inputs": sorted(files.values(), key=lambda r: (r["role"], r["path"])),
+            "based_on": based_on(root / "outputs", fiscal_year),
+            **({"restatement": restating.record()} if restating else {}),
         })
         write_audit_pages(out, staging)
-        target = _place(staging, out, rows, names, today or date.today(), progress, root)
+        target = _place(staging, out, rows, restating, progress, root)
     progress(f"FY{fiscal_year}: done in {seconds:.1f} s")
     return RunSummary(fiscal_year, target, runs, seconds)
 
@@ -478,23 +525,31 @@ def _execute_all(root: Path, names, staging: Path, parameters: dict, workers: in
     return runs
 
 
-def _stop_on_problems(runs: list[NotebookRun], root: Path, staging: Path, out: Path) -> None:
+def _stop_on_problems(runs: list[NotebookRun], root: Path, staging: Path, out: Path, fiscal_year: int) -> None:
     problems = [run.error for run in runs if run.error]
+    failures = [notebook_error(run.name, run.error) for run in runs if run.error]
     for run in runs:
         problems += [f"{run.name}.ipynb, cell {cell_id!r}: check failed: {check.name} ({check.detail})"
                      for cell_id, check in run.checks if not check.passed]
+        failures += failed_checks(run.name, run.checks)
     if problems:
-        _stop(root, staging, out, problems)
+        _stop(root, staging, out, problems, fiscal_year, failures)
 
 
-def _stop(root: Path, staging: Path, out: Path, problems: list[str]) -> None:
-    """Fail the run: keep the executed notebooks in ``<name>.failed`` (never over a folder envkpi did not write)."""
+def _stop(root: Path, staging: Path, out: Path, problems: list[str], fiscal_year: int, failures: list[Failure]) -> None:
+    """Fail the run: keep the executed notebooks in ``<name>.failed`` (never over a folder envkpi did not write),
+    with ``failure.html``, the page that names each failure with its figures."""
+    page = ""
     try:
+        notebooks = sorted(p.stem for p in staging.glob("*.ipynb"))
+        (staging / "failure.html").write_text(failure_html(fiscal_year, failures, notebooks, outputs=_relative(out, root)),
+                                              encoding="utf-8")
+        page = " with failure.html, the page of what failed"
         failed = keep_failed(staging, out, problems)
     except OSError as exc:
         kept = f"the executed notebooks could not be kept ({exc.strerror or exc})"
     else:
-        kept = f"executed notebooks kept in {_relative(failed, root)}"
+        kept = f"executed notebooks kept in {_relative(failed, root)}{page}"
     raise RunError("\n".join(problems) + f"\n({kept}; {_relative(out, root)} was not changed)")
 
 
@@ -514,34 +569,96 @@ def _keep_other_families(root: Path, out: Path, staging: Path, names: Sequence[s
     return [row for row in previous if row.notebook in others]
 
 
-def _place(staging: Path, out: Path, rows: list[ResultRow], names: Sequence[str], today: date, progress,
-           root: Path) -> Path | None:
-    """Put the staged outputs in place: over an unpublished folder; beside a published one only if they differ.
+@dataclass(frozen=True)
+class Restatement:
+    """What a run of a published year that does not reproduce it is: a restatement of the current version."""
 
-    A run of some families of a published year is compared with the published results of those families.
+    fiscal_year: int
+    of: str  # the label of the version it restates, e.g. "FY2018 as published on 2019-06-28"
+    published: Path  # the year's published folder
+    folder: Path  # where it will be written: published/restated/<yyyy-mm-dd[-n]>
+    reason: str
+    supersedes: tuple[str, ...]  # the earlier years' restatements it follows, in words
+
+    @property
+    def label(self) -> str:
+        """``FY2018 as restated on 2020-05-10``, as :class:`envkpi.publication.Version` names it."""
+        return version_of(self.folder, self.fiscal_year).label
+
+    def record(self) -> dict:
+        """The manifest's ``restatement`` entry."""
+        return {"of": self.of, "on": version_of(self.folder, self.fiscal_year).on, "reason": self.reason, "follows": list(self.supersedes)}
+
+    def notice_html(self, to_published: str = "../../") -> str:
+        """The label every page of the restatement carries, linking the published year's pages."""
+        from html import escape
+
+        return (f'<aside class="envkpi-restatement" role="note"><strong>Restatement.</strong> '
+                f"{escape(self.label)}, restating {escape(self.of)} "
+                f'(<a href="{to_published}index.html">the published pages</a>). Reason: {escape(self.reason)}</aside>')
+
+
+def _restatement(out: Path, fiscal_year: int, rows: list[ResultRow], names: Sequence[str], stale, reason: str | None,
+                 today: date) -> Restatement | None:
+    """None when this run reproduces the current version of the published year ``out``, and no earlier
+    year it was based on has been restated since; else the restatement it is.
+
+    Raises
+    ------
+    RunError
+        When the run differs from the published figures for no reason given and none that follows from
+        an earlier year's restatement.
     """
-    if not is_published(out):
+    current = latest_results_folder(out)
+    published = [r for r in read_results(current / "results.csv") if r.notebook in names]
+    differs = not results_equal(rows, published)
+    if not differs and not stale:
+        return None
+    follows = tuple(f"restatement of FY{s.fiscal_year} ({s.now})" for s in stale)
+    given = (reason or "").strip()
+    if not given and not follows:
+        moved = _moved(published, rows)
+        raise RunError(f"FY{fiscal_year} is published ({version_of(current).label}) and this run differs from it"
+                       f"{': ' + '; '.join(moved) if moved else ''}. A restatement needs its reason: rerun with "
+                       f"--reason \"…\" (or restatement_reason: in the year file). Nothing was written.")
+    return Restatement(fiscal_year, version_of(current).label, out, restatement_folder(out, today),
+                       "; ".join(part for part in (given, *follows) if part), follows)
+
+
+def _moved(before: list[ResultRow], after: list[ResultRow]) -> list[str]:
+    """The indicators that differ, with their headline before and after: ``PRD-07 377,328.120 → 377,738.120 t CO2e``."""
+    was = {r.indicator_id: r for r in before if r.breakdown == ""}
+    now = {r.indicator_id: r for r in after if r.breakdown == ""}
+    return [f"{i} {was[i].value:,.3f} → {now[i].value:,.3f} {now[i].unit}" if i in was and i in now else f"{i} (breakdown)"
+            for i in differing_indicators(before, after)]
+
+
+def _reproduced(root: Path, out: Path, staging: Path, names: Sequence[str], progress) -> None:
+    """A rerun of a published year that reproduces it: nothing written; code changed since review is said."""
+    changed = _code_changes(staging, latest_results_folder(out), names)
+    _remove(staging)
+    progress(f"  {_relative(out, root)} is published and this run reproduces its results: nothing written")
+    if changed:
+        progress("  but its code differs from the published notebooks (code changed since review): "
+                 + "; ".join(f"{name}: {', '.join(cells)}" for name, cells in changed.items()))
+        write_audit_pages(out, source_notebooks=root / "notebooks")
+
+
+def _place(staging: Path, out: Path, rows: list[ResultRow], restating: Restatement | None, progress,
+           root: Path) -> Path:
+    """Put the staged outputs in place: over an unpublished folder; beside a published one, as its restatement."""
+    if restating is None:
         _replace(staging, out, root, progress)
         progress(f"  {len(rows)} result rows written to {_relative(out, root)}")
         return out
-    current = latest_results_folder(out)
-    published = [r for r in read_results(current / "results.csv") if r.notebook in names]
-    if results_equal(rows, published):
-        changed = _code_changes(staging, current, names)
-        _remove(staging)
-        progress(f"  {_relative(out, root)} is published and this run reproduces its results: nothing written")
-        if changed:
-            progress("  but its code differs from the published notebooks (code changed since review): "
-                     + "; ".join(f"{name}: {', '.join(cells)}" for name, cells in changed.items()))
-            write_audit_pages(out, source_notebooks=root / "notebooks")
-        return None
-    target = restatement_folder(out, today)
+    target = restating.folder
     try:
         target.parent.mkdir(exist_ok=True)
         staging.rename(target)
     except OSError as exc:
         raise RunError(_not_placed(exc, target, root)) from None
-    progress(f"  {_relative(out, root)} is published and this run differs: restatement written to {_relative(target, root)}")
+    progress(f"  {_relative(out, root)} is published and this run differs: restatement written to "
+             f"{_relative(target, root)} (reason: {restating.reason})")
     write_audit_pages(out)  # the pages of the figures it replaces say so, with the reviews it made stale
     return target
 

@@ -26,9 +26,9 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from .boundary import site_boundary, unmatched_exclusions
-from .inputs import (Column, InputError, Plausible, Problem, Table, TableSpec, _display, check_rows, plausibility,
-                     raise_problems, read_csv_text, read_table)
+from .boundary import fiscal_year_of, in_group, site_boundary, unmatched_exclusions
+from .inputs import (Column, InputError, Plausible, Problem, Table, TableSpec, _allowed_message, _display, check_rows,
+                     plausibility, raise_problems, read_csv_text, read_table)
 from .parameters import JAPAN, Parameters
 from .provenance import FileRecord
 from .units import Quantity, parse_unit
@@ -86,6 +86,11 @@ SITES = TableSpec("sites", "Site register with the attributes of the boundary.",
     Column("entity", "text", "legal entity operating the site"),
     Column("parent_entity", "text", "direct parent of the entity; empty for the parent company", required=False),
     Column("has_ems", "boolean", "the site runs an environmental management system"),
+    Column("first_fiscal_year", "integer", "first fiscal year the site is part of the group, e.g. 2018; empty: "
+           "since before the records", required=False, header_optional=True, minimum=1990, plausible=(_YEAR,)),
+    Column("last_fiscal_year", "integer", "last fiscal year the site is part of the group (a closed site stays in "
+           "the register); empty: still in it", required=False, header_optional=True, minimum=1990,
+           plausible=(_YEAR,)),
     Column("notes", "text", "free text", required=False),
 ), unique=("site_id",))
 
@@ -150,6 +155,11 @@ SITE_HISTORY = TableSpec("site_history", "Published CO2 and output of each site 
     Column("output_unit", "unit", "unit of output, the same as production_output.csv for the site",
            allowed=_OUTPUT_UNITS),
     Column("source", "text", "where the published figure comes from"),
+    Column("co2_as_published", "number", "the CO2 first published, when a restatement replaced it (envkpi publish "
+           "--restatement writes it)", unit="from co2_unit", unit_column="co2_unit", required=False,
+           header_optional=True, minimum=0, plausible=(_SITE_CO2,)),
+    Column("output_as_published", "number", "the output first published, when a restatement replaced it",
+           unit_column="output_unit", required=False, header_optional=True, minimum=0, plausible=_SITE_OUTPUT),
 ), unique=("site_id", "fiscal_year"))
 
 # --- avoided emissions (CO2-01 … CO2-03) and product use (CO2-04) ----------------------------------
@@ -248,6 +258,9 @@ AVOIDED_HISTORY = TableSpec("avoided_emissions", "Published avoided emissions of
     Column("avoided_co2_t", "number", "avoided emissions counted towards the target, CO2-01 + CO2-02 + CO2-03 [t CO2]",
            unit="t CO2", minimum=0, plausible=(_AVOIDED_CO2,)),
     Column("source", "text", "where the published figure comes from"),
+    Column("avoided_co2_t_as_published", "number", "the figure first published, when a restatement replaced it "
+           "(envkpi publish --restatement writes it) [t CO2]", unit="t CO2", required=False, header_optional=True,
+           minimum=0, plausible=(_AVOIDED_CO2,)),
 ), unique=("fiscal_year",))
 
 AVOIDED_TABLES = (PV_SHIPMENTS, FUEL_CELL_SHIPMENTS, ENERGY_SAVING_PRODUCTS, HOUSING_INSULATION, COMPRESSORS_MOTORS,
@@ -270,6 +283,10 @@ class ProductionInputs:
     """Validated inputs of the production family, restricted to the boundary.
 
     Each activity frame has a ``row`` column: the row of the source file (header = row 1).
+    ``boundary`` is :func:`envkpi.boundary.site_boundary` of the register as of the fiscal year
+    (with each site's ``first_fiscal_year`` and ``last_fiscal_year``). ``history`` holds the
+    published rows before the fiscal year of the sites inside the boundary apart from their dates
+    (``in_scope``): a site closed since keeps its past years in the chained index.
     ``warnings`` lists the values outside their typical range (see ``data/README.md``).
     """
 
@@ -322,14 +339,18 @@ def load_production_inputs(
     folder : str or Path
         The year's input folder, e.g. ``data/FY2018``.
     history_file : str or Path
-        ``data/history/site_history.csv``: rows before the fiscal year are used.
+        ``data/history/site_history.csv``: rows before the fiscal year are used. They are judged as
+        of their year: each names a site of the register whose first and last fiscal years include
+        it. Rows of the fiscal year or later are no concern of this run (not judged against this
+        year's register, not used): a site that starts later is not yet in it.
     root : str or Path, optional
         Project root, for file names in messages and provenance.
 
     Raises
     ------
     InputError
-        Listing every problem in every table, and in the rules between them.
+        Listing every problem in every table, and in the rules between them: among them a row of
+        this year's tables for a site not in the group this year (closed, or not yet started).
     """
     __tracebackhide__ = True
     folder = Path(folder)
@@ -347,19 +368,27 @@ def load_production_inputs(
         spec.name: read_table(folder / spec.file_name, spec, root=root, references=references, problems=problems)
         for spec in PRODUCTION_TABLES[1:]
     }
-    history = read_table(history_file, SITE_HISTORY, root=root, references=references, role="history",
-                         problems=problems)
+    # The history's site ids are judged as of each row's year (_history_problems), not here against
+    # this year's register: a site that started later is not in an earlier year's register.
+    history = read_table(history_file, SITE_HISTORY, root=root, role="history", problems=problems)
     # Rules between tables run on every row whose cells they need were read, so that they are reported
     # together with the problems of the cells.
     boundary = None
     if sites is not None:
         problems += _exclusion_problems(sites, params, root)
+        problems += _fiscal_years_problems(sites)
         boundary = _boundary_of(sites, params)
+        problems += _rows_out_of_the_group(tables, sites, params.fiscal_year)
     found, warnings = _cross_checks(tables, sites, params, boundary)
     problems += found
     problems += _required_rows(tables, sites, boundary)
-    if tables["production_output"] is not None and history is not None:
-        problems += _unit_consistency(tables["production_output"], history)
+    used: list[int] = []
+    if history is not None:
+        if sites is not None:
+            problems += _history_problems(history, sites, params.fiscal_year)
+        used = _history_used(history, boundary, params.fiscal_year)
+        if tables["production_output"] is not None:
+            problems += _unit_consistency(tables["production_output"], history, used)
     warnings = [*_warnings_of(sites, *tables.values(), history), *warnings]
     raise_problems(problems, warnings)
     inside = set(boundary.loc[boundary["in_boundary"], "site_id"])
@@ -373,8 +402,7 @@ def load_production_inputs(
          for name, frame in frames.items()]
     )
     frames = {name: frame[frame["site_id"].isin(inside)].reset_index(drop=True) for name, frame in frames.items()}
-    past = _with_rows(history)
-    past = past[past["site_id"].isin(inside) & (past["fiscal_year"] < params.fiscal_year)].reset_index(drop=True)
+    past = _with_rows(history).iloc[used].reset_index(drop=True)
     return ProductionInputs(
         fiscal_year=params.fiscal_year,
         boundary=boundary,
@@ -390,13 +418,105 @@ def load_production_inputs(
     )
 
 
-_BOUNDARY_CELLS = ("site_id", "entity", "parent_entity", "has_ems")
+_BOUNDARY_CELLS = ("site_id", "entity", "parent_entity", "has_ems", "first_fiscal_year", "last_fiscal_year")
+_YEARS = ("first_fiscal_year", "last_fiscal_year")
 
 
 def _boundary_of(sites: Table, params: Parameters) -> pd.DataFrame:
-    """The boundary decision of every site whose boundary attributes were read (the others are unknown)."""
+    """The boundary decision of every site whose boundary attributes were read (the others are unknown),
+    as of the fiscal year of the parameters."""
     usable = [index for index in range(len(sites.data)) if sites.parsed(index, _BOUNDARY_CELLS)]
-    return site_boundary(sites.data.iloc[usable].reset_index(drop=True), params.boundary.excluded_entities)
+    return site_boundary(sites.data.iloc[usable].reset_index(drop=True), params.boundary.excluded_entities,
+                         params.fiscal_year)
+
+
+def _fiscal_years_problems(sites: Table) -> list[Problem]:
+    """A site's last fiscal year in the group is not before its first. Such a site's years are unknown
+    (marked as failed): its rows are not also reported as those of a site out of the group."""
+    problems = []
+    for index, row in enumerate(sites.data.to_dict("records")):
+        if not sites.parsed(index, _YEARS):
+            continue
+        first, last = fiscal_year_of(row["first_fiscal_year"]), fiscal_year_of(row["last_fiscal_year"])
+        if first is not None and last is not None and last < first:
+            problems.append(sites.problem(index, "last_fiscal_year", f"got {last}, before first_fiscal_year {first}; "
+                                          f"expected {first} or later (empty: still in the group)"))
+            sites.failed.add((index, "last_fiscal_year"))
+    return problems
+
+
+def _register(sites: Table) -> dict[str, tuple[int, int | None, int | None]]:
+    """Each site id of the register → (its data row, first and last fiscal year); the first row of a site
+    given twice (that is reported), and only the sites whose years were read."""
+    register: dict[str, tuple[int, int | None, int | None]] = {}
+    for index, row in enumerate(sites.data.to_dict("records")):
+        if sites.parsed(index, ("site_id", *_YEARS)) and row["site_id"]:
+            register.setdefault(row["site_id"], (index, fiscal_year_of(row["first_fiscal_year"]),
+                                                 fiscal_year_of(row["last_fiscal_year"])))
+    return register
+
+
+def _rows_out_of_the_group(tables: dict[str, Table | None], sites: Table, fiscal_year: int) -> list[Problem]:
+    """A row of this year's tables for a site that is not in the group this year (closed, or not yet
+    started) is a mistake: the site has no figures for the year. (A site outside the boundary for its
+    entity or its environmental management system may have rows: they are set aside.)"""
+    why = {}
+    for site, (index, first, last) in _register(sites).items():
+        if in_group(first, last, fiscal_year):
+            continue
+        if last is not None and last < fiscal_year:
+            why[site] = f"{site} closed after FY{last} ({sites.display} row {sites.row_of(index)}, last_fiscal_year)"
+        else:
+            why[site] = (f"{site} joins the group in FY{first} ({sites.display} row {sites.row_of(index)}, "
+                         "first_fiscal_year)")
+    problems = []
+    for table in tables.values():
+        if table is None:
+            continue
+        for index, site in enumerate(table.data["site_id"]):
+            if site in why and table.parsed(index, ("site_id",)):
+                problems.append(table.problem(index, "site_id", f"{why[site]}; expected no FY{fiscal_year} rows for it"))
+    return problems
+
+
+def _history_problems(history: Table, sites: Table, fiscal_year: int) -> list[Problem]:
+    """History rows before the fiscal year, judged as of their year: each names a site of the register,
+    and its year lies within the site's first and last fiscal years. Rows of the fiscal year or later
+    are not judged (this run does not use them)."""
+    register = _register(sites)
+    known = [site for index, site in enumerate(sites.data["site_id"]) if site and sites.parsed(index, ("site_id",))]
+    problems = []
+    for index, row in enumerate(history.data.to_dict("records")):
+        if not history.parsed(index, ("site_id", "fiscal_year")) or row["fiscal_year"] >= fiscal_year:
+            continue
+        site, year = row["site_id"], int(row["fiscal_year"])
+        if site not in known:
+            hint = difflib.get_close_matches(site, known, n=1)
+            problems.append(history.problem(index, "site_id", f"got {site!r}; {_allowed_message('site_id', known)}"
+                                            + (f"; did you mean {hint[0]}?" if hint else "")
+                                            + f" (a site that has closed stays in {sites.display}, with its "
+                                              "last_fiscal_year)"))
+            continue
+        if site not in register:
+            continue  # its years could not be read: that is reported
+        position, first, last = register[site]
+        where = f"{sites.display} row {sites.row_of(position)}"
+        if first is not None and year < first:
+            problems.append(history.problem(index, "fiscal_year", f"got {year}, before FY{first}, the first fiscal year "
+                                            f"of {site} ({where}, first_fiscal_year); expected FY{first} or later"))
+        elif last is not None and year > last:
+            problems.append(history.problem(index, "fiscal_year", f"got {year}, after FY{last}, the last fiscal year "
+                                            f"of {site} ({where}, last_fiscal_year); expected FY{last} or earlier"))
+    return problems
+
+
+def _history_used(history: Table, boundary: pd.DataFrame | None, fiscal_year: int) -> list[int]:
+    """Positions of the history rows this run uses: before the fiscal year, of a site inside the boundary
+    apart from its dates (a site closed since keeps its past years; without a boundary, every site)."""
+    scope = None if boundary is None else set(boundary.loc[boundary["in_scope"], "site_id"])
+    return [index for index, row in enumerate(history.data.to_dict("records"))
+            if history.parsed(index, ("site_id", "fiscal_year")) and row["fiscal_year"] < fiscal_year
+            and (scope is None or row["site_id"] in scope)]
 
 
 def _parameter_file_defining(params: Parameters, key: str, root) -> str:
@@ -557,12 +677,15 @@ def _compatible(activity_unit: str, factor_unit: str) -> bool:
     return Quantity(1, product).check("[energy]")
 
 
-def _unit_consistency(output: Table, history: Table) -> list[Problem]:
-    """Each site's output must be in one dimension in every year, so its intensities compare."""
+def _unit_consistency(output: Table, history: Table, used: Iterable[int]) -> list[Problem]:
+    """Each site's output must be in one dimension in every year, so its intensities compare (the
+    history rows ``used`` by this run)."""
     current = {row["site_id"]: row["unit"] for index, row in enumerate(output.data.to_dict("records"))
                if output.parsed(index, ("site_id", "unit"))}
     problems = []
-    for index, row in enumerate(history.data.to_dict("records")):
+    records = history.data.to_dict("records")
+    for index in used:
+        row = records[index]
         if not history.parsed(index, ("site_id", "output_unit")):
             continue
         unit = current.get(row["site_id"])
