@@ -350,7 +350,17 @@ def _publish(args: argparse.Namespace) -> int:
     print(f"{what} published: {record}")
     for line in written:
         print(f"  history: {line}")
+    if written:  # the next run records the history's hashes and its code version: from a committed tree
+        print(f"  commit the history files with the publication (git add data/history {_shown(folder, root)}; "
+              f"git commit), so that the next run's code version is clean", file=sys.stderr)
     return 0
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _restatement_name(text: str) -> str:
