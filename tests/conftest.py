@@ -1,6 +1,8 @@
-"""Shared test set-up: the project root, and the Jupyter kernel the notebooks (and nbval) run on."""
+"""Shared test set-up: the project root, a copy of the project, and the Jupyter kernel the notebooks (and nbval)
+run on."""
 
 import json
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -8,6 +10,7 @@ import pytest
 from nbformat import v4
 
 from envkpi.provenance import sha256_file
+from envkpi.publication import make_writable
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -22,6 +25,17 @@ def pytest_configure(config):
 def root() -> Path:
     """The repository root."""
     return ROOT
+
+
+@pytest.fixture
+def project(root, tmp_path):
+    """A copy of the project (parameters, data, notebooks, outputs), as the yearly-cycle tests use it;
+    read-only published files are made writable again on teardown."""
+    copy = tmp_path / "project"
+    for folder in ("parameters", "data", "notebooks", "outputs"):
+        shutil.copytree(root / folder, copy / folder, ignore=shutil.ignore_patterns(".staging-*", "*.failed"))
+    yield copy
+    make_writable(copy)
 
 
 # --- a small executed year, for the review and the auditor's pages ----------------------------------

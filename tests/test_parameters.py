@@ -844,3 +844,12 @@ def test_a_misspelt_or_non_text_statement_is_refused(params_root):
         f"{YEAR}: what_chaged: unknown key; did you mean what_changed?")
     replace_once(params_root, YEAR, WHAT_CHANGED_FY2018.replace("what_changed", "what_chaged"), "what_changed: [1, 2]\n")
     assert load_error(params_root).problems == [f"{YEAR}: what_changed: Input should be a valid string (got [1, 2])"]
+
+
+def test_a_statement_given_in_the_common_file_is_refused_it_belongs_to_the_year(params_root):
+    replace_once(params_root, YEAR, WHAT_CHANGED_FY2018, "")
+    common = params_root / "parameters" / "common.yaml"
+    common.write_text(common.read_text(encoding="utf-8") + "what_changed: The same every year.\n", encoding="utf-8")
+    assert what_changed_problems(load(params_root), YEAR) == [
+        f"{YEAR}: what_changed: given in parameters/common.yaml, which every year extends; the statement belongs "
+        f"to the year file; {STATE_IT}"]

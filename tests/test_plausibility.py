@@ -165,8 +165,9 @@ def test_a_missing_history_year_is_still_a_readiness_problem(project):
     path = project / "data" / "history" / "avoided_emissions.csv"
     path.write_text("".join(line for line in path.read_text(encoding="utf-8").splitlines(keepends=True)
                             if not line.startswith("2017,")), encoding="utf-8")
-    assert run_preflight(project) == ["data/history/avoided_emissions.csv: no row for FY2017; append the published "
-                                      "avoided emissions of FY2017"]
+    assert run_preflight(project) == ["data/history/avoided_emissions.csv: no row for FY2017; publishing FY2017 writes "
+                                      "its avoided emissions (envkpi publish --fy 2017 --by NAME); for a year published "
+                                      "before envkpi, type the published figures in"]
 
 
 def test_readiness_problems_are_returned_before_the_values_are_judged(project):

@@ -27,3 +27,19 @@ def test_code_version_is_the_git_commit_in_a_checkout_and_the_package_outside(ro
 def test_package_versions_name_python_and_the_calculation_packages():
     versions = package_versions()
     assert {"python", "envkpi", "pandas", "pint", "pandera", "papermill"} <= versions.keys()
+
+
+def test_the_record_of_a_history_file_is_of_the_rows_the_year_uses(tmp_path):
+    """Publishing a year appends its rows to the history: the provenance of an earlier year stays the same,
+    while an edit of a row it used changes it."""
+    from envkpi.provenance import history_record
+
+    path = tmp_path / "site_history.csv"
+    path.write_text("site_id,fiscal_year,co2\nJP-01,2016,100\nJP-01,2017,90\n", encoding="utf-8")
+    before = history_record(path, 2018, root=tmp_path)
+    assert (before.role, before.path, before.rows) == ("history, rows before FY2018", "site_history.csv", 2)
+    path.write_text(path.read_text(encoding="utf-8") + "JP-01,2018,80.5\n", encoding="utf-8")
+    assert history_record(path, 2018, root=tmp_path) == before
+    assert history_record(path, 2019, root=tmp_path).rows == 3
+    path.write_text(path.read_text(encoding="utf-8").replace("JP-01,2017,90", "JP-01,2017,91"), encoding="utf-8")
+    assert history_record(path, 2018, root=tmp_path).sha256 != before.sha256

@@ -66,7 +66,7 @@ def audit_bar(cell: CellState, tags: list[str], seconds: float | None) -> str:
             text = f"{entry.status} — {entry.reviewer}, {entry.date.isoformat()}"
             parts.append(f'<span class="envkpi-audit-review">{e(text + (": " + entry.comment if entry.comment else ""))}</span>')
         if cell.state == "stale":
-            parts.append(f'<span class="envkpi-audit-review">The cell changed since this thread: it needs a new review.</span>')
+            parts.append('<span class="envkpi-audit-review">The cell changed since this thread: it needs a new review.</span>')
     elif review is not None:
         text = f"{review.status} — {review.reviewer}, {review.date.isoformat()}"
         if review.comment:

@@ -873,6 +873,9 @@ def what_changed_problems(parameters: Parameters, shown_path: str) -> list[str]:
         problem = "empty"
     elif _PLACEHOLDER_MARK.search(text):
         problem = "still the template's placeholder"
+    elif parameters.files and parameters.file_of("what_changed") not in (None, shown_path, parameters.files[0].path):
+        problem = (f"given in {parameters.file_of('what_changed')}, which every year extends; the statement belongs "
+                   f"to the year file")
     else:
         return []
     return [f"{shown_path}: what_changed: {problem}; state what changed from FY{parameters.fiscal_year - 1} "

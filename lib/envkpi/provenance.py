@@ -7,14 +7,16 @@ from and rerun it to the same result.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import subprocess
 import sys
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-__all__ = ["FileRecord", "file_record", "sha256_file", "code_version", "package_versions", "PACKAGES"]
+__all__ = ["FileRecord", "file_record", "history_record", "sha256_file", "code_version", "package_versions", "PACKAGES"]
 
 #: Packages whose versions are recorded with every run.
 PACKAGES = ("envkpi", "pandas", "pandera", "pint", "pydantic", "papermill", "nbconvert", "matplotlib", "numpy")
@@ -42,16 +44,60 @@ def sha256_file(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+def history_record(path: str | Path, fiscal_year: int, *, root: str | Path | None = None) -> FileRecord:
+    """A :class:`FileRecord` of the rows of a history table that a run of ``fiscal_year`` uses: those before it.
+
+    A history file grows every year (``envkpi publish`` appends the year it publishes), so the SHA-256 of
+    its bytes would change a published year's provenance although none of the rows it used changed.
+    The record is of what the run used: the SHA-256 of the header and of every row whose
+    ``fiscal_year`` is before ``fiscal_year``, as CSV (``\n`` line ends, each record as the csv module
+    writes it), with the role ``history, rows before FY<yyyy>`` and the count of those rows. A row whose
+    year cannot be read is kept (the validation of the table names it).
+
+    Parameters
+    ----------
+    path : str or Path
+        A history table (``data/history/site_history.csv``), UTF-8 CSV with a ``fiscal_year`` column.
+    fiscal_year : int
+        The year run.
+    root : str or Path, optional
+        Project root, for the path shown.
+    """
+    path = Path(path)
+    with open(path, newline="", encoding="utf-8") as handle:
+        records = list(csv.reader(handle))
+    header = records[0] if records else []
+    column = header.index("fiscal_year") if "fiscal_year" in header else None
+    used = []
+    for record in records[1:]:
+        if not any(cell.strip() for cell in record):
+            continue
+        try:
+            year = float(record[column]) if column is not None else None
+        except (IndexError, ValueError):
+            year = None
+        if year is None or year < fiscal_year:
+            used.append(record)
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\n").writerows([header, *used])
+    return FileRecord(f"history, rows before FY{fiscal_year}", _shown(path, root),
+                      hashlib.sha256(text.getvalue().encode("utf-8")).hexdigest(), len(used))
+
+
 def file_record(path: str | Path, *, root: str | Path | None = None, role: str, rows: int | None = None) -> FileRecord:
     """A :class:`FileRecord` for ``path``, shown relative to ``root`` when it lies below it."""
+    return FileRecord(role=role, path=_shown(path, root), sha256=sha256_file(path), rows=rows)
+
+
+def _shown(path: str | Path, root: str | Path | None) -> str:
+    """``path`` relative to ``root`` when it lies below it, else absolute."""
     path = Path(path).resolve()
-    shown = str(path)
     if root is not None:
         try:
-            shown = path.relative_to(Path(root).resolve()).as_posix()
+            return path.relative_to(Path(root).resolve()).as_posix()
         except ValueError:
             pass
-    return FileRecord(role=role, path=shown, sha256=sha256_file(path), rows=rows)
+    return str(path)
 
 
 def code_version(root: str | Path) -> str:

@@ -30,7 +30,7 @@ from .boundary import fiscal_year_of, in_group, site_boundary, unmatched_exclusi
 from .inputs import (Column, InputError, Plausible, Problem, Table, TableSpec, _allowed_message, _display, check_rows,
                      plausibility, raise_problems, read_csv_text, read_table)
 from .parameters import JAPAN, Parameters
-from .provenance import FileRecord
+from .provenance import FileRecord, history_record
 from .units import Quantity, parse_unit
 
 __all__ = ["SITES", "FUEL_USE", "PURCHASED_ENERGY", "RENEWABLE_ENERGY", "NON_CO2_GHG", "PRODUCTION_OUTPUT",
@@ -413,7 +413,8 @@ def load_production_inputs(
         production_output=frames["production_output"],
         history=past,
         excluded_rows=excluded,
-        files=[*params.files, sites.record, *(t.record for t in tables.values()), history.record],
+        files=[*params.files, sites.record, *(t.record for t in tables.values()),
+               history_record(history_file, params.fiscal_year, root=root)],
         warnings=sorted(warnings),
     )
 
@@ -757,7 +758,8 @@ def load_avoided_inputs(params: Parameters, folder: str | Path, temperature_file
         tables=frames,
         temperature=series,
         history=_with_rows(history),
-        files=[*params.files, *(t.record for t in tables.values()), temperature.record, history.record],
+        files=[*params.files, *(t.record for t in tables.values()), temperature.record,
+               history_record(history_file, params.fiscal_year, root=root)],
         warnings=sorted(warnings),
     )
 
