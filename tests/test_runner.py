@@ -20,7 +20,7 @@ import nbformat
 import pytest
 
 from envkpi.inputs import InputError
-from envkpi.provenance import sha256_file
+from envkpi.provenance import history_record, sha256_file
 from envkpi.results import read_results
 from envkpi.runner import RunError, RunRefused, run_year
 
@@ -116,7 +116,12 @@ def test_manifest_hashes_every_output_and_input(sample_run, root):
     inputs = {i["path"]: i["sha256"] for i in manifest["inputs"]}
     assert inputs["parameters/FY2018.yaml"] == sha256_file(root / "parameters" / "FY2018.yaml")
     assert inputs["data/FY2018/fuel_use.csv"] == sha256_file(root / "data" / "FY2018" / "fuel_use.csv")
-    assert inputs["data/history/site_history.csv"] == sha256_file(root / "data" / "history" / "site_history.csv")
+    # a history file: the rows the year uses (before FY2018), so that publishing later years leaves it as it was
+    assert inputs["data/history/site_history.csv"] == history_record(root / "data" / "history" / "site_history.csv",
+                                                                     FY, root=root).sha256
+    used = [line for line in (root / "data" / "history" / "site_history.csv").read_text(encoding="utf-8").splitlines()
+            if not re.search(r",(2018|2019|20[2-9]\d),", line)]  # the header and the rows of FY2013 … FY2017
+    assert inputs["data/history/site_history.csv"] == hashlib.sha256(("\n".join(used) + "\n").encode("utf-8")).hexdigest()
 
 
 def test_reference_outputs_are_what_a_run_produces_byte_for_byte(sample_run, root):

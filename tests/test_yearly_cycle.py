@@ -104,7 +104,8 @@ def test_the_yearly_cycle_new_year_publish_restate_and_the_restatement_flowing_f
     sites = {r.breakdown.removeprefix("site=") for r in rows if r.indicator_id == "PRD-01" and r.breakdown}
     assert "JP-04" not in sites and "TH-02" in sites
     production = (fy2019 / "production.html").read_text(encoding="utf-8")
-    assert "JP-04" in production and "TH-02" in production
+    assert "closed after FY2018: no FY2019 rows" in production and "joined the group in FY2019" in production
+    assert "1 site joined the group in FY2019 and 1 site closed after FY2018." in production
     assert f"Compared with {as_published}." in (fy2019 / "changes.html").read_text(encoding="utf-8")
     assert f"against {as_published}" in (fy2019 / "index.html").read_text(encoding="utf-8")
 
@@ -159,6 +160,7 @@ def test_the_yearly_cycle_new_year_publish_restate_and_the_restatement_flowing_f
     waiting = envkpi("run", "--fy", "2019", cwd=project)
     assert waiting.returncode == 2 and f"outputs/FY2018/restated/{today}: a restatement of FY2018 not yet published" \
         in waiting.stderr
+    assert f"is based on superseded figures of FY2018 (it used {as_published}; now {label})" in waiting.stderr
     done = envkpi("publish", "--fy", "2018", "--restatement", today, "--by", "Environment Office", cwd=project)
     assert done.returncode == 0, done.stderr
     _, history = read_csv(project / "data" / "history" / "site_history.csv")
@@ -239,3 +241,7 @@ def test_a_flagged_change_unexplained_or_explained_as_another_change_fails_the_r
         "+30 %: 18.5 percentage points apart, more than the tolerance of 5)"), line
     assert "PRD-04" not in line  # explained by the change observed
     assert not (tmp_path / "out").exists()
+    # the page the team opens beside the executed notebooks: each failed check with its figures
+    page = (tmp_path / "out.failed" / "failure.html").read_text(encoding="utf-8")
+    assert "FY2018: the run stopped" in page and '<a href="changes.ipynb">changes.ipynb</a>' in page
+    assert "CO2-03 moved +12.17 % (9,119,657.179 → 10,229,669.66 t CO2), above the flag threshold of 10 %" in page

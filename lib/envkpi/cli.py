@@ -322,6 +322,7 @@ def _folder_lock(folder: Path):
 def _publish(args: argparse.Namespace) -> int:
     from .history import HistoryError, rows_of, write
     from .outfolder import OutputFolderBusy, OutputFolderError
+    from .provenance import display_path
     from .publication import PublicationError, Version, publish
 
     year_folder = _year_folder(args)
@@ -351,16 +352,9 @@ def _publish(args: argparse.Namespace) -> int:
     for line in written:
         print(f"  history: {line}")
     if written:  # the next run records the history's hashes and its code version: from a committed tree
-        print(f"  commit the history files with the publication (git add data/history {_shown(folder, root)}; "
+        print(f"  commit the history files with the publication (git add data/history {display_path(year_folder, root)}; "
               f"git commit), so that the next run's code version is clean", file=sys.stderr)
     return 0
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def _restatement_name(text: str) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-__all__ = ["FileRecord", "file_record", "history_record", "sha256_file", "code_version", "package_versions", "PACKAGES"]
+__all__ = ["FileRecord", "display_path", "file_record", "history_record", "sha256_file", "code_version", "package_versions", "PACKAGES"]
 
 #: Packages whose versions are recorded with every run.
 PACKAGES = ("envkpi", "pandas", "pandera", "pint", "pydantic", "papermill", "nbconvert", "matplotlib", "numpy")
@@ -80,17 +80,17 @@ def history_record(path: str | Path, fiscal_year: int, *, root: str | Path | Non
             used.append(record)
     text = io.StringIO()
     csv.writer(text, lineterminator="\n").writerows([header, *used])
-    return FileRecord(f"history, rows before FY{fiscal_year}", _shown(path, root),
+    return FileRecord(f"history, rows before FY{fiscal_year}", display_path(path, root),
                       hashlib.sha256(text.getvalue().encode("utf-8")).hexdigest(), len(used))
 
 
 def file_record(path: str | Path, *, root: str | Path | None = None, role: str, rows: int | None = None) -> FileRecord:
     """A :class:`FileRecord` for ``path``, shown relative to ``root`` when it lies below it."""
-    return FileRecord(role=role, path=_shown(path, root), sha256=sha256_file(path), rows=rows)
+    return FileRecord(role=role, path=display_path(path, root), sha256=sha256_file(path), rows=rows)
 
 
-def _shown(path: str | Path, root: str | Path | None) -> str:
-    """``path`` relative to ``root`` when it lies below it, else absolute."""
+def display_path(path: str | Path, root: str | Path | None) -> str:
+    """``path`` as messages and records show it: relative to ``root`` when it lies below it, else absolute."""
     path = Path(path).resolve()
     if root is not None:
         try:

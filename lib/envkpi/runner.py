@@ -50,7 +50,7 @@ from .changes import differing_indicators, isolatable, parameter_diff, results_e
 from .parameters import carried_over, load_document, load_parameters, parameter_file, what_changed_problems
 from .publication import (based_on, is_published, latest_results_folder, latest_version, restatement_folder,
                           superseded, version_of)
-from .provenance import code_version, package_versions, sha256_file
+from .provenance import code_version, display_path, package_versions, sha256_file
 from .results import (PROVENANCE_MIME, Check, ResultRow, collect, duplicate_headlines, read_results, results_csv,
                       results_json)
 from .inputs import InputError, parse_cell, read_csv_text, warning_line
@@ -185,10 +185,7 @@ def _describe_failure(output: Path, name: str, exc: papermill.PapermillExecution
 
 
 def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
+    return display_path(path, root)
 
 
 #: Papermill's timing metadata: run metadata, moved from the notebooks to the manifest.
@@ -433,11 +430,12 @@ def run_year(
     if not data_path.is_dir():
         raise RunRefused(f"input folder {_relative(data_path, root)} does not exist")
     names = _select(root, only)
+    stale = superseded(latest_results_folder(out), root / "outputs") if is_published(out) else []
     blocking = preflight(root, parameters, params_path, data_path, names)
     if blocking:
         raise RunRefused(f"FY{fiscal_year} is not ready to run ({len(blocking)} problem{'s' if len(blocking) > 1 else ''}):\n"
-                       + "\n".join(f"  {line}" for line in blocking))
-    stale = superseded(latest_results_folder(out), root / "outputs") if is_published(out) else []
+                       + "\n".join(f"  {line}" for line in blocking)
+                       + "".join(f"\n(FY{fiscal_year}, {latest_version(out).label}, is {supersession})" for supersession in stale))
     for supersession in stale:
         progress(f"FY{fiscal_year} ({latest_version(out).label}) is {supersession}: this run restates it")
     ensure_kernel()
@@ -575,8 +573,7 @@ class Restatement:
 
     fiscal_year: int
     of: str  # the label of the version it restates, e.g. "FY2018 as published on 2019-06-28"
-    published: Path  # the year's published folder
-    folder: Path  # where it will be written: published/restated/<yyyy-mm-dd[-n]>
+    folder: Path  # where it will be written: outputs/FY<yyyy>/restated/<yyyy-mm-dd[-n]>
     reason: str
     supersedes: tuple[str, ...]  # the earlier years' restatements it follows, in words
 
@@ -587,15 +584,17 @@ class Restatement:
 
     def record(self) -> dict:
         """The manifest's ``restatement`` entry."""
-        return {"of": self.of, "on": version_of(self.folder, self.fiscal_year).on, "reason": self.reason, "follows": list(self.supersedes)}
+        return {"of": self.of, "on": version_of(self.folder, self.fiscal_year).on, "reason": self.reason,
+                "follows": list(self.supersedes)}
 
-    def notice_html(self, to_published: str = "../../") -> str:
-        """The label every page of the restatement carries, linking the published year's pages."""
+    def notice_html(self) -> str:
+        """The label every reader's page of the restatement carries (``restated/<date>/``), linking the
+        published year's pages two folders up."""
         from html import escape
 
         return (f'<aside class="envkpi-restatement" role="note"><strong>Restatement.</strong> '
                 f"{escape(self.label)}, restating {escape(self.of)} "
-                f'(<a href="{to_published}index.html">the published pages</a>). Reason: {escape(self.reason)}</aside>')
+                f'(<a href="../../index.html">the published pages</a>). Reason: {escape(self.reason)}</aside>')
 
 
 def _restatement(out: Path, fiscal_year: int, rows: list[ResultRow], names: Sequence[str], stale, reason: str | None,
@@ -621,7 +620,7 @@ def _restatement(out: Path, fiscal_year: int, rows: list[ResultRow], names: Sequ
         raise RunError(f"FY{fiscal_year} is published ({version_of(current).label}) and this run differs from it"
                        f"{': ' + '; '.join(moved) if moved else ''}. A restatement needs its reason: rerun with "
                        f"--reason \"…\" (or restatement_reason: in the year file). Nothing was written.")
-    return Restatement(fiscal_year, version_of(current).label, out, restatement_folder(out, today),
+    return Restatement(fiscal_year, version_of(current).label, restatement_folder(out, today),
                        "; ".join(part for part in (given, *follows) if part), follows)
 
 
