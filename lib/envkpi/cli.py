@@ -36,9 +36,14 @@ from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
-from .catalogue import FAMILIES, catalogue
-from .inputs import InputError
-from .parameters import ParameterError
+# jsonschema (through nbformat and Papermill) imports rfc3987-syntax when it is installed (JupyterLab's
+# jupyter-events pulls it in), which compiles 39 grammars on import: about 3 s of every command's start,
+# for jsonschema's "iri" formats, which no notebook schema uses. The command line does without them.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]  # an import of it raises ImportError
+
+from .catalogue import FAMILIES, catalogue  # noqa: E402
+from .inputs import InputError  # noqa: E402
+from .parameters import ParameterError  # noqa: E402
 
 __all__ = ["main", "UsageError", "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "EXIT_BUSY", "EXIT_INTERNAL",
            "EXIT_INTERRUPTED"]

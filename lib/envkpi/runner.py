@@ -679,25 +679,29 @@ def prepare_changes(root: Path, fiscal_year: int, params_path: Path, folder: Pat
 
     Each numeric parameter that changed since last year's file is reverted alone, in a copy of this
     year's parameters, and the family it belongs to is rerun: the difference of its headline results
-    is the effect of that change.
+    is the effect of that change. The effects (one after the other) and last year's notebooks are
+    executed side by side, ``workers`` at a time.
     """
     previous_file = parameter_file(root, fiscal_year - 1)
-    effects = []
-    if previous_file.exists():
-        effects = parameter_effects(root, fiscal_year, params_path, fiscal_year - 1,
-                                    current=read_results(folder / "results.csv"), scratch=folder)
-    write_effects(folder / "effects.csv", effects)
-    rerun: list[ResultRow] = []
     previous_data = default_data_dir(root, fiscal_year - 1)
-    if previous_file.exists() and previous_data.is_dir():
-        scratch = folder / ".previous"
-        scratch.mkdir()
-        names = available_notebooks(root)
-        parameters = {"fiscal_year": fiscal_year - 1, "parameters_file": "", "data_dir": ""}
-        for run in _execute_all(root, names, scratch, parameters, workers, lambda line: None):
+    scratch = folder / ".previous"
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        effects = pool.submit(parameter_effects, root, fiscal_year, params_path, fiscal_year - 1,
+                              current=read_results(folder / "results.csv"), scratch=folder) \
+            if previous_file.exists() else None
+        reruns = []
+        if previous_file.exists() and previous_data.is_dir():
+            scratch.mkdir()
+            parameters = {"fiscal_year": fiscal_year - 1, "parameters_file": "", "data_dir": ""}
+            reruns = [pool.submit(_execute, root, name, scratch, parameters) for name in available_notebooks(root)]
+        write_effects(folder / "effects.csv", effects.result() if effects else [])
+        rerun: list[ResultRow] = []
+        for future in reruns:
+            run = future.result()
             if run.error:
                 raise RunError(f"rerunning FY{fiscal_year - 1} for the changes report failed:\n{run.error}")
             rerun += run.results
+    if scratch.exists():
         shutil.rmtree(scratch)
     (folder / "previous_rerun.csv").write_text(results_csv(rerun), encoding="utf-8")
 
