@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .results import Check
-from .site import PAGE_STYLE
+from .site import page
 
 __all__ = ["Failure", "failed_checks", "notebook_error", "failure_html"]
 
@@ -118,17 +118,7 @@ def failure_html(fiscal_year: int, problems: Sequence[Failure], notebooks: Seque
     links = ", ".join(f'<a href="{e(name)}.ipynb">{e(name)}.ipynb</a>' for name in notebooks)
     place = f" ({e(outputs)})" if outputs else ""
     title = f"FY{fiscal_year}: the run stopped"
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{e(title)}</title>
-<style>{PAGE_STYLE}{_FAILURE_STYLE}</style>
-</head>
-<body>
-<h1>{e(title)}</h1>
-<p class="note">The run of FY{fiscal_year} stopped: {e(counted or "no reason was recorded")}. Nothing was
+    return page(title, f"""<p class="note">The run of FY{fiscal_year} stopped: {e(counted or "no reason was recorded")}. Nothing was
 published or replaced: the outputs in place{place} were not changed.</p>
 <h2>Why it stopped</h2>
 <p>One row per failure: the notebook, the cell that reported it, the check and what it found. Fix what a
@@ -142,6 +132,4 @@ row names (an input table, the year's parameter file, an explanation of a change
 <h2>The executed notebooks</h2>
 <p>Kept beside this page, as far as each ran, with every cell's output: {links or "none"}.
 Open one in JupyterLab to see the cell a row names.</p>
-</body>
-</html>
-"""
+""", _FAILURE_STYLE)

@@ -25,7 +25,7 @@ from .parameters import Parameters, what_changed_problems
 from .report import fmt
 from .results import ResultRow
 
-__all__ = ["index_html", "REPORT_TITLES", "FLAG_MARK", "PAGE_STYLE"]
+__all__ = ["index_html", "page", "REPORT_TITLES", "FLAG_MARK", "PAGE_STYLE"]
 
 #: The mark of a headline whose change against last year is over the flag threshold.
 FLAG_MARK = "⚑"
@@ -166,17 +166,7 @@ def index_html(params: Parameters, rows: Iterable[ResultRow], previous: Iterable
                     for name in sorted(reports, key=lambda n: list(REPORT_TITLES).index(n) if n in REPORT_TITLES else 99))
     note = f'<p class="note">{e(params.organisation.note)}</p>' if params.organisation.note else ""
     title = f"{params.organisation.name}: environmental performance indicators, FY{params.fiscal_year}"
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{e(title)}</title>
-<style>{PAGE_STYLE}</style>
-</head>
-<body>
-<h1>{e(title)}</h1>
-{notice}<p>Fiscal year {params.fiscal_year}: {start.isoformat()} to {end.isoformat()}. Calculated under the
+    return page(title, f"""{notice}<p>Fiscal year {params.fiscal_year}: {start.isoformat()} to {end.isoformat()}. Calculated under the
 {e(params.standard.title)} (<span lang="ja">{e(params.standard.title_ja or "")}</span>), {e(params.standard.edition)}.</p>
 {note}
 {_what_changed(params)}
@@ -197,6 +187,24 @@ Avoided emissions (CO2-01 … CO2-03) are reported apart from the inventory and 
 <ul>{links}</ul>
 <p>Machine-readable results: <a href="results.csv">results.csv</a>, <a href="results.json">results.json</a>.
 Run certificate (hashes of every input and output): <a href="manifest.json">manifest.json</a>.</p>
-</body>
+""")
+
+
+def page(title: str, body: str, style: str = "") -> str:
+    """A complete page of the year's own (the index, the failure page of :mod:`envkpi.failure`): the title
+    as ``<title>`` and ``<h1>`` (escaped), then ``body`` (HTML, escaped by the caller), with
+    :data:`PAGE_STYLE` and ``style`` inline; nothing loaded from another host, no script."""
+    e = html.escape
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{e(title)}</title>
+<style>{PAGE_STYLE}{style}</style>
+</head>
+<body>
+<h1>{e(title)}</h1>
+{body}</body>
 </html>
 """
