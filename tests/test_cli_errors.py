@@ -82,6 +82,7 @@ CASES = [
     case("new-year", "2018", names=("FY2018 exists already", "parameters/FY2018.yaml")),
     case("new-year", "2019", "--source", "2030", names=("FY2030", "parameters/FY2030.yaml not found")),
     case("new-year", "2019", "--source", "x", names=("--source 'x'",)),
+    case("run", "--fy", "2018", "--reason", " ", names=("--reason ' ' is blank", "why the year is restated")),
     # diff
     case("diff", "--fy", "2018", names=("missing --against",)),
     case("diff", "--fy", "abc", "--against", "2017", names=("--fy 'abc'",)),
@@ -102,6 +103,12 @@ CASES = [
     case("publish", "--fy", "2018", "--by", "X", names=("outputs/FY2018: already published on 2019-06-28",)),
     case("publish", "--fy", "2017", "--by", "X", "--out", "unpublished",
          names=("--fy 2017", "is of FY2018")),
+    case("publish", "--fy", "2018", "--by", "X", "--restatement", "last-week",
+         names=("--restatement 'last-week' is not a restatement folder name", "YYYY-MM-DD or YYYY-MM-DD-N")),
+    case("publish", "--fy", "2018", "--by", "X", "--restatement", "2020-05-10",
+         names=("restated/2020-05-10: no such restatement", "unpublished restatements of FY2018: none")),
+    case("publish", "--fy", "2018", "--by", "X", "--out", "unpublished", "--restatement", "2020-05-10",
+         names=("unpublished: not published", "a restatement is of a published year")),
     # verify
     case("verify", names=("missing folder",)),
     case("verify", "/nope", names=("/nope: no such folder",)),

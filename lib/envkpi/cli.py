@@ -61,7 +61,8 @@ FIRST_YEAR, LAST_YEAR = 1990, 2100
 _EPILOG = f"""exit status:
   {EXIT_OK}    success (also: a rerun reproduced the published results, nothing written)
   {EXIT_FAILED}    attempted and failed: a notebook or a check failed (outputs untouched),
-       verify found a difference, a file could not be written
+       verify found a difference (a file, a history row, superseded figures),
+       a file could not be written
   {EXIT_USAGE}    nothing done: bad usage or arguments, bad parameters or input data, year not
        ready, --out refused, no envkpi project here (run inside one or set ENVKPI_ROOT)
   {EXIT_BUSY}    busy: another envkpi run holds the output folder's lock
