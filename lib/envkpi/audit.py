@@ -26,7 +26,7 @@ from collections import Counter
 from pathlib import Path
 
 from .html import export_audit_html
-from .publication import AUDIT_DIR, RESTATED_DIR, REVIEW_FILE, latest_results_folder
+from .publication import AUDIT_DIR, REVIEW_FILE, latest_results_folder, restatements
 from .results import read_results
 from .review import (STATES, YEAR, CellState, executed_notebooks, load_reviews, notebook_states, open_queries,
                      sign_off_states, source_notebook)
@@ -124,12 +124,7 @@ summary: <code>envkpi review --fy {fiscal_year} --status</code>.</p>
 
 def _run_folders(year_folder: Path) -> list[Path]:
     """The year's folders of figures: as first published, then each restatement (oldest first)."""
-    restated = year_folder / RESTATED_DIR
-    found = [year_folder]
-    if restated.is_dir():
-        found += sorted(sub for sub in restated.iterdir() if sub.is_dir() and (sub / "results.csv").is_file()
-                        and not sub.name.startswith("."))
-    return found
+    return [year_folder, *restatements(year_folder)]
 
 
 def _headline_changes(old: Path, new: Path) -> list[str]:

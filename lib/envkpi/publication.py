@@ -441,16 +441,8 @@ def latest_results_folder(folder: Path) -> Path:
         date, then number), or ``folder`` when there is none. Other names under ``restated/``
         (staging and ``.failed`` folders of an interrupted run) are ignored.
     """
-    folder = Path(folder)
-    restated = folder / RESTATED_DIR
-    if not restated.is_dir():
-        return folder
-    candidates = []
-    for sub in restated.iterdir():
-        key = _restatement_key(sub.name)
-        if key and sub.is_dir() and (sub / "results.csv").is_file():
-            candidates.append((key, sub))
-    return max(candidates)[1] if candidates else folder
+    found = restatements(folder)
+    return found[-1] if found else Path(folder)
 
 
 # --- versions of a year's figures ------------------------------------------------------------
