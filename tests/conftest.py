@@ -9,14 +9,14 @@ import nbformat
 import pytest
 from nbformat import v4
 
-from envkpi.provenance import sha256_file
-from envkpi.publication import make_writable
+from envkpi.core.provenance import sha256_file
+from envkpi.cycle.publication import make_writable
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def pytest_configure(config):
-    from envkpi.runner import ensure_kernel
+    from envkpi.running.runner import ensure_kernel
 
     ensure_kernel()
 

@@ -8,8 +8,8 @@ from datetime import date
 import nbformat
 import pytest
 
-from envkpi.audit import write_audit_pages
-from envkpi.review import cell_sha256, record_review
+from envkpi.pages.audit import write_audit_pages
+from envkpi.cycle.review import cell_sha256, record_review
 
 
 @pytest.fixture

@@ -15,42 +15,18 @@ import math
 import pandas as pd
 import pytest
 
-from envkpi.avoided_emissions import (
-    INDIRECT_LINES,
-    battery_table,
-    battery_vehicle_avoided_emissions,
-    battery_vehicle_charging_emissions,
-    compressor_motor_avoided_emissions,
-    compressors_motors_table,
-    cumulative_avoided_emissions,
-    energy_management_avoided_emissions,
-    energy_management_table,
-    energy_saving_avoided_emissions,
-    energy_saving_table,
-    fuel_cell_avoided_emissions,
-    fuel_cell_table,
-    fuel_co2_per_volume,
-    great_circle_distance,
-    housing_insulation_avoided_emissions,
-    housing_table,
-    indirect_lines_summary,
-    line_total,
-    pv_avoided_emissions,
-    pv_table,
-    required_annual_rate,
-    system_emissions,
-    target_trajectory,
-    teleconference_avoided_emissions,
-    teleconference_set_saving,
-    teleconference_sets,
-    teleconference_table,
-    vacuum_insulation_avoided_emissions,
-    vacuum_insulation_table,
-)
-from envkpi.parameters import (PV, Airport, AutomotiveBatteries, EnergyManagement, EnergyManagementSystems,
-                               EnergySaving, Fuel, FuelCell, HostLifetimes, Housing, Param, Region, Sourced,
-                               Teleconference, TripType, VehicleType)
-from envkpi.units import Quantity, ureg
+from envkpi.families.avoided_emissions.calculations import (INDIRECT_LINES, battery_table,
+    battery_vehicle_avoided_emissions, battery_vehicle_charging_emissions, compressor_motor_avoided_emissions,
+    compressors_motors_table, cumulative_avoided_emissions, energy_management_avoided_emissions,
+    energy_management_table, energy_saving_avoided_emissions, energy_saving_table, fuel_cell_avoided_emissions,
+    fuel_cell_table, fuel_co2_per_volume, great_circle_distance, housing_insulation_avoided_emissions, housing_table,
+    indirect_lines_summary, line_total, pv_avoided_emissions, pv_table, required_annual_rate, system_emissions,
+    target_trajectory, teleconference_avoided_emissions, teleconference_set_saving, teleconference_sets,
+    teleconference_table, vacuum_insulation_avoided_emissions, vacuum_insulation_table)
+from envkpi.families.avoided_emissions.parameters import (PV, AutomotiveBatteries, EnergyManagement,
+    EnergyManagementSystems, EnergySaving, FuelCell, HostLifetimes, Housing, Teleconference, TripType, VehicleType)
+from envkpi.core.parameters import Airport, Fuel, Param, Region, Sourced
+from envkpi.core.units import Quantity, ureg
 
 REL = 1e-12
 SRC = "test"

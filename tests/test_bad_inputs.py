@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from envkpi import cli
-from envkpi.publication import make_writable
+from envkpi.cycle.publication import make_writable
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 CASES = sorted(CORPUS.glob("*.yaml"))

@@ -11,8 +11,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from envkpi.boundary import IN_SCOPE, site_boundary, unmatched_exclusions
-from envkpi.parameters import Exclusion
+from envkpi.core.boundary import IN_SCOPE, site_boundary, unmatched_exclusions
+from envkpi.core.parameters import Exclusion
 
 EXCLUDED = "Sold Off Co., Ltd."
 EXCLUDED_REASON = "deconsolidated during the fiscal year"

@@ -43,7 +43,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from envkpi.publication import make_writable
+from envkpi.cycle.publication import make_writable
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page

@@ -2,8 +2,8 @@
 
 import pytest
 
-from envkpi.catalogue import FAMILIES, catalogue, indicator, unit_text
-from envkpi.units import parse_unit
+from envkpi.core.catalogue import FAMILIES, catalogue, indicator, unit_text
+from envkpi.core.units import parse_unit
 
 # The ids of METHODOLOGY.md, family by family.
 METHODOLOGY_IDS = (

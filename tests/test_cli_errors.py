@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from envkpi import cli
-from envkpi.parameters import ParameterError
-from envkpi.review import load_reviews
+from envkpi.core.parameters import ParameterError
+from envkpi.cycle.review import load_reviews
 
 ROOT = Path(__file__).resolve().parents[1]
 ENVKPI = Path(sys.executable).with_name("envkpi")  # the console script of this environment (.venv/bin/envkpi)
@@ -312,7 +312,7 @@ def test_an_unreadable_parameter_file_is_an_argument_error(inside, capsys, monke
 
 
 def test_new_year_that_cannot_write_names_the_file_and_keeps_nothing(tmp_path, capsys, monkeypatch):
-    from envkpi import newyear
+    from envkpi.cycle import newyear
 
     root = tmp_path / "project"
     for folder in ("parameters", "notebooks"):

@@ -2,8 +2,8 @@
 
 import re
 
-from envkpi.failure import Failure, failed_checks, failure_html, notebook_error
-from envkpi.results import Check
+from envkpi.pages.failure import Failure, failed_checks, failure_html, notebook_error
+from envkpi.core.results import Check
 
 EXPLANATIONS = "Every flagged change is explained, by an explanation of that change"
 UNEXPLAINED = ("CO2-03 moved +12.17 % (9,119,657.179 → 10,229,669.66 t CO2), above the flag threshold of 10 %, and has "

@@ -8,10 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from envkpi.history import AVOIDED_HISTORY, SITE_HISTORY, HistoryError, disagreements, rows_of, write
-from envkpi.provenance import sha256_file
-from envkpi.publication import Version, publish
-from envkpi.results import ResultRow, results_csv
+from envkpi.cycle.history import disagreements, rows_of, write
+from envkpi.families.avoided_emissions.history import AVOIDED_HISTORY_FILE as AVOIDED_HISTORY
+from envkpi.families.production.history import SITE_HISTORY_FILE as SITE_HISTORY
+from envkpi.core.family import HistoryError
+from envkpi.core.provenance import sha256_file
+from envkpi.cycle.publication import Version, publish
+from envkpi.core.results import ResultRow, results_csv
 
 SITE_HEADER = "site_id,fiscal_year,co2,co2_unit,output,output_unit,source\n"
 AVOIDED_HEADER = "fiscal_year,avoided_co2_t,source\n"
@@ -68,8 +71,8 @@ def test_the_rows_of_a_publication_are_its_figures_at_full_precision_with_their_
 
 def test_publishing_appends_the_rows_then_a_restatement_replaces_them_keeping_the_published_figures(project):
     lines = write(project, rows_of(project, published(project)))
-    assert lines == [f"{SITE_HISTORY}: 2 rows of FY2018 appended (FY2018 as published on 2019-06-28)",
-                     f"{AVOIDED_HISTORY}: 1 row of FY2018 appended (FY2018 as published on 2019-06-28)"]
+    assert lines == [f"{AVOIDED_HISTORY}: 1 row of FY2018 appended (FY2018 as published on 2019-06-28)",
+                     f"{SITE_HISTORY}: 2 rows of FY2018 appended (FY2018 as published on 2019-06-28)"]
     history = _csv(project / SITE_HISTORY)
     assert [(r["site_id"], r["fiscal_year"]) for r in history] == [("JP-01", "2017"), ("CN-01", "2017"),
                                                                    ("JP-01", "2018"), ("CN-01", "2018")]
@@ -82,7 +85,7 @@ def test_publishing_appends_the_rows_then_a_restatement_replaces_them_keeping_th
     (restated / "manifest.json").write_text((run / "manifest.json").read_text(encoding="utf-8"), encoding="utf-8")
     version = Version(2018, "restated", "2020-05-10", restated)
     lines = write(project, rows_of(project, version), restated=True)
-    assert lines[0] == f"{SITE_HISTORY}: 2 rows of FY2018 replaced (FY2018 as restated on 2020-05-10)"
+    assert f"{SITE_HISTORY}: 2 rows of FY2018 replaced (FY2018 as restated on 2020-05-10)" in lines
     history = _csv(project / SITE_HISTORY)
     jp01 = next(r for r in history if r["site_id"] == "JP-01" and r["fiscal_year"] == "2018")
     assert (jp01["co2"], jp01["co2_as_published"], jp01["source"]) == (
@@ -103,7 +106,7 @@ def test_hand_typed_rows_of_the_year_are_replaced_by_the_published_figures(proje
 def test_an_output_file_changed_since_the_run_is_refused(project):
     output = project / "data" / "FY2018" / "production_output.csv"
     output.write_text(output.read_text(encoding="utf-8").replace("71000", "71500"), encoding="utf-8")
-    with pytest.raises(HistoryError, match="data/FY2018/production_output.csv: not the file the run of .* read"):
+    with pytest.raises(HistoryError, match="data/FY2018/production_output.csv: not the file the run read"):
         rows_of(project, published(project))
 
 

@@ -12,8 +12,8 @@ import pytest
 from matplotlib.figure import Figure
 from nbformat import v4
 
-from envkpi import html as report_html
-from envkpi.html import export_audit_html, export_html, write_html
+from envkpi.pages import html as report_html
+from envkpi.pages.html import export_audit_html, export_html, write_html
 
 CODE_MARKER = "SECRET_CODE_MARKER_42"
 REMOVED_CELL_MARKER = "REMOVED_CELL_MARKER_17"

@@ -15,16 +15,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from envkpi.inputs import (
-    SHOWN_PROBLEMS,
-    Column,
-    InputError,
-    Problem,
-    TableSpec,
-    check_rows,
-    raise_problems,
-    read_table,
-)
+from envkpi.core.inputs import (SHOWN_PROBLEMS, Column, InputError, Problem, TableSpec, check_rows, raise_problems,
+    read_table)
 
 FILE = "data/readings.csv"
 
@@ -481,7 +473,7 @@ def test_check_rows_without_a_column_prefix_keeps_the_whole_message(tmp_path):
 
 # --- units the dictionary allows, whole numbers, plausible ranges, duplicates, encodings (issue 9) ---
 
-from envkpi.inputs import Plausible, Table, read_csv_text, warning_line  # noqa: E402
+from envkpi.core.inputs import Plausible, Table, read_csv_text, warning_line  # noqa: E402
 
 SUPPLY_FILE = "data/supply.csv"
 SUPPLY = TableSpec(

@@ -31,9 +31,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from envkpi.publication import make_writable
-from envkpi.results import RESULT_MIME
-from envkpi.review import cell_sha256, load_reviews
+from envkpi.cycle.publication import make_writable
+from envkpi.core.results import RESULT_MIME
+from envkpi.cycle.review import cell_sha256, load_reviews
 
 FY = 2018
 NOTEBOOK = "production"

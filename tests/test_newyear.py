@@ -16,11 +16,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from envkpi import newyear
-from envkpi.newyear import (NewYearError, WHAT_CHANGED_PLACEHOLDER, YEAR_TABLES, carry_over_parameters, new_year,
-                            template_dictionary)
-from envkpi.parameters import ParameterError, carried_over, load_parameters, what_changed_problems
-from envkpi.tables import AVOIDED_TABLES, PRODUCT_USE, PRODUCTION_TABLES
+from envkpi.cycle import newyear
+from envkpi.cycle.newyear import (NewYearError, WHAT_CHANGED_PLACEHOLDER, YEAR_TABLES, carry_over_parameters,
+    new_year, template_dictionary)
+from envkpi.core.parameters import ParameterError, carried_over, what_changed_problems
+from envkpi.families import load_parameters
+from envkpi.families import year_tables
 
 REPO = Path(__file__).resolve().parents[1]
 TODAY = date(2019, 4, 2)
@@ -32,6 +33,7 @@ def explanations_note(previous: int) -> list[str]:
     return [
         f"# Why headline results moved by more than the flag threshold since FY{previous}: one line per flagged",
         f"# indicator with the change it explains (signed percent change of the headline since FY{previous}), e.g.",
+        '#   CO2-01: {change: "+12 %", text: "PV lifetime 20 → 25 years (standard, CO2-01 note *)."}',
         '#   PRD-01: {change: "+12 %", text: "New site JP-13 inside the boundary."}',
         "# Per year, never carried over. A flagged change without an explanation, or with a stated change of the",
         "# other sign or more than changes.explanation_tolerance away from the observed one, stops the run.",
@@ -121,7 +123,7 @@ def test_creates_parameter_file_and_every_template(root: Path):
 
     year_file = root / "parameters" / "FY2019.yaml"
     folder = root / "data" / "FY2019"
-    specs = (*PRODUCTION_TABLES, *AVOIDED_TABLES, PRODUCT_USE)
+    specs = year_tables()
     expected = [year_file, folder / "README.md", *(folder / spec.file_name for spec in specs)]
     assert written == sorted(expected)
     assert all(path.is_file() for path in written)
@@ -213,7 +215,7 @@ def test_comments_and_layout_survive(root: Path):
 
     # the explanations are the year's own: empty, with a comment on what goes there and in which form
     at = lines.index("explanations: {}")
-    assert lines[at - 5: at] == explanations_note(2018)
+    assert lines[at - 6: at] == explanations_note(2018)
     assert "since FY2017" not in text
 
     # apart from the opening comment, the statement of what changed, the explanations and the markers, the
@@ -352,7 +354,9 @@ def test_unconfirmed_year_carried_again(root: Path):
 def test_confirmed_and_filled_year_loads(root: Path):
     """Once every value is confirmed and every table filled, the year loads with no carried value and
     its tables are read by the family loaders."""
-    from envkpi.tables import load_avoided_inputs, load_product_use_inputs, load_production_inputs
+    from envkpi.families.avoided_emissions.tables import load_avoided_inputs
+    from envkpi.families.product_use.tables import load_product_use_inputs
+    from envkpi.families.production.tables import load_production_inputs
 
     new_year(root, 2019, today=TODAY)
     year_file = root / "parameters" / "FY2019.yaml"
@@ -377,10 +381,10 @@ def test_run_preflight_lists_what_is_missing_then_nothing(root: Path):
     """The runner's check before a run: every carried value, the placeholder of what_changed and every
     empty table, then, once filled (the history has the previous year, written when it was published),
     nothing."""
-    from envkpi.runner import preflight
-    from envkpi.tables import FAMILY_TABLES as families
+    from envkpi.running.runner import preflight
+    from envkpi.families import names as family_names
 
-    names = list(families)
+    names = list(family_names())
 
     new_year(root, 2019, today=TODAY)
     year_file = root / "parameters" / "FY2019.yaml"
@@ -391,7 +395,7 @@ def test_run_preflight_lists_what_is_missing_then_nothing(root: Path):
     for path, _ in carried_over(params):
         assert f": {path}: " in text
     assert "parameters/FY2019.yaml: what_changed: still the template's placeholder" in text
-    for spec in {spec for specs in families.values() for spec in specs}:
+    for spec in year_tables():
         if (folder / spec.file_name).exists():
             assert f"data/FY2019/{spec.file_name}: no rows" in text
 
@@ -458,7 +462,7 @@ def test_carry_over_parameters_block_flow_and_comments():
     assert data["what_changed"] == "(write here: what changed from FY2030: method, factors, boundary, sites)"
     at = lines.index("explanations: {}")
     # the statement of what changed, added after extends, then the explanations
-    assert lines[at - 12: at] == ["extends: common.yaml", "", *what_changed_lines(2030), "", *explanations_note(2030)]
+    assert lines[at - 13: at] == ["extends: common.yaml", "", *what_changed_lines(2030), "", *explanations_note(2030)]
     assert lines[at + 1] == ""
     assert lines[at + 2] == (f"standard: {{title: T, edition: E, source: S, carried_over_from: 2030}}"
                              f"  # the standard's note; {comment[2:]}")

@@ -23,11 +23,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from envkpi import outfolder
-from envkpi.outfolder import OutputFolderError, output_lock
-from envkpi.provenance import sha256_file
-from envkpi.publication import make_writable, verify
-from envkpi.runner import RunError, run_year
+from envkpi.running import outfolder
+from envkpi.running.outfolder import OutputFolderError, output_lock
+from envkpi.core.provenance import sha256_file
+from envkpi.cycle.publication import make_writable, verify
+from envkpi.running.runner import RunError, run_year
 
 FY = 2018
 ONLY = ("--only", "production")
@@ -36,7 +36,8 @@ ONLY = ("--only", "production")
 # calling the original: ``python killer.py <point> run --fy …``.
 KILLER = '''
 import os, signal, sys
-from envkpi import cli, outfolder, runner
+from envkpi import cli
+from envkpi.running import outfolder, runner
 
 def killing(module, name):
     original = getattr(module, name)

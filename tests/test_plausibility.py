@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from envkpi.inputs import InputError, Problem
-from envkpi.parameters import load_parameters
-from envkpi.runner import _history_years, preflight
-from envkpi.tables import FAMILY_LOADERS, data_rows
+from envkpi.core.inputs import InputError, Problem
+from envkpi.families import load_parameters
+from envkpi.running.runner import _history_years, preflight
+from envkpi.families import names as family_names
+from envkpi.core.inputs import data_rows
 
 FAMILIES = ["avoided_emissions", "product_use", "production"]
 YEAR = "data/FY2018"
@@ -62,7 +63,7 @@ def preflight_error(project: Path, families=FAMILIES) -> InputError:
 
 
 def test_every_family_has_a_loader_and_the_sample_passes_with_no_warning(project):
-    assert sorted(FAMILY_LOADERS) == FAMILIES
+    assert sorted(family_names()) == FAMILIES
     printed: list[str] = []
     assert run_preflight(project, warn=printed.append) == []
     assert printed == []
@@ -177,7 +178,7 @@ def test_readiness_problems_are_returned_before_the_values_are_judged(project):
 
 
 def test_a_notebook_run_alone_fails_with_the_same_message(root, project, tmp_path):
-    from envkpi.runner import _execute
+    from envkpi.running.runner import _execute
 
     shutil.copytree(root / "notebooks", project / "notebooks")
     row = set_cell(project, f"{YEAR}/product_use.csv", {"category": "lcd_tv", "region": "japan"}, "units_sold", "640.25")
@@ -191,7 +192,7 @@ def test_a_notebook_run_alone_fails_with_the_same_message(root, project, tmp_pat
 
 
 def test_the_report_shows_the_warnings_and_nothing_when_there_are_none(monkeypatch):
-    from envkpi import report
+    from envkpi.pages import report
 
     shown = []
     monkeypatch.setattr(report, "display", lambda obj, raw=False, metadata=None: shown.append(obj))
@@ -207,7 +208,7 @@ def test_the_report_shows_the_warnings_and_nothing_when_there_are_none(monkeypat
 def test_the_ventilation_model_guard_names_file_rows_as_plain_numbers():
     import pandas as pd
 
-    from envkpi.ventilation import validated_series
+    from envkpi.families.avoided_emissions.ventilation import validated_series
 
     series = pd.DataFrame({"row": [98, 99, 100], "outdoor_temp_c": [10.0, 10.0, 10.0],
                            "timestamp": pd.to_datetime(["2018-04-05 00:00", "2018-04-05 01:00", "2018-04-05 03:00"])})

@@ -11,9 +11,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from envkpi.parameters import Param, Region
-from envkpi.product_use import product_use_emissions, product_use_table
-from envkpi.units import Quantity, ureg
+from envkpi.core.parameters import Param, Region
+from envkpi.families.product_use.calculations import product_use_emissions, product_use_table
+from envkpi.core.units import Quantity, ureg
 
 REL = 1e-12
 SRC = "test"

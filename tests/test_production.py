@@ -19,34 +19,16 @@ import pandas as pd
 import pint
 import pytest
 
-from envkpi.parameters import CityGasSupplier, Fuel, HeatCarrier, HeatSupply, Param, Sourced, load_parameters
-from envkpi.production import (
-    heat_emission_factor_abroad,
-    purchased_heat_energy,
-    purchased_heat_readings,
-    ChainedIndex,
-    GroupTotals,
-    chained_intensity_index,
-    electricity_primary_energy,
-    fuel_co2,
-    fuel_emissions,
-    fuel_energy,
-    group_totals,
-    intensity_series,
-    non_co2_emissions,
-    non_co2_ghg_co2e,
-    production_checks,
-    production_co2,
-    purchased_emissions,
-    purchased_energy_co2,
-    renewable_energy_total,
-    renewable_energy_used,
-    scope1_emissions,
-    scope2_emissions,
-    site_totals,
-)
-from envkpi.tables import load_production_inputs
-from envkpi.units import Quantity, gwp_context, ureg
+from envkpi.families.production.parameters import CityGasSupplier, HeatCarrier, HeatSupply
+from envkpi.core.parameters import Fuel, Param, Sourced
+from envkpi.families import load_parameters
+from envkpi.families.production.calculations import (heat_emission_factor_abroad, purchased_heat_energy,
+    purchased_heat_readings, ChainedIndex, GroupTotals, chained_intensity_index, electricity_primary_energy,
+    fuel_co2, fuel_emissions, fuel_energy, group_totals, intensity_series, non_co2_emissions, non_co2_ghg_co2e,
+    production_checks, production_co2, purchased_emissions, purchased_energy_co2, renewable_energy_total,
+    renewable_energy_used, scope1_emissions, scope2_emissions, site_totals)
+from envkpi.families.production.tables import load_production_inputs
+from envkpi.core.units import Quantity, gwp_context, ureg
 
 REL = 1e-12
 SRC = "test source"
@@ -1043,7 +1025,7 @@ def test_prd02_a_site_with_zero_co2_this_year_enters_with_ratio_zero():
 
 # --- sites joining and leaving the group (boundary, PRD-02; issue 12, point 1) -----------------------
 
-from envkpi.production import site_changes, site_changes_sentence  # noqa: E402
+from envkpi.families.production.calculations import site_changes, site_changes_sentence  # noqa: E402
 
 
 def _register() -> pd.DataFrame:

@@ -33,12 +33,15 @@ import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from envkpi import avoided_emissions as ae
-from envkpi import product_use as use
-from envkpi import production as prd
-from envkpi import ventilation as vent
-from envkpi.parameters import Parameters, load_parameters
-from envkpi.tables import RENEWABLE_ENERGY, load_avoided_inputs, load_product_use_inputs, load_production_inputs
+from envkpi.families.avoided_emissions import calculations as ae
+from envkpi.families.product_use import calculations as use
+from envkpi.families.production import calculations as prd
+from envkpi.families.avoided_emissions import ventilation as vent
+from envkpi.core.parameters import Parameters
+from envkpi.families import load_parameters
+from envkpi.families.production.tables import RENEWABLE_ENERGY, load_production_inputs
+from envkpi.families.avoided_emissions.tables import load_avoided_inputs
+from envkpi.families.product_use.tables import load_product_use_inputs
 
 FY = 2018
 #: Tolerance of scaling, splitting and unit conversion: each changes the arithmetic (k·q·f instead of

@@ -2,7 +2,7 @@
 
 import hashlib
 
-from envkpi.provenance import code_version, file_record, package_versions, sha256_file
+from envkpi.core.provenance import code_version, file_record, package_versions, sha256_file
 
 
 def test_sha256_of_a_file_is_that_of_its_bytes(tmp_path):
@@ -32,7 +32,7 @@ def test_package_versions_name_python_and_the_calculation_packages():
 def test_the_record_of_a_history_file_is_of_the_rows_the_year_uses(tmp_path):
     """Publishing a year appends its rows to the history: the provenance of an earlier year stays the same,
     while an edit of a row it used changes it."""
-    from envkpi.provenance import history_record
+    from envkpi.core.provenance import history_record
 
     path = tmp_path / "site_history.csv"
     path.write_text("site_id,fiscal_year,co2\nJP-01,2016,100\nJP-01,2017,90\n", encoding="utf-8")

@@ -16,18 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from envkpi.provenance import sha256_file
-from envkpi.publication import (
-    PUBLICATION_FILE,
-    PublicationError,
-    is_published,
-    latest_results_folder,
-    make_writable,
-    publication,
-    publish,
-    restatement_folder,
-    verify,
-)
+from envkpi.core.provenance import sha256_file
+from envkpi.cycle.publication import (PUBLICATION_FILE, PublicationError, is_published, latest_results_folder,
+    make_writable, publication, publish, restatement_folder, verify)
 
 PUBLISHED_ON = date(2019, 6, 28)
 AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
@@ -250,7 +241,7 @@ def _results(folder: Path, text: str) -> Path:
 
 
 def test_a_version_is_named_as_run_as_published_or_as_restated(tmp_path):
-    from envkpi.publication import latest_version, version_of
+    from envkpi.cycle.publication import latest_version, version_of
 
     year = _results(tmp_path / "FY2018", "PRD-07,2018,,377328.1,t CO2e,production,scope2")
     assert version_of(year).label == "FY2018 as run on 2019-05-01 (not published)"
@@ -263,7 +254,7 @@ def test_a_version_is_named_as_run_as_published_or_as_restated(tmp_path):
 
 
 def test_a_later_year_is_superseded_once_a_year_it_was_based_on_is_restated(tmp_path):
-    from envkpi.publication import based_on, latest_published_folder, superseded
+    from envkpi.cycle.publication import based_on, latest_published_folder, superseded
 
     outputs = tmp_path / "outputs"
     fy2018 = _results(outputs / "FY2018", "PRD-07,2018,,377328.1,t CO2e,production,scope2")

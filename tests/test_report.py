@@ -5,8 +5,8 @@ import re
 import pandas as pd
 import pytest
 
-from envkpi import report
-from envkpi.units import Quantity
+from envkpi.pages import report
+from envkpi.core.units import Quantity
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -60,7 +60,7 @@ def test_long_text_in_tables_may_break_at_separators_and_every_16_characters_of_
 def test_the_statement_of_what_changed_is_shown_as_written_naming_its_file(shown):
     from pathlib import Path
 
-    from envkpi.parameters import load_parameters
+    from envkpi.families import load_parameters
 
     root = Path(__file__).resolve().parents[1]
     params = load_parameters(root / "parameters" / "FY2018.yaml", root=root)

@@ -6,9 +6,9 @@ import nbformat
 import pint
 import pytest
 
-from envkpi.results import (CHECK_MIME, RESULT_MIME, ResultRow, collect, duplicate_headlines, make_result,
-                            read_results, results_csv, results_json)
-from envkpi.units import Quantity
+from envkpi.core.results import (CHECK_MIME, RESULT_MIME, ResultRow, collect, duplicate_headlines, make_result,
+    read_results, results_csv, results_json)
+from envkpi.core.units import Quantity
 
 
 def test_make_result_converts_to_the_catalogue_unit():

@@ -12,9 +12,9 @@ import nbformat
 import pytest
 import yaml
 
-from envkpi.publication import publish, verify
-from envkpi.review import (METADATA_KEY, ReviewError, cell_sha256, cell_states, collect, copy_for_review,
-                           load_reviews, record_review, status_summary)
+from envkpi.cycle.publication import publish, verify
+from envkpi.cycle.review import (METADATA_KEY, ReviewError, cell_sha256, cell_states, collect, copy_for_review,
+    load_reviews, record_review, status_summary)
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -230,7 +230,7 @@ def _saved_as_jupyterlab_does(path: Path) -> None:
 def test_every_result_cell_of_the_three_reports_is_collected_after_a_jupyterlab_save(tmp_path):
     """The published FY2018 reports, copied for review, annotated on every result cell, saved as JupyterLab
     saves (numbers rewritten) and read back through nbformat: every review is collected, none refused."""
-    from envkpi.results import RESULT_MIME
+    from envkpi.core.results import RESULT_MIME
 
     year = tmp_path / "FY2018"
     shutil.copytree(REPO / "outputs" / "FY2018", year)
@@ -261,7 +261,7 @@ def test_a_review_is_refused_while_a_run_holds_the_folder(year, capsys):
     """A run replaces the folder when it ends (review.yaml carried over from before it started): a review
     recorded meanwhile would be lost, so recording one while a run holds the folder's lock is refused."""
     from envkpi import cli
-    from envkpi.outfolder import output_lock
+    from envkpi.running.outfolder import output_lock
 
     command = ["review", "--fy", "2018", "--out", str(year), "--notebook", "production", "--cell", "calc", "--ok",
                "--by", "A. Auditor"]
@@ -278,7 +278,7 @@ def test_a_review_is_refused_while_a_run_holds_the_folder(year, capsys):
 # --- queries ---------------------------------------------------------------------------------------------
 
 def test_a_query_is_raised_answered_and_resolved_with_its_thread_kept(year):
-    from envkpi.review import open_queries
+    from envkpi.cycle.review import open_queries
 
     record_review(year, "production", ["calc"], status="query", reviewer="A. Auditor", on=ON, comment="Source of 0.410?")
     assert states(year)["calc"] == "queried"
@@ -320,7 +320,7 @@ def test_open_queries_on_the_command_line(year, capsys):
 # --- sections, sign-off, code changed since review ---------------------------------------------------------
 
 def _with_a_result(notebook):
-    from envkpi.results import RESULT_MIME
+    from envkpi.core.results import RESULT_MIME
 
     notebook.cells[1].outputs[0].data[RESULT_MIME] = {"results": [{"indicator_id": "PRD-07", "value": 506.145}]}
     return notebook
@@ -337,7 +337,7 @@ def test_a_markdown_cell_is_covered_by_the_review_of_its_section(year):
 
 def test_a_notebook_and_the_year_are_signed_off_and_the_sign_off_goes_stale_with_the_content(make_notebook, make_year,
                                                                                              tmp_path):
-    from envkpi.review import YEAR, sign_off, sign_off_states
+    from envkpi.cycle.review import YEAR, sign_off, sign_off_states
 
     year = make_year(tmp_path / "FY2018", _with_a_result(make_notebook()))
     record_review(year, "production", ["calc"], status="query", reviewer="A", on=ON, comment="source?")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import nbformat
 
-from envkpi.publication import is_published, make_writable
+from envkpi.cycle.publication import is_published, make_writable
 
 from cycle import envkpi
 

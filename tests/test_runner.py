@@ -19,10 +19,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from envkpi.inputs import InputError
-from envkpi.provenance import history_record, sha256_file
-from envkpi.results import read_results
-from envkpi.runner import RunError, RunRefused, run_year
+from envkpi.core.inputs import InputError
+from envkpi.core.provenance import history_record, sha256_file
+from envkpi.core.results import read_results
+from envkpi.running.runner import RunError, RunRefused, run_year
 
 FY = 2018
 FAMILIES = ("avoided_emissions", "product_use", "production")
@@ -255,7 +255,7 @@ def project_with_notebook(root: Path, tmp_path: Path, source: str) -> Path:
 def test_a_failed_check_fails_the_run_naming_notebook_cell_and_check(root, tmp_path):
     project = project_with_notebook(
         root, tmp_path,
-        "from envkpi import report\n"
+        "from envkpi.pages import report\n"
         "report.show_checks([report.check('totals agree', False, '1 vs 2')])",
     )
     with pytest.raises(RunError) as failure:
@@ -300,7 +300,7 @@ def test_a_kernel_running_another_folders_python_is_reinstalled(tmp_path, monkey
     virtual environment's is) is not this environment's kernel: ensure_kernel installs it again."""
     import jupyter_client.kernelspec
     import ipykernel.kernelspec
-    from envkpi import runner
+    from envkpi.running import runner
 
     other = tmp_path / "other-checkout" / ".venv" / "bin" / "python"
     other.parent.mkdir(parents=True)

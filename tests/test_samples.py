@@ -11,9 +11,9 @@ import re
 
 import pytest
 
-from envkpi.history import disagreements
-from envkpi.publication import publication
-from envkpi.results import read_results
+from envkpi.cycle.history import disagreements
+from envkpi.cycle.publication import publication
+from envkpi.core.results import read_results
 
 
 def published(path):

@@ -2,9 +2,9 @@
 
 import re
 
-from envkpi.parameters import load_parameters
-from envkpi.results import read_results
-from envkpi.site import index_html
+from envkpi.families import load_parameters
+from envkpi.core.results import read_results
+from envkpi.pages.site import index_html
 
 
 def test_every_headline_value_links_to_the_cell_that_shows_it(root):
@@ -85,7 +85,7 @@ def test_the_statement_is_escaped_and_a_missing_or_placeholder_one_is_said_to_be
 
 
 def test_flagged_changes_are_marked_with_the_explanation_under_them(root):
-    from envkpi.changes import year_on_year
+    from envkpi.cycle.changes import year_on_year
 
     params, rows, previous = year_2018(root)
     page = index_html(params, rows, previous, [])

@@ -18,9 +18,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from envkpi.inputs import InputError, Problem
-from envkpi.parameters import load_parameters
-from envkpi.tables import ALL_TABLES, PRODUCTION_TABLES, ProductionInputs, load_production_inputs
+from envkpi.core.inputs import InputError, Problem
+from envkpi.families import load_parameters
+from envkpi.families import all_tables
+from envkpi.families.production.tables import TABLES as PRODUCTION_TABLES, ProductionInputs, load_production_inputs
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -430,7 +431,7 @@ def test_a_sites_problem_does_not_flood_the_error_with_unknown_site_ids(sample, 
 # --- data/README.md documents the specs ------------------------------------------------------------
 
 README = REPO / "data" / "README.md"
-SPECS = list(ALL_TABLES)
+SPECS = list(all_tables())
 
 
 def readme_sections() -> dict[str, str]:
@@ -481,7 +482,8 @@ def test_readme_lists_the_allowed_values_of_each_column(spec):
 
 # --- avoided emissions and product use (CO2-01 … CO2-04) -------------------------------------------
 
-from envkpi.tables import load_avoided_inputs, load_product_use_inputs  # noqa: E402
+from envkpi.families.avoided_emissions.tables import load_avoided_inputs
+from envkpi.families.product_use.tables import load_product_use_inputs  # noqa: E402
 
 
 def avoided_sample(root: Path, tmp_path: Path) -> Path:
@@ -757,7 +759,7 @@ def _numbers_in(text: str) -> list[float]:
     return [float(n.replace(",", "")) for n in re.findall(r"-?\d[\d,]*(?:\.\d+)?", text)]
 
 
-RANGED = [(spec, column, plausible) for spec in ALL_TABLES for column in spec.columns for plausible in column.plausible]
+RANGED = [(spec, column, plausible) for spec in all_tables() for column in spec.columns for plausible in column.plausible]
 
 
 @pytest.mark.parametrize(("spec", "column", "plausible"), RANGED,
@@ -773,24 +775,24 @@ def test_readme_documents_each_plausible_range(spec, column, plausible):
 
 
 def test_every_quantity_column_has_a_plausible_range():
-    for spec in ALL_TABLES:
+    for spec in all_tables():
         for column in spec.columns:
             if column.kind in ("number", "integer"):
                 assert column.plausible, f"{spec.name}.{column.name} has no plausible range"
 
 
 def test_every_count_column_is_whole():
-    for spec in ALL_TABLES:
+    for spec in all_tables():
         for column in spec.columns:
             if "[count]" in column.description:
                 assert column.kind == "integer", f"{spec.name}.{column.name} is a count but not of kind integer"
 
 
 def test_allowed_units_have_the_dimension_of_their_column():
-    for spec in ALL_TABLES:
+    for spec in all_tables():
         for column in spec.columns:
             if column.kind == "unit" and column.allowed and column.dimensions:
-                from envkpi.units import parse_unit, ureg
+                from envkpi.core.units import parse_unit, ureg
 
                 wanted = [ureg.get_dimensionality(d) for d in column.dimensions]
                 for unit in column.allowed:
@@ -799,10 +801,10 @@ def test_allowed_units_have_the_dimension_of_their_column():
 
 @pytest.mark.parametrize("year", [2017, 2018])
 def test_the_sample_years_load_with_no_warning(root, year):
-    from envkpi.tables import FAMILY_LOADERS, validate_inputs
+    from envkpi.families import names, validate_inputs
 
     params = load_parameters(root / "parameters" / f"FY{year}.yaml", root=root)
-    assert validate_inputs(params, root / "data" / f"FY{year}", root, list(FAMILY_LOADERS)) == []
+    assert validate_inputs(params, root / "data" / f"FY{year}", root, list(names())) == []
 
 
 # --- avoided emissions, product use and the temperature series (issue 9) ----------------------------
@@ -928,7 +930,7 @@ def test_a_temperature_in_tenths_of_a_degree_is_rejected(root, tmp_path):
 
 # --- sites over time: the register's first and last fiscal years (issue 12, point 1) ----------------
 
-from envkpi import production as prd  # noqa: E402
+from envkpi.families.production import calculations as prd  # noqa: E402
 
 ACTIVITY = (FUEL_USE, PURCHASED, RENEWABLE, NON_CO2, OUTPUT)
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import pint
 import pytest
 
-from envkpi.units import GASES, Quantity, UnitError, format_unit, gas_unit, gwp_context, parse_unit, to_co2e, ureg
+from envkpi.core.units import (GASES, Quantity, UnitError, format_unit, gas_unit, gwp_context, parse_unit, to_co2e,
+    ureg)
 
 REL = 1e-12
 

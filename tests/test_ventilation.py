@@ -19,27 +19,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from envkpi.parameters import Sourced, load_parameters
-from envkpi.units import Quantity, ureg
-from envkpi.ventilation import (
-    conditions_from_parameters,
-    dwellings_fitted,
-    fan_power_sentence,
-    heat_exchange_readings,
-    heat_exchange_table,
-    reading_sentences,
-    saving_share,
-    TOKYO_MONTHLY_MEAN_1991_2020,
-    Period,
-    Room,
-    SimulationConditions,
-    heat_exchange_avoided_emissions,
-    simulate_ventilation,
-    standard_rooms,
-    typical_day_series_from_monthly_means,
-    validated_series,
-    ventilation_loads,
-)
+from envkpi.core.parameters import Sourced
+from envkpi.families import load_parameters
+from envkpi.core.units import Quantity, ureg
+from envkpi.families.avoided_emissions.ventilation import (conditions_from_parameters, dwellings_fitted,
+    fan_power_sentence, heat_exchange_readings, heat_exchange_table, reading_sentences, saving_share,
+    TOKYO_MONTHLY_MEAN_1991_2020, Period, Room, SimulationConditions, heat_exchange_avoided_emissions,
+    simulate_ventilation, standard_rooms, typical_day_series_from_monthly_means, validated_series,
+    ventilation_loads)
 
 REL = 1e-12
 LD = Room("LD", Quantity(100, "m**3 / h"), 6, 18)  # 6:00–24:00

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from envkpi.parameters import what_changed_placeholder
-from envkpi.publication import publication
-from envkpi.results import read_results
+from envkpi.core.parameters import what_changed_placeholder
+from envkpi.cycle.publication import publication
+from envkpi.core.results import read_results
 
 from cycle import envkpi, headline
 

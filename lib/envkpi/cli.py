@@ -41,9 +41,9 @@ from typing import NoReturn
 # for jsonschema's "iri" formats, which no notebook schema uses. The command line does without them.
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]  # an import of it raises ImportError
 
-from .catalogue import FAMILIES, catalogue  # noqa: E402
-from .inputs import InputError  # noqa: E402
-from .parameters import ParameterError  # noqa: E402
+from envkpi.core.catalogue import FAMILIES, catalogue  # noqa: E402
+from envkpi.core.inputs import InputError  # noqa: E402
+from envkpi.core.parameters import ParameterError  # noqa: E402
 
 __all__ = ["main", "UsageError", "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "EXIT_BUSY", "EXIT_INTERNAL",
            "EXIT_INTERRUPTED"]
@@ -84,7 +84,7 @@ def project_root() -> Path:
         When there is none, or ``ENVKPI_ROOT`` names a folder that is not a project (a user's
         mistake, told in one line, rather than the library's ``FileNotFoundError``).
     """
-    from .paths import project_root as find_root
+    from envkpi.core.paths import project_root as find_root
 
     configured = os.environ.get("ENVKPI_ROOT")
     try:
@@ -196,8 +196,8 @@ def _families(text: str) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .outfolder import OutputFolderBusy, OutputFolderError
-    from .outfolder import check as check_output_folder
+    from envkpi.running.outfolder import OutputFolderBusy, OutputFolderError
+    from envkpi.running.outfolder import check as check_output_folder
 
     root = project_root()
     try:  # at once, before the runner's imports (seconds); the run checks again when it claims the folder
@@ -205,7 +205,7 @@ def _run(args: argparse.Namespace) -> int:
     except OutputFolderError as exc:
         print(f"envkpi run: {exc}", file=sys.stderr)
         return 2
-    from .runner import RunError, RunRefused, run_year
+    from envkpi.running.runner import RunError, RunRefused, run_year
 
     only = [name.strip() for name in args.only.split(",") if name.strip()] if args.only else None
     try:
@@ -257,7 +257,7 @@ def _indicators(args: argparse.Namespace) -> int:
 
 
 def _new_year(args: argparse.Namespace) -> int:
-    from .newyear import NewYearError, new_year
+    from envkpi.cycle.newyear import NewYearError, new_year
 
     root = project_root()
     try:
@@ -276,9 +276,10 @@ def _new_year(args: argparse.Namespace) -> int:
 def _diff(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from .changes import isolatable, parameter_diff
-    from .parameters import load_parameters, parameter_file
-    from .runner import RunError, parameter_effects
+    from envkpi.core.parameters import parameter_file
+    from envkpi.cycle.changes import isolatable, parameter_diff
+    from envkpi.families import load_parameters
+    from envkpi.running.runner import RunError, parameter_effects
 
     root = project_root()
     if args.fy == args.against:
@@ -320,16 +321,17 @@ def _folder_lock(folder: Path):
     meanwhile (nothing to hold for a folder that does not exist)."""
     from contextlib import nullcontext
 
-    from .outfolder import output_lock
+    from envkpi.running.outfolder import output_lock
 
     return output_lock(folder, optional=True) if folder.is_dir() else nullcontext()
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from .history import HistoryError, rows_of, write
-    from .outfolder import OutputFolderBusy, OutputFolderError
-    from .provenance import display_path
-    from .publication import PublicationError, Version, publish
+    from envkpi.core.family import HistoryError
+    from envkpi.core.provenance import display_path
+    from envkpi.cycle.history import rows_of, write
+    from envkpi.cycle.publication import PublicationError, Version, publish
+    from envkpi.running.outfolder import OutputFolderBusy, OutputFolderError
 
     year_folder = _year_folder(args)
     folder = _check_publishable(year_folder, args.fy, args.restatement)  # not publishable: exit 2, nothing done
@@ -373,7 +375,14 @@ def _restatement_name(text: str) -> str:
 def _check_publishable(folder: Path, fiscal_year: int, restatement: str | None = None) -> Path:
     """The folder to publish: ``folder``, or its restatement ``restatement``; UsageError unless it is a
     completed, unpublished run of ``fiscal_year`` (a restatement: of a published year)."""
-    from .publication import MANIFEST_FILE, PublicationError, RESTATED_DIR, is_published, publication, restatements
+    from envkpi.cycle.publication import (
+        MANIFEST_FILE,
+        RESTATED_DIR,
+        PublicationError,
+        is_published,
+        publication,
+        restatements,
+    )
 
     run_it = f"run the year first (envkpi run --fy {fiscal_year}) or name its folder with --out"
     if not folder.exists():
@@ -415,7 +424,7 @@ def _check_publishable(folder: Path, fiscal_year: int, restatement: str | None =
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from .publication import MANIFEST_FILE, is_published, verify
+    from envkpi.cycle.publication import MANIFEST_FILE, is_published, verify
 
     folder = Path(args.folder).resolve()
     if not folder.exists():
@@ -450,8 +459,8 @@ def _year_standing(folder: Path) -> tuple[list[str] | None, list[str]]:
     """For a year folder of the project's outputs/: where the history files differ from its latest
     publication, and the earlier years restated since its current figures were computed (None and [] for
     a folder elsewhere)."""
-    from .history import disagreements
-    from .publication import latest_published_folder, latest_results_folder, superseded
+    from envkpi.cycle.history import disagreements
+    from envkpi.cycle.publication import latest_published_folder, latest_results_folder, superseded
 
     try:
         root = project_root()
@@ -472,7 +481,7 @@ def _year_folder(args: argparse.Namespace) -> Path:
 
 
 def _print_review_status(folder: Path) -> None:
-    from .review import STATES, YEAR, open_queries, sign_off_states, status_summary
+    from envkpi.cycle.review import STATES, YEAR, open_queries, sign_off_states, status_summary
 
     try:
         source = project_root() / "notebooks"
@@ -494,7 +503,7 @@ def _print_review_status(folder: Path) -> None:
 
 
 def _print_open_queries(folder: Path) -> None:
-    from .review import open_queries
+    from envkpi.cycle.review import open_queries
 
     queries = open_queries(folder)
     print(f"{len(queries)} open quer{'y' if len(queries) == 1 else 'ies'} in {folder}")
@@ -505,8 +514,8 @@ def _print_open_queries(folder: Path) -> None:
 
 
 def _review(args: argparse.Namespace) -> int:
-    from .audit import write_audit_pages
-    from .review import ReviewError, collect, copy_for_review, record_review, sign_off
+    from envkpi.cycle.review import ReviewError, collect, copy_for_review, record_review, sign_off
+    from envkpi.pages.audit import write_audit_pages
 
     folder = _year_folder(args)
     try:
@@ -565,7 +574,7 @@ def _review(args: argparse.Namespace) -> int:
 
 
 def _kernel(args: argparse.Namespace) -> int:
-    from .runner import KERNEL_NAME, ensure_kernel
+    from envkpi.running.runner import KERNEL_NAME, ensure_kernel
 
     ensure_kernel()
     print(f"Jupyter kernel {KERNEL_NAME!r} runs {sys.executable}")
@@ -638,7 +647,7 @@ def _parser() -> argparse.ArgumentParser:
                               description="Execute every family notebook of a fiscal year with Papermill into "
                                           "outputs/FY<yyyy>/: executed notebooks, HTML, results.csv/.json, manifest.json.")
     run.add_argument("--fy", type=_fiscal_year, required=True, help="fiscal year, e.g. 2018 (April 2018 to March 2019)")
-    run.add_argument("--only", type=_families, help="comma-separated families to run, e.g. production,logistics")
+    run.add_argument("--only", type=_families, help=f"comma-separated families to run, e.g. {FAMILIES[0]},{FAMILIES[1]}")
     run.add_argument("--params", type=_parameter_file, help="parameter file (default parameters/FY<yyyy>.yaml)")
     run.add_argument("--data", type=_data_folder, help="input folder (default data/FY<yyyy>)")
     run.add_argument("--out", help="output folder (default outputs/FY<yyyy>): absent, empty or an envkpi output "
@@ -689,7 +698,7 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("--out", help="output folder (default outputs/FY<yyyy>)")
     review.add_argument("--status", action="store_true",
                         help="summarise reviewed / stale / queried / answered / rejected / unreviewed cells per notebook")
-    review.add_argument("--notebook", help="the notebook reviewed, e.g. production")
+    review.add_argument("--notebook", help=f"the notebook reviewed, e.g. {FAMILIES[0]}")
     review.add_argument("--cell", action="append", help="id of a cell reviewed (repeat for several)")
     verdict = review.add_mutually_exclusive_group()
     verdict.add_argument("--ok", dest="verdict", action="store_const", const="ok", help="the cell is correct")
@@ -737,7 +746,7 @@ def _library_status(exc: Exception) -> int | None:
     if isinstance(exc, (ParameterError, InputError, UsageError)):
         return EXIT_USAGE
     try:
-        from .outfolder import OutputFolderBusy, OutputFolderError
+        from envkpi.running.outfolder import OutputFolderBusy, OutputFolderError
     except ImportError:  # pragma: no cover - the module is part of the package
         return None
     if isinstance(exc, OutputFolderBusy):

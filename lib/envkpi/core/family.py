@@ -1,0 +1,150 @@
+"""What a family tells the shared parts about itself: the declaration each family folder exports.
+
+A family is a folder, ``envkpi/families/<name>/``, and a notebook, ``notebooks/<name>.ipynb``,
+listed in the catalogue (``catalogue.yaml``, ``families:``). Its ``__init__.py`` exports
+``FAMILY``, a :class:`Family`, from which the shared parts learn everything they need without
+naming it: the runner which notebook to execute and which input tables to check before it starts,
+the parameter loader the model of its section, ``envkpi new-year`` the templates to write, the data
+dictionary its columns, the changes report which parameter sections move its results and how its
+results reconcile, ``envkpi publish`` which figures to keep in its history files.
+
+Only the shared ground floor (``envkpi.core``) is imported here, so a family depends on nothing
+above it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from envkpi.core.inputs import TableSpec
+from envkpi.core.parameters import Parameters
+from envkpi.core.results import ResultRow
+
+__all__ = ["Family", "History", "HistoryError", "BreakdownSum", "Identity", "MoveTogether", "figure_text"]
+
+
+class HistoryError(Exception):
+    """The figures of a published run cannot be taken for a history file; the message says why."""
+
+
+def figure_text(value: float) -> str:
+    """A figure for a history file at full precision, as ``results.csv`` writes it (``repr``): reading it
+    back gives the same float."""
+    return repr(float(value))
+
+
+@dataclass(frozen=True)
+class History:
+    """A file of published figures of earlier years that a family reads, and ``envkpi publish`` extends.
+
+    Attributes
+    ----------
+    path : str
+        The file, relative to the project root, e.g. ``data/history/<name>.csv``.
+    spec : TableSpec
+        Its columns (the data dictionary; the run reads it with them).
+    keys : tuple of str
+        The columns that identify a row; the last is ``fiscal_year``.
+    figures : tuple of str
+        The published figures of a row: a restatement keeps each as first published in a
+        ``<figure>_as_published`` column.
+    what : str
+        What the rows hold, for messages ("site CO2 and output").
+    rows : callable
+        ``rows(results, inputs, root, fiscal_year, source)``: the rows of a published run, column →
+        text, each with ``source``; ``results`` are its ``results.csv`` rows, ``inputs`` the input
+        records of its manifest (path, sha256). ``[]`` when the run did not compute them (a run of
+        some families only). Raises :class:`HistoryError` naming what is wrong.
+    needed : callable
+        ``needed(parameters, year)``: whether a run with these parameters reads the row of ``year``
+        (the run refuses to start when the previous year's row is missing).
+    """
+
+    path: str
+    spec: TableSpec
+    keys: tuple[str, ...]
+    figures: tuple[str, ...]
+    what: str
+    rows: Callable[[list[ResultRow], list[dict], Path, int, str], list[dict[str, str]]]
+    needed: Callable[[Parameters, int], bool]
+
+
+@dataclass(frozen=True)
+class BreakdownSum:
+    """A reconciliation: the rows of an indicator broken down by ``dimension`` (``site=…``) add up to its headline."""
+
+    indicator_id: str
+    dimension: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Identity:
+    """A reconciliation: the headlines of ``left`` add up to those of ``right``, in ``unit``."""
+
+    name: str
+    left: tuple[str, ...]
+    right: tuple[str, ...]
+    unit: str
+
+
+@dataclass(frozen=True)
+class MoveTogether:
+    """A reconciliation: two indicators change from last year in the same direction, or both within
+    the flag threshold. ``first`` and ``second`` are (indicator id, what it measures)."""
+
+    name: str
+    first: tuple[str, str]
+    second: tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Family:
+    """The declaration of a family (``FAMILY`` in ``envkpi/families/<name>/__init__.py``).
+
+    Attributes
+    ----------
+    name : str
+        Its name in the catalogue: the folder, the notebook ``notebooks/<name>.ipynb`` and the
+        section ``<name>:`` of the parameter files.
+    section : type
+        The pydantic model of its parameter section.
+    tables : tuple of TableSpec
+        The input tables it reads from the year's folder (``data/FY<yyyy>/``), in reading order.
+    load_inputs : callable
+        ``load_inputs(parameters, folder, root)``: reads and validates its inputs as its notebook does
+        (with the default history and reference files), returning them with their ``warnings``, or
+        raising :class:`envkpi.core.inputs.InputError` with every problem.
+    reads : tuple of str
+        The shared parameter sections its results depend on besides its own (e.g. ``boundary``).
+    reference_tables : tuple of TableSpec
+        Tables it reads from outside the year's folder that are not history files (the data
+        dictionary lists them).
+    histories : tuple of History
+        The published history it reads and ``envkpi publish`` extends.
+    check_parameters : callable, optional
+        ``check_parameters(parameters)``: problems between its section and the shared ones, each
+        ``key.path: message``.
+    reconciliations : tuple
+        :class:`BreakdownSum`, :class:`Identity` and :class:`MoveTogether` checks of its results,
+        made by the changes report.
+    explanation_example : tuple of (str, str)
+        An indicator id and a reason it may move, for the comment ``envkpi new-year`` writes above
+        ``explanations:``.
+    """
+
+    name: str
+    section: type[BaseModel]
+    tables: tuple[TableSpec, ...]
+    load_inputs: Callable[[Parameters, Path, Path], Any]
+    reads: tuple[str, ...] = ()
+    reference_tables: tuple[TableSpec, ...] = ()
+    histories: tuple[History, ...] = ()
+    check_parameters: Callable[[Parameters], list[str]] | None = None
+    reconciliations: tuple[BreakdownSum | Identity | MoveTogether, ...] = ()
+    explanation_example: tuple[str, str] | None = None

@@ -1,0 +1,752 @@
+"""Input tables: read CSV files and validate them, reporting every problem with file, row and column.
+
+Each table has a :class:`TableSpec` (its data dictionary in code: columns, kinds, units allowed,
+values allowed, plausible ranges, keys). :func:`read_table` parses a CSV file as text first, so
+that a value that is not a number is reported with its row instead of breaking a whole column;
+then it checks each cell (kind, unit among those the column allows, plausible range), minimums
+and allowed values with a pandera schema (lazily: all failures at once), and duplicate rows.
+Problems from every table of a family are gathered into one :class:`InputError`, which prints one
+line per problem::
+
+    data/FY2018/<table>.csv, row 8, column 'quantity': got 'abc'; expected a number
+
+Rows are the line numbers of the file where the record starts, the header being row 1.
+
+A value outside the *typical* range of its column is not an error but a warning (a
+:class:`Problem` in :attr:`Table.warnings`): reports show the warnings of their inputs, and
+``envkpi run`` prints them as ``warning: file, row, column: ...`` lines.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import difflib
+import functools
+import io
+import math
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+import pint
+from pandera.errors import SchemaErrors
+
+from envkpi.core.provenance import FileRecord, file_record
+from envkpi.core.units import Quantity, UnitError, parse_unit, ureg
+
+__all__ = ["data_dir", "data_rows", "with_rows", "warnings_of", "hourly_series_problems", "Column", "Plausible", "TableSpec", "Problem", "InputError", "Table", "read_table", "read_csv_text",
+           "parse_cell", "raise_problems", "check_rows", "warning_line"]
+
+#: At most this many problems are printed; the rest are counted (all are kept in ``InputError.problems``).
+SHOWN_PROBLEMS = 25
+
+
+@dataclass(frozen=True)
+class Plausible:
+    """The plausible values of a quantity column, in ``unit``.
+
+    A value above ``error_above`` (or below ``error_below``) cannot be right: it is an error. A value
+    outside ``typical`` (low, high; ``None`` for no bound) may be right but is unusual: it is a
+    warning. ``reason`` says why, in a few words; ``data/README.md`` gives the reasoning.
+    A column whose unit varies by row has one range per dimension; a row whose unit does not
+    convert to ``unit`` is not judged by that range.
+    """
+
+    unit: str
+    error_above: float | None = None
+    error_below: float | None = None
+    typical: tuple[float | None, float | None] = (None, None)
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an input table.
+
+    ``kind`` is ``text``, ``number``, ``integer``, ``boolean`` or ``unit`` (a pint unit string whose
+    dimension is one of ``dimensions``). ``unit`` documents the unit of a number column when it is
+    fixed; when it varies by row it is given by another column (``unit_column``). ``allowed`` lists
+    the values a text column accepts or, for a unit column, the units it accepts, spelt exactly
+    (``MWh`` is allowed, ``mWh`` is a milliwatt-hour and is not). ``plausible`` gives the ranges
+    of a number column (see :class:`Plausible`).
+
+    A column that is not ``required`` may have empty cells. One that is also ``header_optional``
+    may be left out of the header altogether, every cell then being empty: a column added to a
+    table after files of earlier years were written (``sites.csv``'s ``first_fiscal_year``). Other
+    columns must be in the header even when their cells may be empty, so that a column dropped by
+    mistake (``parent_entity``) is named instead of silently read as empty.
+    """
+
+    name: str
+    kind: str
+    description: str
+    required: bool = True
+    unit: str | None = None
+    unit_column: str | None = None
+    minimum: float | None = None
+    allowed: tuple[str, ...] | None = None
+    dimensions: tuple[str, ...] | None = None
+    plausible: tuple[Plausible, ...] = ()
+    header_optional: bool = False
+
+    def __post_init__(self) -> None:
+        if self.header_optional and self.required:
+            raise ValueError(f"column {self.name}: a column that may be left out of the header cannot be required")
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """An input table: file name, description, columns, and the columns that must be unique together.
+
+    Whatever ``unique`` says, no two rows of a table may be the same in every cell (a row given
+    twice would be counted twice).
+    """
+
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    unique: tuple[str, ...] = ()
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.name}.csv"
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with an input: where (file, row, column) and what was expected."""
+
+    file: str
+    row: int | None = None
+    column: str | None = None
+    message: str = ""
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column {self.column!r}")
+        return f"{', '.join(where)}: {self.message}"
+
+
+def _sorted(problems: Iterable[Problem]) -> list[Problem]:
+    return sorted(set(problems), key=lambda p: (p.file, p.row or 0, p.column or "", p.message))
+
+
+def warning_line(problem: Problem) -> str:
+    """The line printed on the command line for a warning: ``warning: file, row, column: message``."""
+    return f"warning: {problem}"
+
+
+class InputError(ValueError):
+    """Input data that cannot be used. ``problems`` holds every :class:`Problem` found.
+
+    ``warnings`` holds the warnings found on the way (values outside their typical range), which
+    are not part of the message.
+    """
+
+    def __init__(self, problems: Iterable[Problem], warnings: Iterable[Problem] = ()):
+        self.problems = _sorted(problems)
+        self.warnings = _sorted(warnings)
+        count = len(self.problems)
+        lines = [str(p) for p in self.problems[:SHOWN_PROBLEMS]]
+        if count > SHOWN_PROBLEMS:
+            lines.append(f"... and {count - SHOWN_PROBLEMS} more (InputError.problems lists them all)")
+        header = (
+            f"{count} problem{'s' if count != 1 else ''} in the input data "
+            "(rows are line numbers of the file; the header is row 1):"
+        )
+        super().__init__("\n".join([header, *(f"  {line}" for line in lines)]))
+
+
+def raise_problems(problems: Iterable[Problem], warnings: Iterable[Problem] = ()) -> None:
+    """Raise one :class:`InputError` for all ``problems`` (carrying ``warnings``), if there are any."""
+    __tracebackhide__ = True
+    problems = list(problems)
+    if problems:
+        raise InputError(problems, warnings)
+
+
+@dataclass
+class Table:
+    """A validated input table: typed data, the file it came from and its provenance record.
+
+    ``failed`` holds the cells (data row position, column) that have a problem: their value in
+    ``data`` is not to be trusted, and rules between columns or tables skip the rows that need them.
+    """
+
+    spec: TableSpec
+    data: pd.DataFrame
+    display: str
+    record: FileRecord
+    rows: list[int] = field(default_factory=list)  # file row number of each data row
+    raw: list[dict[str, str]] = field(default_factory=list)  # the text of each cell, as in the file
+    clean: bool = True  # False when the table has problems of its own (it may still be partly usable)
+    failed: set[tuple[int, str]] = field(default_factory=set)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def spec_columns(self) -> set[str]:
+        return {c.name for c in self.spec.columns}
+
+    def row_of(self, index: int) -> int:
+        """File line (header = 1) where the data row at position ``index`` starts."""
+        return self.rows[index]
+
+    def problem(self, index: int, column: str | None, message: str) -> Problem:
+        """A :class:`Problem` located at data row ``index`` and ``column`` of this table."""
+        return Problem(self.display, self.row_of(index), column, message)
+
+    def parsed(self, index: int, columns: Iterable[str] | None = None) -> bool:
+        """True when the cells ``columns`` (default: all) of data row ``index`` have no problem."""
+        return not any((index, c) in self.failed for c in (columns if columns is not None else self.spec_columns))
+
+
+_TRUE = {"true", "yes", "1"}
+_FALSE = {"false", "no", "0"}
+
+
+def parse_cell(column: Column, text: str) -> tuple[object, str | None]:
+    """Parse one cell as ``column`` says; return (value, error message or None).
+
+    An ``integer`` cell is a whole number, written with or without a decimal part (``2017`` and
+    ``2017.0`` are both 2017; ``640.25`` is an error).
+    """
+    if text == "":
+        if column.required:
+            return None, f"missing value; expected {_expectation(column)}"
+        return ("" if column.kind == "text" else None), None
+    if column.kind == "number" or column.kind == "integer":
+        try:
+            if "_" in text:  # float() accepts 1_000; a data file should not
+                raise ValueError(text)
+            value = float(text)
+        except ValueError:
+            return None, f"got {text!r}; expected {_expectation(column)}"
+        if not math.isfinite(value):
+            return None, f"got {text!r}; expected a finite number"
+        if column.kind == "integer":
+            if not value.is_integer():
+                return None, f"got {text!r}; expected a whole number"
+            return int(value), None
+        return value, None
+    if column.kind == "boolean":
+        lowered = text.lower()
+        if lowered in _TRUE or lowered in _FALSE:
+            return lowered in _TRUE, None
+        return None, f"got {text!r}; expected true or false"
+    if column.kind == "unit":
+        if column.allowed is not None:
+            if " ".join(text.split()) not in column.allowed:
+                return None, _unit_not_allowed(text, column.allowed)
+            return text, None
+        try:
+            unit = parse_unit(text)
+        except UnitError as exc:
+            return None, str(exc)
+        if column.dimensions:
+            wanted = [ureg.get_dimensionality(d) for d in column.dimensions]
+            if unit.dimensionality not in wanted:
+                return None, f"unit {text!r} has dimension {unit.dimensionality}; expected {_expectation(column)}"
+        return text, None
+    return text, None
+
+
+
+def _unit_not_allowed(text: str, allowed: tuple[str, ...]) -> str:
+    message = f"got {text!r}; expected one of {', '.join(allowed)}"
+    same_letters = [unit for unit in allowed if unit.lower() == " ".join(text.split()).lower()]
+    if same_letters:
+        return message + f" (units are case-sensitive: did you mean {same_letters[0]}?)"
+    return message
+
+
+def _expectation(column: Column) -> str:
+    if column.kind in ("number", "integer"):
+        what = "a number" if column.kind == "number" else "a whole number"
+        if column.minimum is not None:
+            what += f" ≥ {column.minimum:g}"
+        return what + (f" [{column.unit}]" if column.unit else "")
+    if column.kind == "unit":
+        if column.allowed is not None:
+            return "one of " + ", ".join(column.allowed)
+        return "a unit of dimension " + " or ".join(column.dimensions or ("any",))
+    if column.kind == "boolean":
+        return "true or false"
+    if column.allowed:
+        return "one of " + ", ".join(column.allowed)
+    return column.description
+
+
+def _number(value: float) -> str:
+    """A bound or a value for a message: ``10,000,000``, ``11,833,333``, ``0.5``, ``2.5e+15``."""
+    if abs(value) >= 1e15:
+        return f"{value:.3g}"
+    if float(value).is_integer() or abs(value) >= 100:
+        return f"{round(value):,}"
+    return f"{value:,.4g}"
+
+
+@functools.lru_cache(maxsize=None)
+def _scale(unit: str, target: str) -> float | None:
+    """The factor that converts a value in ``unit`` to ``target`` (None when it does not convert).
+
+    Computed once per pair of units, not once per cell: a table of 8,760 hours is judged in
+    milliseconds. Units with an offset (°C) are only compared with themselves.
+    """
+    if unit == target:
+        return 1.0
+    try:
+        one, two = (float(Quantity(v, unit).to(target).magnitude) for v in (1.0, 2.0))
+    except (pint.errors.DimensionalityError, UnitError, pint.errors.UndefinedUnitError):
+        return None
+    return one if math.isclose(two, 2 * one) else None  # an offset (°C to K) is no factor
+
+
+def plausibility(column: Column, value: float, text: str, unit: str | None,
+                 factor: pint.Quantity | None = None) -> tuple[str | None, str | None]:
+    """Judge a parsed number against the plausible ranges of its column.
+
+    Parameters
+    ----------
+    column : Column
+        The column, with its ``plausible`` ranges.
+    value : float
+        The parsed value [``unit``].
+    text : str
+        The cell as written (for the message).
+    unit : str or None
+        The unit of the value: the row's unit cell, or the column's fixed unit.
+    factor : Quantity, optional
+        What the value is multiplied by before it is judged (e.g. a fuel's calorific value [GJ/t],
+        when the range is of the fuel's energy content [GJ]).
+
+    Returns
+    -------
+    tuple
+        (error message or None, warning message or None).
+    """
+    for plausible in column.plausible:
+        if factor is None:
+            scale = _scale(unit or "dimensionless", plausible.unit)
+        else:
+            scale = _scale(f"({unit}) * ({factor.units})", plausible.unit)
+            scale = None if scale is None else scale * float(factor.magnitude)
+        if scale is None:
+            continue
+        converted = value * scale if scale != 1.0 else value
+        shown = f"{text!r} {unit}" if column.unit_column else f"{text!r}"
+        if unit not in (None, plausible.unit) or factor is not None:
+            shown += f" (= {_number(converted)} {plausible.unit})"
+        reason = f" ({plausible.reason})" if plausible.reason else ""
+        of = "" if plausible.unit == "dimensionless" else f" [{plausible.unit}]"
+        if plausible.error_above is not None and converted > plausible.error_above:
+            return f"got {shown}; expected at most {_number(plausible.error_above)}{of}{reason}", None
+        if plausible.error_below is not None and converted < plausible.error_below:
+            return f"got {shown}; expected at least {_number(plausible.error_below)}{of}{reason}", None
+        low, high = plausible.typical
+        if high is not None and converted > high:
+            return None, (f"{shown} is above the typical maximum of {_number(high)}{of}{reason}; "
+                          "check the value and its unit")
+        if low is not None and converted < low:
+            return None, (f"{shown} is below the typical minimum of {_number(low)}{of}{reason}; "
+                          "check the value and its unit")
+        return None, None
+    return None, None
+
+
+def _schema(spec: TableSpec, references: Mapping[str, Iterable[str]]) -> pa.DataFrameSchema:
+    columns = {}
+    for column in spec.columns:
+        checks = []
+        if column.minimum is not None:
+            checks.append(pa.Check.ge(column.minimum, error=f"expected a value ≥ {column.minimum:g}"))
+        if column.kind != "unit":  # a unit column's allowed units are checked as the cell is read
+            allowed = column.allowed or (tuple(references[column.name]) if column.name in references else None)
+            if allowed is not None:
+                checks.append(pa.Check.isin(list(allowed), error=_allowed_message(column.name, allowed)))
+        columns[column.name] = pa.Column(nullable=True, checks=checks)
+    return pa.DataFrameSchema(columns)
+
+
+def _allowed_message(name: str, allowed: Iterable[str]) -> str:
+    allowed = sorted(set(map(str, allowed)))
+    shown = ", ".join(allowed[:20]) + (" …" if len(allowed) > 20 else "")
+    return f"expected a known {name} ({shown})"
+
+
+def _schema_problems(error: SchemaErrors, table: Table, spec: TableSpec, references: Mapping) -> list[Problem]:
+    problems = []
+    for case in error.failure_cases.to_dict("records"):
+        index = case.get("index")
+        column = case.get("column")
+        check = str(case.get("check"))
+        value = case.get("failure_case")
+        if index is None or (isinstance(index, float) and math.isnan(index)):
+            problems.append(Problem(table.display, None, column, f"{check}: {value}"))
+            continue
+        index = int(index)
+        if column in table.spec_columns and index < len(table.raw):
+            value = table.raw[index][column]
+            table.failed.add((index, column))
+        if check.startswith("expected a known") and column:
+            hint = difflib.get_close_matches(str(value), [str(v) for v in _allowed_values(spec, column, references)], n=1)
+            message = f"got {value!r}; {check}" + (f"; did you mean {hint[0]}?" if hint else "")
+        else:
+            message = f"got {value!r}; {check}"
+        problems.append(table.problem(index, column, message))
+    return problems
+
+
+def _allowed_values(spec: TableSpec, column: str, references: Mapping) -> Iterable[str]:
+    declared = spec.column(column).allowed
+    return declared or references.get(column, ())
+
+
+def _rows_text(rows: list[int]) -> str:
+    return ("row " if len(rows) == 1 else "rows ") + ", ".join(map(str, rows))
+
+
+def _duplicate_problems(table: Table) -> list[Problem]:
+    """Rows the same as another in every cell, and rows with the key of another (``spec.unique``).
+
+    Each row is named with the other rows it repeats, so that both ends of a duplicate are found.
+    Rows whose key cells have problems of their own are not compared.
+    """
+    spec = table.spec
+    names = [c.name for c in spec.columns]
+    rows_with_problems = {index for index, _ in table.failed}
+    records = []  # each row's cells: the parsed value, None for an empty cell, the text of a cell that failed
+    for index, values in enumerate(table.data[names].itertuples(index=False, name=None)):
+        values = tuple(None if isinstance(v, float) and math.isnan(v) else v for v in values)
+        if index in rows_with_problems:
+            values = tuple(table.raw[index][n] if (index, n) in table.failed else v for n, v in zip(names, values))
+        records.append(values)
+    position = {n: i for i, n in enumerate(names)}
+
+    def key_text(index: int, columns: Iterable[str]) -> str:
+        return ", ".join(f"{c}={table.raw[index][c]}" for c in columns)
+
+    problems: list[Problem] = []
+    exact: dict[tuple, list[int]] = defaultdict(list)
+    for index, values in enumerate(records):
+        exact[values].append(index)
+    repeated = {}
+    for group in (g for g in exact.values() if len(g) > 1):
+        for index in group:
+            repeated[index] = [table.row_of(i) for i in group if i != index]
+    named = spec.unique or tuple(c.name for c in spec.columns if c.kind == "text")[:2]
+    for index, others in repeated.items():
+        problems.append(table.problem(index, None, f"duplicate of {_rows_text(others)} ({key_text(index, named)}): "
+                                      "the same in every cell, so it would be counted twice; delete one"))
+    if spec.unique:
+        keys: dict[tuple, list[int]] = defaultdict(list)
+        for index in range(len(records)):
+            if table.parsed(index, spec.unique):
+                keys[tuple(records[index][position[c]] for c in spec.unique)].append(index)
+        for group in (g for g in keys.values() if len(g) > 1):
+            for index in group:
+                if index in repeated:
+                    continue
+                others = [table.row_of(i) for i in group if i != index]
+                problems.append(table.problem(index, None, f"duplicate row for {key_text(index, spec.unique)} "
+                                              f"(also {_rows_text(others)}); expected one row per {', '.join(spec.unique)}"))
+    return problems
+
+
+def read_table(
+    path: str | Path,
+    spec: TableSpec,
+    *,
+    root: str | Path | None = None,
+    references: Mapping[str, Iterable[str]] | None = None,
+    role: str = "input",
+    problems: list[Problem] | None = None,
+) -> Table | None:
+    """Read and validate one CSV table.
+
+    Parameters
+    ----------
+    path : str or Path
+        The CSV file.
+    spec : TableSpec
+        Its columns and rules.
+    root : str or Path, optional
+        Project root; file names in messages and provenance are shown relative to it.
+    references : mapping, optional
+        Column name → allowed values known only at run time (site ids, fuels of the parameters).
+    problems : list, optional
+        If given, problems are appended to it so that a caller can gather the problems of several
+        tables before raising: the table is returned with ``clean=False`` when it has problems, and
+        ``None`` when it cannot be read at all (no file, a broken header, not UTF-8). Otherwise an
+        :class:`InputError` is raised at once.
+
+    Returns
+    -------
+    Table or None
+        With its warnings (values outside their typical range) in ``warnings``.
+    """
+    __tracebackhide__ = True
+    found: list[Problem] = []
+    table = _read(Path(path), spec, root, references or {}, role, found)
+    if table is not None:
+        table.clean = not found
+    if problems is not None:
+        problems.extend(found)
+        return table
+    raise_problems(found, table.warnings if table is not None else ())
+    return table
+
+
+def read_csv_text(path: Path, display: str) -> tuple[str | None, Problem | None]:
+    """The text of a CSV file that must be UTF-8 (a UTF-8 byte-order mark is dropped).
+
+    Returns
+    -------
+    tuple
+        (text, None), or (None, a :class:`Problem` naming the file, the line of the first byte that
+        is not UTF-8 and the encoding the file seems to be in: UTF-16, Shift_JIS/CP932 or Windows-1252).
+
+    Raises
+    ------
+    FileNotFoundError
+        When there is no such file.
+    """
+    data = path.read_bytes()
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data:
+        return None, Problem(display, None, None, "not UTF-8 text: it looks like UTF-16 (Excel's 'Unicode Text'); "
+                                                  "save it as 'CSV UTF-8 (comma delimited)'")
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return None, Problem(display, line, None, f"not UTF-8 text (byte 0x{data[exc.start]:02X} cannot be read as "
+                                                  f"UTF-8); {_likely_encoding(data)}save it as UTF-8 CSV")
+
+
+def _likely_encoding(data: bytes) -> str:
+    """What a file that is not UTF-8 seems to be, as the start of a sentence (or nothing)."""
+    try:
+        text = data.decode("cp932")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"
+                                for ch in text):
+        return "it looks like Shift_JIS/CP932 (Japanese Excel); "
+    try:
+        data.decode("cp1252")
+        return "it looks like Windows-1252 (Excel in Western Europe); "
+    except UnicodeDecodeError:
+        return ""
+
+
+def _read(path: Path, spec: TableSpec, root, references, role, problems: list[Problem]) -> Table | None:
+    display = _display(path, root)
+    try:
+        text, undecodable = read_csv_text(path, display)
+    except FileNotFoundError:
+        problems.append(Problem(display, None, None, f"file not found; expected a CSV table with columns "
+                                f"{', '.join(c.name for c in spec.columns)}"))
+        return None
+    if undecodable is not None:
+        problems.append(undecodable)
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    lines, starts, end = [], [], 0
+    for record in reader:
+        lines.append(record)
+        starts.append(end + 1)  # a quoted cell may span lines: a record starts after the last
+        end = reader.line_num
+    if not lines:
+        problems.append(Problem(display, None, None, "empty file; expected a header row"))
+        return None
+
+    header = [h.strip() for h in lines[0]]
+    expected = [c.name for c in spec.columns]
+    missing = [c.name for c in spec.columns if c.name not in header and not c.header_optional]
+    for name in missing:
+        problems.append(Problem(display, 1, name, "column is missing from the header"))
+    for name in header:
+        if name not in expected:
+            hint = difflib.get_close_matches(name, expected, n=1)
+            problems.append(Problem(display, 1, name, "unknown column" + (f"; did you mean {hint[0]}?" if hint else
+                                                                           f"; expected {', '.join(expected)}")))
+    twice = sorted({name for name in header if header.count(name) > 1})
+    for name in twice:
+        problems.append(Problem(display, 1, name, "column appears twice in the header; expected each column once"))
+    if missing or twice:
+        return None
+
+    records, rows, raws, failed, warnings = [], [], [], set(), []
+    for number, cells in zip(starts[1:], lines[1:]):
+        if not any(cell.strip() for cell in cells):
+            continue  # blank line
+        if len(cells) != len(header):
+            problems.append(Problem(display, number, None, f"{len(cells)} fields; expected {len(header)} "
+                                    "(is a comma missing or a text not quoted?)"))
+            continue
+        index = len(records)
+        raw = dict(zip(header, (cell.strip() for cell in cells)))
+        for name in expected:
+            raw.setdefault(name, "")  # a column left out of the header (header_optional): every cell empty
+        record = {}
+        for column in spec.columns:
+            value, error = parse_cell(column, raw[column.name])
+            if error:
+                problems.append(Problem(display, number, column.name, error))
+                failed.add((index, column.name))
+            record[column.name] = value
+        for column in spec.columns:
+            if not column.plausible or record[column.name] is None or (index, column.name) in failed:
+                continue
+            if column.minimum is not None and record[column.name] < column.minimum:
+                continue  # the schema reports it
+            if column.unit_column and (index, column.unit_column) in failed:
+                continue
+            unit = record[column.unit_column] if column.unit_column else column.unit
+            error, warning = plausibility(column, record[column.name], raw[column.name], unit)
+            if error:
+                problems.append(Problem(display, number, column.name, error))
+                failed.add((index, column.name))
+                record[column.name] = None
+            elif warning:
+                warnings.append(Problem(display, number, column.name, warning))
+        records.append(record)
+        rows.append(number)
+        raws.append(raw)
+
+    data = pd.DataFrame.from_records(records, columns=expected)
+    record = file_record(path, root=root, role=role, rows=len(records))
+    table = Table(spec=spec, data=data, display=display, record=record, rows=rows, raw=raws, failed=failed,
+                  warnings=warnings)
+    try:
+        _schema(spec, references).validate(data, lazy=True)
+    except SchemaErrors as exc:
+        problems.extend(_schema_problems(exc, table, spec, references))
+    problems.extend(_duplicate_problems(table))
+    return table
+
+
+def _display(path: Path, root) -> str:
+    if root is not None:
+        try:
+            return path.resolve().relative_to(Path(root).resolve()).as_posix()
+        except ValueError:
+            pass
+    return str(path)
+
+
+def check_rows(table: Table, predicate: Callable[[dict], str | None], needs: Iterable[str] | None = None) -> list[Problem]:
+    """Apply a row rule (returning an error message or None) and locate each failure.
+
+    The message should name the column at fault as ``column: message``; the part before the first
+    colon is used as the column when it is one of the table's columns. The rule runs on the rows
+    whose cells ``needs`` (default: every cell) have no problem of their own, so a rule between
+    columns or tables is checked on every row it can be, together with the problems of the cells.
+    """
+    needs = list(needs) if needs is not None else None
+    problems = []
+    for index, row in enumerate(table.data.itertuples(index=False)):
+        if not table.parsed(index, needs):
+            continue
+        message = predicate(row._asdict())
+        if message:
+            column, _, rest = message.partition(": ")
+            if column in {c.name for c in table.spec.columns}:
+                problems.append(table.problem(index, column, rest))
+            else:
+                problems.append(table.problem(index, None, message))
+    return problems
+
+
+def data_dir(root: Path, fiscal_year: int) -> Path:
+    """Default input folder of a fiscal year: ``data/FY<yyyy>``."""
+    return root / "data" / f"FY{fiscal_year}"
+
+
+def data_rows(path: Path, root: Path | None = None) -> int:
+    """Number of non-blank data rows of a CSV file (0 for a header-only template).
+
+    Raises
+    ------
+    InputError
+        When the file is not UTF-8 text (naming the encoding it seems to be in).
+    """
+    text, problem = read_csv_text(Path(path), _display(Path(path), root))
+    if problem is not None:
+        raise InputError([problem])
+    return sum(1 for number, row in enumerate(csv.reader(io.StringIO(text, newline="")))
+               if number and any(cell.strip() for cell in row))
+
+
+def with_rows(table: Table) -> pd.DataFrame:
+    """The table's data with the file row of each record first. Counts, validated as whole numbers,
+    are handed on as floats, as the other quantities are (the library multiplies them by factors
+    and the reports format them as numbers)."""
+    frame = table.data.copy()
+    for column in table.spec.columns:
+        if column.kind == "integer" and column.unit == "count":
+            frame[column.name] = frame[column.name].astype(float)
+    frame.insert(0, "row", table.rows)
+    return frame
+
+
+def warnings_of(*tables: Table | None) -> list[Problem]:
+    return [w for table in tables if table is not None for w in table.warnings]
+
+
+_ISO_HOUR = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?")
+_HOUR = timedelta(hours=1)
+
+
+def hourly_series_problems(table: Table, column: str = "timestamp") -> list[Problem]:
+    """The timestamps of an hourly series: ISO local times on the hour, one hour apart, in order.
+
+    Each problem is located at the row (file line) where the series goes wrong: a time that is not
+    a date and hour, not on the hour, the same hour as the row before, earlier than it, or more than
+    an hour after it (the hours missing are counted).
+    """
+    problems = []
+    previous: tuple[int, datetime] | None = None
+    for index, text in enumerate(table.data[column]):
+        if not table.parsed(index, (column,)):
+            continue
+        try:
+            if not _ISO_HOUR.fullmatch(text):
+                raise ValueError(text)
+            stamp = datetime.fromisoformat(text)
+        except ValueError:
+            problems.append(table.problem(index, column, f"got {text!r}; expected a local date and hour like "
+                                          "2018-04-01T13:00 (ISO 8601, no time zone)"))
+            continue
+        if stamp.minute or stamp.second:
+            problems.append(table.problem(index, column, f"got {text!r}; expected a time on the hour "
+                                          f"({stamp:%Y-%m-%dT%H}:00): the series is hourly"))
+            continue
+        if previous is not None:
+            before, last = previous
+            step = stamp - last
+            after = f"the hour after row {table.row_of(before)} ({last:%Y-%m-%dT%H:%M})"
+            if step == timedelta(0):
+                if table.raw[before][column] != table.raw[index][column]:
+                    problems.append(table.problem(index, column, f"got {text!r}, the same hour as row "
+                                                  f"{table.row_of(before)}; expected {after}"))
+            elif step < timedelta(0):
+                problems.append(table.problem(index, column, f"got {text!r}, earlier than row {table.row_of(before)}; "
+                                              f"expected {after}: the hours in time order"))
+            elif step > _HOUR:
+                missing = int(step / _HOUR) - 1
+                problems.append(table.problem(index, column, f"got {text!r}; expected {last + _HOUR:%Y-%m-%dT%H:%M}, "
+                                              f"{after}: {missing} hour{'s' if missing != 1 else ''} missing"))
+        previous = (index, stamp)
+    return problems

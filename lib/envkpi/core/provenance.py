@@ -1,0 +1,129 @@
+"""Provenance: what was read (with SHA-256), which code ran, with which packages.
+
+Every report shows near its top the parameter files and input files it read, each with its hash
+and row count, and the code version, so an auditor can tie a number to the exact bytes it came
+from and rerun it to the same result.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import subprocess
+import sys
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+__all__ = ["FileRecord", "display_path", "file_record", "history_record", "sha256_file", "code_version", "package_versions", "PACKAGES"]
+
+#: Packages whose versions are recorded with every run.
+PACKAGES = ("envkpi", "pandas", "pandera", "pint", "pydantic", "papermill", "nbconvert", "matplotlib", "numpy")
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """One file read by a report."""
+
+    role: str          # "parameters", "input", "history", ...
+    path: str          # relative to the project root where possible
+    sha256: str
+    rows: int | None = None  # data rows (header excluded) for tables
+
+    def as_dict(self) -> dict:
+        return {"role": self.role, "path": self.path, "sha256": self.sha256, "rows": self.rows}
+
+
+def sha256_file(path: str | Path) -> str:
+    """SHA-256 of a file's bytes, as hex."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def history_record(path: str | Path, fiscal_year: int, *, root: str | Path | None = None) -> FileRecord:
+    """A :class:`FileRecord` of the rows of a history table that a run of ``fiscal_year`` uses: those before it.
+
+    A history file grows every year (``envkpi publish`` appends the year it publishes), so the SHA-256 of
+    its bytes would change a published year's provenance although none of the rows it used changed.
+    The record is of what the run used: the SHA-256 of the header and of every row whose
+    ``fiscal_year`` is before ``fiscal_year``, as CSV (``\n`` line ends, each record as the csv module
+    writes it), with the role ``history, rows before FY<yyyy>`` and the count of those rows. A row whose
+    year cannot be read is kept (the validation of the table names it).
+
+    Parameters
+    ----------
+    path : str or Path
+        A history table (``data/history/<name>.csv``), UTF-8 CSV with a ``fiscal_year`` column.
+    fiscal_year : int
+        The year run.
+    root : str or Path, optional
+        Project root, for the path shown.
+    """
+    path = Path(path)
+    with open(path, newline="", encoding="utf-8") as handle:
+        records = list(csv.reader(handle))
+    header = records[0] if records else []
+    column = header.index("fiscal_year") if "fiscal_year" in header else None
+    used = []
+    for record in records[1:]:
+        if not any(cell.strip() for cell in record):
+            continue
+        try:
+            year = float(record[column]) if column is not None else None
+        except (IndexError, ValueError):
+            year = None
+        if year is None or year < fiscal_year:
+            used.append(record)
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\n").writerows([header, *used])
+    return FileRecord(f"history, rows before FY{fiscal_year}", display_path(path, root),
+                      hashlib.sha256(text.getvalue().encode("utf-8")).hexdigest(), len(used))
+
+
+def file_record(path: str | Path, *, root: str | Path | None = None, role: str, rows: int | None = None) -> FileRecord:
+    """A :class:`FileRecord` for ``path``, shown relative to ``root`` when it lies below it."""
+    return FileRecord(role=role, path=display_path(path, root), sha256=sha256_file(path), rows=rows)
+
+
+def display_path(path: str | Path, root: str | Path | None) -> str:
+    """``path`` as messages and records show it: relative to ``root`` when it lies below it, else absolute."""
+    path = Path(path).resolve()
+    if root is not None:
+        try:
+            return path.relative_to(Path(root).resolve()).as_posix()
+        except ValueError:
+            pass
+    return str(path)
+
+
+def code_version(root: str | Path) -> str:
+    """The git commit of the workbook (``+dirty`` when files differ from it), or the package version.
+
+    Outside a git checkout (an installed package, an archive) the package version is all there is.
+    """
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", "lib", "notebooks", "parameters", "data"],
+            cwd=root, capture_output=True, text=True, check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return f"envkpi {package_versions().get('envkpi', 'unknown')}"
+    return f"git {commit}{'+dirty' if dirty else ''}"
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of Python and of the packages in :data:`PACKAGES`."""
+    versions = {"python": sys.version.split()[0]}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
