@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/envkpi kernel
 	@touch $(STAMP)
 
-# The browser tests (tests/test_browser.py) drive Debian's Chromium with Playwright (never `playwright
+# The browser tests (tests/pages/test_browser.py) drive Debian's Chromium with Playwright (never `playwright
 # install`), and the pages show Japanese text: install both with apt-get when missing (sudo unless root).
 system-packages:
 	@missing=""; \

@@ -16,7 +16,7 @@ Exit status (the same for every subcommand, also shown by ``envkpi --help``):
 
 No error reaches the user as a Python traceback: an argument error is one line on stderr,
 ``envkpi <command>: <what is wrong>; <what was expected> (see envkpi <command> --help)``; the
-errors of the library (:class:`~envkpi.parameters.ParameterError`, :class:`~envkpi.inputs.InputError`,
+errors of the library (:class:`~envkpi.core.parameters.ParameterError`, :class:`~envkpi.core.inputs.InputError`,
 …) are printed as their message, which names the file, row, column or key; an ``OSError`` names the
 path and the system's reason.
 """
@@ -76,7 +76,7 @@ class UsageError(Exception):
 
 def project_root() -> Path:
     """The project folder: ``ENVKPI_ROOT`` if set, else the nearest folder at or above the working
-    directory with ``parameters/`` and ``notebooks/`` (:func:`envkpi.paths.project_root`).
+    directory with ``parameters/`` and ``notebooks/`` (:func:`envkpi.core.paths.project_root`).
 
     Raises
     ------

@@ -28,7 +28,7 @@ def site_boundary(sites: pd.DataFrame, excluded_entities: Iterable, fiscal_year:
     sites : DataFrame
         ``site_id, site_name, country, entity, parent_entity, has_ems``, and optionally
         ``first_fiscal_year, last_fiscal_year`` [fiscal year] (empty or missing: open-ended).
-    excluded_entities : iterable of :class:`envkpi.parameters.Exclusion`
+    excluded_entities : iterable of :class:`envkpi.core.parameters.Exclusion`
         Entities excluded with their subsidiaries at any depth (「これら2社の連結子会社は含まない」: every
         consolidated subsidiary, not only the direct ones), matched by exact name on ``entity`` or on
         any owner up the chain of ``parent_entity`` that the register names.
@@ -141,7 +141,7 @@ def unmatched_exclusions(sites: pd.DataFrame, excluded_entities: Iterable) -> li
     ----------
     sites : DataFrame
         ``entity, parent_entity`` (the site register).
-    excluded_entities : iterable of :class:`envkpi.parameters.Exclusion`
+    excluded_entities : iterable of :class:`envkpi.core.parameters.Exclusion`
 
     Returns
     -------

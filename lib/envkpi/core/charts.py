@@ -1,7 +1,7 @@
 """Charts any family can draw: matplotlib figures with labelled axes and units, readable in print.
 
 Figures are built without pyplot (no global figure state), and shown with
-:func:`envkpi.report.show_figure`, which renders a deterministic PNG with its alternative text.
+:func:`envkpi.pages.report.show_figure`, which renders a deterministic PNG with its alternative text.
 """
 
 from __future__ import annotations

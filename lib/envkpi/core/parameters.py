@@ -549,7 +549,11 @@ class Explanation(Strict):
 
 
 class Parameters(Strict):
-    """All parameters of one fiscal year, merged from the year file and the common file.
+    """The shared sections of one fiscal year's parameters, merged from the year file and the common file.
+
+    Each family adds its own section (``<family>:``, the model its folder declares): the registry
+    assembles the model of a year (:func:`envkpi.families.parameters_model`), and
+    :func:`envkpi.families.load_parameters` validates a file against it.
 
     ``what_changed`` is the year's own statement of what changed from the previous year (method,
     factors, boundary, sites), in the reporting team's words; it is shown at the top of the changes

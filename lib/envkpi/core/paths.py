@@ -50,7 +50,7 @@ class ReportPaths:
 
         Raises
         ------
-        envkpi.parameters.ParameterError
+        envkpi.core.parameters.ParameterError
             When a relative ``given`` leads out of the root (see :func:`inside_root`).
         """
         return inside_root(self.root, given or default, name)
@@ -65,7 +65,7 @@ def inside_root(root: Path, given: str, name: str) -> Path:
 
     Raises
     ------
-    envkpi.parameters.ParameterError
+    envkpi.core.parameters.ParameterError
         Naming the parameter, the path and what is expected, e.g. ``data_dir: '../../etc' leads out of
         the project /work/main; expected a path relative to the project root that stays inside it, or an
         absolute path``.
@@ -90,7 +90,7 @@ def report_paths(fiscal_year: int, parameters_file: str = "", data_dir: str = ""
 
     Raises
     ------
-    envkpi.parameters.ParameterError
+    envkpi.core.parameters.ParameterError
         When a relative path leads out of the project root (:func:`inside_root`).
     """
     root = project_root()

@@ -1,6 +1,6 @@
 """Results and checks: recorded in the notebook's own outputs, collected by the runner.
 
-A notebook records an indicator value by displaying it (:func:`envkpi.report.show_result`): the
+A notebook records an indicator value by displaying it (:func:`envkpi.pages.report.show_result`): the
 output carries, beside its HTML, a machine-readable bundle of MIME type :data:`RESULT_MIME`. The
 runner reads the executed notebook and collects every such bundle with the id of the cell that
 shows it, so ``results.csv`` ties each number to the cell an auditor reviews. Checks work the same

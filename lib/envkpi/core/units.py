@@ -222,5 +222,5 @@ def format_unit(unit: pint.Unit | pint.Quantity | str) -> str:
 
 def quantity_text(quantity: pint.Quantity) -> str:
     """A computed quantity in full (``repr``, never rounded) with its unit, as shown next to the rows
-    it applies to: ``0.075 t CO2 / GJ`` (like :attr:`envkpi.parameters.Param.text`)."""
+    it applies to: ``0.075 t CO2 / GJ`` (like :attr:`envkpi.core.parameters.Param.text`)."""
     return f"{float(quantity.magnitude)!r} {format_unit(quantity.units)}"

@@ -4,7 +4,7 @@ The workbook is rerun every year with new parameters and data. Before anything e
 team and the auditor ask *what changed?*:
 
 * which factors and assumptions moved since last year — :func:`parameter_diff` compares two
-  fiscal years' :class:`~envkpi.parameters.Parameters` key path by key path, and
+  fiscal years' :class:`~envkpi.core.parameters.Parameters` key path by key path, and
   :func:`isolatable` picks the changes whose effect a rerun with that one value reverted can show;
 * which results moved, and whether each large move is explained by an explanation that states that
   change — :func:`year_on_year`, :func:`unexplained`, :func:`covers`, :func:`explanation_table`,
@@ -13,7 +13,7 @@ team and the auditor ask *what changed?*:
   recomputed, with a significance threshold) and :func:`results_equal` (does a rerun reproduce the
   published year at all?);
 * whether this year's results hold together — :func:`reconciliations`, returned as
-  :class:`~envkpi.results.Check` rows for the report.
+  :class:`~envkpi.core.results.Check` rows for the report.
 
 Every function is pure: it reads its arguments and returns a value; nothing is written or printed.
 
@@ -23,7 +23,7 @@ A *headline* row is a result row with ``breakdown == ""``; a year has at most on
 Relative changes are taken against the magnitude of the reference value,
 :math:`100 \\times (x_{new} - x_{old}) / |x_{old}|` in percent, so the sign always gives the
 direction; they are NaN when the reference is zero or missing. A threshold is a pint quantity of
-dimension one (``Quantity(10, "percent")``) or a :class:`~envkpi.parameters.Param` in such a unit
+dimension one (``Quantity(10, "percent")``) or a :class:`~envkpi.core.parameters.Param` in such a unit
 (``params.changes.flag_threshold``); a change is *over* the threshold when its magnitude is
 strictly greater.
 """
@@ -236,9 +236,9 @@ def _diff_row(path: str, change: str, old: _Entry | None, new: _Entry | None) ->
 def parameter_diff(old: Parameters, new: Parameters) -> pd.DataFrame:
     """What moved between two parameter sets (last year's and this year's), key path by key path.
 
-    Compared are every :class:`~envkpi.parameters.Param` (value, unit, source, confidence), every
-    :class:`~envkpi.parameters.Sourced` (text or integer and source), every
-    :class:`~envkpi.parameters.Exclusion` of the boundary (matched by name, so a reordered list is no
+    Compared are every :class:`~envkpi.core.parameters.Param` (value, unit, source, confidence), every
+    :class:`~envkpi.core.parameters.Sourced` (text or integer and source), every
+    :class:`~envkpi.core.parameters.Exclusion` of the boundary (matched by name, so a reordered list is no
     change; path ``boundary.excluded_entities[<name>]``, value ``"<name> — <reason>"``) and the plain
     text of the models (``standard.edition``, ``boundary.description``, a fuel's name …, with the
     ``source`` of the model that holds it, e.g. ``standard.source``). Not compared: ``fiscal_year``,

@@ -4,7 +4,7 @@ The changes notebook runs in the year's output folder (the runner's staging fold
 ``outputs/FY<yyyy>/`` when nbval reruns it): ``results.csv``, ``effects.csv`` and
 ``previous_rerun.csv`` are read from the working directory; parameters and last year's published
 outputs from the project. The comparisons themselves are the pure functions of
-:mod:`envkpi.changes`.
+:mod:`envkpi.cycle.changes`.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ class YearContext:
     effects: pd.DataFrame
     files: list[FileRecord] = field(default_factory=list)
     #: The version of last year's figures compared with, e.g. "FY2017 as published on 2018-06-29"
-    #: (:attr:`envkpi.publication.Version.label`); None without them.
+    #: (:attr:`envkpi.cycle.publication.Version.label`); None without them.
     last_year_label: str | None = None
     #: The version of this year's figures that this run restates, when the year is published.
     published_label: str | None = None
@@ -67,7 +67,7 @@ class YearContext:
 
     def explained(self, yoy: pd.DataFrame) -> pd.DataFrame:
         """``yoy`` with each explanation beside its row: the change it states, whether that covers the
-        observed change, and its text (:func:`envkpi.changes.explanation_table`)."""
+        observed change, and its text (:func:`envkpi.cycle.changes.explanation_table`)."""
         return changes.explanation_table(yoy, self.params.explanations, self.params.changes.explanation_tolerance)
 
     def explanations_check(self, yoy: pd.DataFrame) -> Check:
@@ -107,7 +107,7 @@ class YearContext:
                 f"{threshold.unit}): {', '.join(significant) or 'none'}.{why}")
 
     def reconciliations(self) -> list[Check]:
-        """Cross-family and cross-year reconciliations (:func:`envkpi.changes.reconciliations`)."""
+        """Cross-family and cross-year reconciliations (:func:`envkpi.cycle.changes.reconciliations`)."""
         return changes.reconciliations(self.current, self.last_year, self.last_year_rerun,
                                        self.params.changes.flag_threshold.quantity, self.last_year_label)
 

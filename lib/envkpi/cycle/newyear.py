@@ -3,7 +3,7 @@
 :func:`new_year` creates, from the previous year (or ``source_year``):
 
 - ``parameters/FY<year>.yaml``: the source year's file with ``fiscal_year`` advanced, a new opening
-  comment, ``what_changed:`` holding the placeholder :func:`~envkpi.parameters.what_changed_placeholder`
+  comment, ``what_changed:`` holding the placeholder :func:`~envkpi.core.parameters.what_changed_placeholder`
   (the year's statement of what changed, which a run refuses until it is written), ``explanations: {}``
   with a comment showing their form (the statement and the explanations belong to one year and are
   never carried) and
@@ -18,7 +18,7 @@
 
 Nothing is ever overwritten: if the year's parameter file or data folder exists, nothing is written.
 A run of the new year refuses it until every table is filled and every carried value confirmed
-(:func:`envkpi.parameters.carried_over` lists what is still marked).
+(:func:`envkpi.core.parameters.carried_over` lists what is still marked).
 """
 
 from __future__ import annotations
@@ -367,7 +367,7 @@ def carry_over_parameters(text: str, *, year: int, source_year: int, today: date
     Returns
     -------
     tuple
-        The new file's text, and the key paths marked (as :func:`envkpi.parameters.carried_over` lists them).
+        The new file's text, and the key paths marked (as :func:`envkpi.core.parameters.carried_over` lists them).
     """
     yaml = _yaml()
     document = yaml.load(text)

@@ -18,8 +18,8 @@ Layout of a published year::
         manifest.json          the certificate (written by the runner)
         publication.json       fiscal_year, published_on, published_by, manifest_sha256
         <family>.ipynb …       the outputs listed in the manifest, read-only
-        review.yaml            the auditor's review (envkpi.review); not part of the publication
-        audit/                 the auditor's pages (envkpi.audit); not part of the publication
+        review.yaml            the auditor's review (envkpi.cycle.review); not part of the publication
+        audit/                 the auditor's pages (envkpi.pages.audit); not part of the publication
         restated/
             2019-06-30/        a complete run folder of its own (with its own manifest)
             2019-06-30-2/      a second restatement on the same day
@@ -60,7 +60,7 @@ __all__ = [
     "superseded",
 ]
 
-#: The run's certificate, written by :mod:`envkpi.runner`.
+#: The run's certificate, written by :mod:`envkpi.running.runner`.
 MANIFEST_FILE = "manifest.json"
 #: The record of a publication, written by :func:`publish`.
 PUBLICATION_FILE = "publication.json"

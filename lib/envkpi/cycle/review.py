@@ -11,7 +11,7 @@ The review belongs to the year, not to one run: a rerun of an unpublished year k
 ``review.yaml``, and a published year can be reviewed (``review.yaml`` and the auditor pages in
 ``audit/`` are not part of the publication; they are written beside it). Reviews are checked
 against the year's current figures: its latest restatement if there is one
-(:func:`envkpi.publication.latest_results_folder`).
+(:func:`envkpi.cycle.publication.latest_results_folder`).
 
 An auditor who works in JupyterLab records the same fields in the metadata of the cell, under
 :data:`METADATA_KEY`, in a copy of the executed notebook (:func:`copy_for_review`);

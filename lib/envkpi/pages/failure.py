@@ -7,9 +7,9 @@ figures, e.g. ``<id> moved +12.17 % (9,119,657.179 → 10,229,669.66 t CO2), abo
 of 10 %, and has no explanation …`` — links to the executed notebooks kept beside it, and the
 statement that the outputs in place were not changed.
 
-The page is built like the year's index (:mod:`envkpi.site`, whose stylesheet it shares): one static
+The page is built like the year's index (:mod:`envkpi.pages.site`, whose stylesheet it shares): one static
 document, everything from the run escaped, nothing loaded from any other host, no script.
-:mod:`envkpi.html` exports notebooks through nbconvert and has no page of its own to reuse.
+:mod:`envkpi.pages.html` exports notebooks through nbconvert and has no page of its own to reuse.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ without any network access and contains only what a reader needs.
 Examples
 --------
 >>> import nbformat
->>> from envkpi.html import write_html
+>>> from envkpi.pages.html import write_html
 >>> nb = nbformat.read("executed.ipynb", as_version=4)  # doctest: +SKIP
 >>> write_html(nb, "report.html")  # doctest: +SKIP
 """

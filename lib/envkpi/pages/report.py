@@ -3,7 +3,7 @@
 Notebooks call these so that a code cell stays one line of intent. Every helper renders HTML that
 escapes text from the data, and formats numbers with thousands separators; full precision lives in
 ``results.csv``. :func:`show_result` and :func:`show_checks` also attach the machine-readable
-bundles the runner collects (see :mod:`envkpi.results`).
+bundles the runner collects (see :mod:`envkpi.core.results`).
 """
 
 from __future__ import annotations
@@ -255,7 +255,7 @@ def show_figure(figure: Figure, alt: str) -> None:
     Parameters
     ----------
     figure : Figure
-        A matplotlib figure (see :mod:`envkpi.charts`).
+        A matplotlib figure (see :mod:`envkpi.core.charts`).
     alt : str
         What the figure shows, for readers who cannot see it; also its plain-text form.
     """
@@ -270,7 +270,7 @@ def show_what_changed(params: Parameters) -> None:
 
     The statement is ``what_changed:`` of the year's parameter file, shown as written (escaped, its
     line breaks kept) under a caption naming the file; a statement that is missing, blank or still the
-    placeholder of ``envkpi new-year`` is shown as not stated (:func:`envkpi.parameters.what_changed_problems`).
+    placeholder of ``envkpi new-year`` is shown as not stated (:func:`envkpi.core.parameters.what_changed_problems`).
     """
     previous = f"FY{params.fiscal_year - 1}"
     file = params.file_of("what_changed") or f"parameters/FY{params.fiscal_year}.yaml"

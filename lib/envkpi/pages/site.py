@@ -5,7 +5,7 @@ period, the year's statement of what changed (``what_changed:`` of the year file
 table of every headline indicator (id, English and Japanese name, value, unit, change against last year)
 whose value links to the exact cell of the family report that shows it, and links to every report. A
 change over the flag threshold is marked, with the explanation of the year file under it (or the
-statement that there is none); the flags are those of :func:`envkpi.changes.year_on_year`, the one
+statement that there is none); the flags are those of :func:`envkpi.cycle.changes.year_on_year`, the one
 computation the changes report also shows. Everything from data or parameters is escaped; nothing is
 loaded from any other host; the same inputs give the same bytes (no date or run metadata: those live
 in the manifest).
@@ -34,7 +34,7 @@ FLAG_MARK = "⚑"
 #: catalogue, then the changes report.
 REPORT_TITLES = {**{entry.name: entry.title for entry in family_entries()}, "changes": "What changed since last year"}
 
-#: The stylesheet of the year's own pages (the index, the failure page of :mod:`envkpi.failure`): inline,
+#: The stylesheet of the year's own pages (the index, the failure page of :mod:`envkpi.pages.failure`): inline,
 #: system fonts, printable on A4.
 PAGE_STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans CJK JP", sans-serif;
@@ -110,12 +110,12 @@ def index_html(params: Parameters, rows: Iterable[ResultRow], previous: Iterable
         The year's results; headline rows are listed.
     previous : iterable of ResultRow, optional
         Last year's published results, for the change column and its flags
-        (:func:`envkpi.changes.year_on_year` with the thresholds of ``params.changes``).
+        (:func:`envkpi.cycle.changes.year_on_year` with the thresholds of ``params.changes``).
     reports : sequence of str
         The report pages present in the folder (``<name>`` for ``<name>.html``).
     compared_with : str, optional
         Which version of last year's figures ``previous`` is, in the words of the changes report
-        (:attr:`envkpi.publication.Version.label`, e.g. ``FY2017 as published on 2018-06-29``).
+        (:attr:`envkpi.cycle.publication.Version.label`, e.g. ``FY2017 as published on 2018-06-29``).
     notice : str, optional
         HTML shown under the title (escaped by the caller): the label of a restatement.
 
@@ -189,7 +189,7 @@ Run certificate (hashes of every input and output): <a href="manifest.json">mani
 
 
 def page(title: str, body: str, style: str = "") -> str:
-    """A complete page of the year's own (the index, the failure page of :mod:`envkpi.failure`): the title
+    """A complete page of the year's own (the index, the failure page of :mod:`envkpi.pages.failure`): the title
     as ``<title>`` and ``<h1>`` (escaped), then ``body`` (HTML, escaped by the caller), with
     :data:`PAGE_STYLE` and ``style`` inline; nothing loaded from another host, no script."""
     e = html.escape

@@ -1,10 +1,10 @@
 """Run a fiscal year: execute every family notebook with Papermill, export HTML, write results and manifest.
 
-Before anything runs, the output folder is checked and claimed (:func:`envkpi.outfolder.claim`): a run
+Before anything runs, the output folder is checked and claimed (:func:`envkpi.running.outfolder.claim`): a run
 writes only into a folder that is absent, empty or an envkpi output folder, under ``outputs/`` when
-inside the project, and never into ``data/``, ``parameters/`` … (:class:`~envkpi.outfolder.OutputFolderError`);
+inside the project, and never into ``data/``, ``parameters/`` … (:class:`~envkpi.running.outfolder.OutputFolderError`);
 it holds the folder's lock (``.<name>.lock`` beside it) until its outputs are in place, so a second
-run into the same folder stops at once (:class:`~envkpi.outfolder.OutputFolderBusy`); and it restores
+run into the same folder stops at once (:class:`~envkpi.running.outfolder.OutputFolderBusy`); and it restores
 and removes what a run that was killed left beside the folder.
 
 All outputs are first written to a staging folder of this run's own beside the destination
@@ -278,7 +278,7 @@ def preflight(root: Path, parameters, params_path: Path, data_path: Path, names:
     year (the chained index and the target progress need it). These are returned. When the year is
     ready, the inputs of every family in ``names`` are loaded and validated as their notebooks will
     load them (each family's ``load_inputs``): the problems of all families are raised together as one
-    :class:`envkpi.inputs.InputError`, and the warnings (values outside their typical range) are
+    :class:`envkpi.core.inputs.InputError`, and the warnings (values outside their typical range) are
     passed to ``warn`` as ``warning: file, row, column: ...`` lines (default: printed on stderr).
 
     Raises
@@ -431,7 +431,7 @@ def run_year(
     params, data, out : Path, optional
         Parameter file, input folder and output folder (defaults ``parameters/FY<yyyy>.yaml``,
         ``data/FY<yyyy>``, ``outputs/FY<yyyy>``). ``out`` must be absent, empty or an envkpi output
-        folder; inside the project, under ``outputs/`` (see :mod:`envkpi.outfolder`).
+        folder; inside the project, under ``outputs/`` (see :mod:`envkpi.running.outfolder`).
     force_out : bool
         Allow ``out`` inside the project outside ``outputs/`` (never in ``data/``, ``parameters/`` …).
     workers : int
@@ -453,9 +453,9 @@ def run_year(
 
     Raises
     ------
-    envkpi.parameters.ParameterError
+    envkpi.core.parameters.ParameterError
         When the parameter file is invalid (checked before any notebook starts).
-    envkpi.inputs.InputError
+    envkpi.core.inputs.InputError
         When an input table of a family to run has problems (all of them, every family, before any
         notebook starts).
     RunRefused
@@ -464,9 +464,9 @@ def run_year(
     RunError
         When a notebook fails or a check fails, or the outputs cannot be put in place; the message
         names the notebook, cell and cause.
-    envkpi.outfolder.OutputFolderError
+    envkpi.running.outfolder.OutputFolderError
         When the output folder is refused (where it is, what it holds, not writable); nothing was run.
-    envkpi.outfolder.OutputFolderBusy
+    envkpi.running.outfolder.OutputFolderBusy
         When another run holds the output folder's lock; nothing was run.
     """
     plan = _resolve(fiscal_year, root, only=only, params=params, data=data, out=out, force_out=force_out)
@@ -498,7 +498,7 @@ def _resolve(fiscal_year: int, root: Path, *, only: Sequence[str] | None, params
 
     Raises
     ------
-    envkpi.outfolder.OutputFolderError
+    envkpi.running.outfolder.OutputFolderError
         When the output folder is refused.
     RunRefused
         When the parameter file is of another year, or the input folder or a notebook does not exist.
@@ -530,7 +530,7 @@ def _check_ready(plan: _Plan, progress: Callable[[str], None]) -> None:
     ------
     RunRefused
         With every problem :func:`preflight` returns.
-    envkpi.inputs.InputError
+    envkpi.core.inputs.InputError
         With every problem in the inputs of the families to run.
     """
     fiscal_year, out, stale = plan.fiscal_year, plan.out, plan.stale
@@ -758,7 +758,7 @@ class Restatement:
 
     @property
     def label(self) -> str:
-        """``FY2018 as restated on 2020-05-10``, as :class:`envkpi.publication.Version` names it."""
+        """``FY2018 as restated on 2020-05-10``, as :class:`envkpi.cycle.publication.Version` names it."""
         return version_of(self.folder, self.fiscal_year).label
 
     def record(self) -> dict:

@@ -4,17 +4,17 @@ Avoided emissions are meant here as in the WBCSD *Guidance on Avoided Emissions*
 compares the group's product with a stated **reference scenario** (the parameters'
 ``reference_scenario`` of each line), over the product's **lifetime**, with the emission factor
 shown. They are not emissions of the group and not reductions of its inventory: they are reported
-apart and **never added to or netted against the Scope 1/2/3 inventory** (``envkpi.production``,
-``envkpi.product_use``). Nothing in this module returns a figure meant to be combined with those.
+apart and **never added to or netted against the Scope 1/2/3 inventory** (``envkpi.families.production.calculations``,
+``envkpi.families.product_use.calculations``). Nothing in this module returns a figure meant to be combined with those.
 
 Pure calculation functions, after the calculation standard's rows 創エネ商品による直接的なCO2削減貢献量
 (CO2-01), 省エネ商品による直接的なCO2削減貢献量 (CO2-02), 商品による間接的なCO2削減貢献量 (CO2-03, notes
 ※1–※5 and the 別表 of teleconferencing), ``METHODOLOGY.md`` Family 1. The formula functions take
 and return pint quantities; the table functions apply them row by row to validated input tables
-(``envkpi.tables``) and return one row per input row, with its ``row`` in the source file, the
+(``envkpi.families.avoided_emissions.tables``) and return one row per input row, with its ``row`` in the source file, the
 factors used (as text with unit) and the result ``co2_t`` [t CO2].
 
-The heat-exchange ventilation line (CO2-03.7) is calculated in ``envkpi.ventilation``;
+The heat-exchange ventilation line (CO2-03.7) is calculated in ``envkpi.families.avoided_emissions.ventilation``;
 :func:`indirect_lines_summary` takes its total as an input.
 
 References
@@ -289,7 +289,7 @@ def fuel_co2_per_volume(fuel: Fuel) -> pint.Quantity:
     Notes
     -----
     :math:`EF_{fuel} = 1\\,L \\times HV \\times EF_C \\times 44/12 \\;/\\; 1\\,L`, by
-    :func:`envkpi.production.fuel_co2` applied to one litre, so that avoided emissions and the
+    :func:`envkpi.families.production.calculations.fuel_co2` applied to one litre, so that avoided emissions and the
     inventory use the same fuel factors. Gasoline: 34.6 GJ/kL × 0.0183 t C/GJ × 44/12 = 2.32 kg/L.
     """
     heat = fuel.calorific_value
@@ -410,8 +410,8 @@ def great_circle_distance(origin: Any, destination: Any, radius: pint.Quantity) 
     Parameters
     ----------
     origin, destination : Airport or similar
-        Objects with ``latitude`` and ``longitude`` [degree], each a :class:`~envkpi.parameters.Param`
-        or a quantity (e.g. :class:`envkpi.parameters.Airport`). Latitude −90 … 90, north positive;
+        Objects with ``latitude`` and ``longitude`` [degree], each a :class:`~envkpi.core.parameters.Param`
+        or a quantity (e.g. :class:`envkpi.core.parameters.Airport`). Latitude −90 … 90, north positive;
         longitude east positive.
     radius : Quantity
         Radius of the sphere [km] (a parameter: 6,371.0 km, the mean Earth radius).
@@ -647,7 +647,7 @@ def pv_table(pv_shipments: pd.DataFrame, regions: dict[str, Region], pv: PV) -> 
     pv_shipments : DataFrame
         Validated rows with ``row, region, capacity_shipped, unit`` (``tables.PV_SHIPMENTS``).
     regions : dict
-        Region key → :class:`envkpi.parameters.Region` (annual generation per kW).
+        Region key → :class:`envkpi.core.parameters.Region` (annual generation per kW).
     pv : PV
         Lifetime and emission factor.
 
@@ -722,7 +722,7 @@ def energy_saving_table(products: pd.DataFrame, regions: dict[str, Region], ener
         Validated rows with ``row, category, region, reference_kwh_per_year, model_kwh_per_year,
         units_shipped`` (``tables.ENERGY_SAVING_PRODUCTS``).
     regions : dict
-        Region key → :class:`envkpi.parameters.Region`: the electricity factor where the product is
+        Region key → :class:`envkpi.core.parameters.Region`: the electricity factor where the product is
         used.
     energy_saving : EnergySaving
         Lifetime per category.
@@ -775,7 +775,7 @@ def housing_table(rows: pd.DataFrame, housing: Housing, regions: dict[str, Regio
     housing : Housing
         The period over which the saving is counted.
     regions : dict
-        Region key → :class:`envkpi.parameters.Region`.
+        Region key → :class:`envkpi.core.parameters.Region`.
     region : str
         The region whose electricity factor applies: the group's houses are built in Japan, so
         ``regions["japan"].emission_factor`` (the table has no region column).
@@ -947,7 +947,7 @@ def teleconference_table(rows: pd.DataFrame, regions: dict[str, Region], tc: Tel
     rows : DataFrame
         Validated rows with ``row, region, units_sold`` (``tables.TELECONFERENCE``).
     regions : dict
-        Region key → :class:`envkpi.parameters.Region`; an overseas region needs its ``airport``.
+        Region key → :class:`envkpi.core.parameters.Region`; an overseas region needs its ``airport``.
     tc : Teleconference
         The standard's a … f and the parameters of b.
     domestic_region : str
@@ -1120,7 +1120,7 @@ def indirect_lines_summary(housing: pint.Quantity, compressors_motors: pint.Quan
     housing, compressors_motors, automotive_batteries, vacuum_insulation, teleconference, energy_management : Quantity
         Totals of lines 1–6 [t CO2] (e.g. :func:`line_total` of each table).
     heat_exchange : Quantity
-        Total of line 7, from ``envkpi.ventilation`` [t CO2].
+        Total of line 7, from ``envkpi.families.avoided_emissions.ventilation`` [t CO2].
 
     Returns
     -------
@@ -1332,7 +1332,7 @@ def framing_table(avoided: AvoidedEmissions, regions: dict[str, Region]) -> pd.D
         ("CO2-03.6", "HEMS and BEMS", ems.reference_scenario, f"HEMS {text(ems.hems.lifetime)}; BEMS {text(ems.bems.lifetime)}",
          text(ems.emission_factor), f"{ems.hems.annual_consumption.source}; {ems.bems.annual_consumption.source}"),
         ("CO2-03.7", "Heat-exchange ventilation", hx.reference_scenario, text(hx.lifetime), text(hx.emission_factor),
-         "simulation conditions of the standard's 別表; model and assumptions of envkpi.ventilation"),
+         "simulation conditions of the standard's 別表; model and assumptions of envkpi.families.avoided_emissions.ventilation"),
     ]
     return pd.DataFrame(
         [(i, line, scenario.value, timeframe, factor, sources) for i, line, scenario, timeframe, factor, sources in rows],
@@ -1376,7 +1376,7 @@ def avoided_emissions_table(totals: AvoidedTotals) -> pd.DataFrame:
 
 def avoided_checks(totals: AvoidedTotals, tables: dict[str, pd.DataFrame], indirect: IndirectLines,
                    rel: float = 1e-9) -> list[Check]:
-    """Reconciliations of the family, each a pass/fail :class:`~envkpi.results.Check`.
+    """Reconciliations of the family, each a pass/fail :class:`~envkpi.core.results.Check`.
 
     The line totals add up (CO2-01 = PV + fuel cells, CO2-03 = Σ seven lines, total = CO2-01 + CO2-02
     + CO2-03) and every row has a result. Negative rows are shown in the report, not failed: they are

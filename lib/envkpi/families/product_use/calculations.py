@@ -3,11 +3,11 @@
 CO2-04 is an **inventory** figure — CO2 of the electricity the products sold in the year will use
 over the years the group keeps their repair parts, which corresponds to the use of sold products in
 a Scope 3 inventory (category 11). It is not an avoided-emissions figure: it is never netted against
-``envkpi.avoided_emissions`` (CO2-01 … CO2-03), and those are never subtracted from it.
+``envkpi.families.avoided_emissions.calculations`` (CO2-01 … CO2-03), and those are never subtracted from it.
 
 Pure calculation functions, after the calculation standard's row 商品使用時の直接的なCO2排出量
 (``METHODOLOGY.md`` Family 1, CO2-04). The formula function takes and returns pint quantities; the
-table function applies it row by row to the validated ``product_use`` table (``envkpi.tables``) and
+table function applies it row by row to the validated ``product_use`` table (``envkpi.families.product_use.tables``) and
 returns one row per input row, with its ``row`` in the source file, the factors used (as text with
 unit) and the result ``co2_t`` [t CO2].
 
@@ -88,10 +88,10 @@ def product_use_table(rows: pd.DataFrame, regions: dict[str, Region], lifetimes:
         Validated rows with ``row, category, region, model, model_kwh_per_year, units_sold``
         (``tables.PRODUCT_USE``).
     regions : dict
-        Region key → :class:`envkpi.parameters.Region`: the electricity factor where the products
+        Region key → :class:`envkpi.core.parameters.Region`: the electricity factor where the products
         are used.
     lifetimes : dict
-        Category → :class:`envkpi.parameters.Param` [year] (``product_use.lifetimes``).
+        Category → :class:`envkpi.core.parameters.Param` [year] (``product_use.lifetimes``).
 
     Returns
     -------

@@ -166,7 +166,7 @@ def non_co2_ghg_co2e(mass: pint.Quantity, gwp_context: str) -> pint.Quantity:
         Mass of the gas emitted, e.g. ``Quantity(85, "kg SF6")`` [kg gas].
     gwp_context : str
         The GWP set chosen by the parameters (IPCC AR4 GWP-100 for this standard), as registered by
-        :meth:`envkpi.parameters.GwpSet.context`.
+        :meth:`envkpi.core.parameters.GwpSet.context`.
 
     Returns
     -------
@@ -205,9 +205,9 @@ def fuel_emissions(fuel_use: pd.DataFrame, fuels: dict, suppliers: dict, city_ga
     fuel_use : DataFrame
         Validated rows with ``row, site_id, fuel, quantity, unit, supplier``.
     fuels : dict
-        Fuel key → :class:`envkpi.parameters.Fuel` (calorific value, carbon factor).
+        Fuel key → :class:`envkpi.core.parameters.Fuel` (calorific value, carbon factor).
     suppliers : dict
-        City-gas supplier key → :class:`envkpi.parameters.CityGasSupplier`.
+        City-gas supplier key → :class:`envkpi.core.parameters.CityGasSupplier`.
     city_gas : str
         The fuel whose calorific value is the supplier's.
 
@@ -251,12 +251,12 @@ def purchased_emissions(
     countries : Series
         Site id → ISO country code (electricity factors are per country).
     electricity_factors : dict
-        Country → :class:`envkpi.parameters.Param` [kg CO2/kWh].
+        Country → :class:`envkpi.core.parameters.Param` [kg CO2/kWh].
     heat_carriers : dict
-        Carrier → :class:`envkpi.parameters.HeatCarrier`: its energy conversion [GJ/GJ] everywhere
+        Carrier → :class:`envkpi.core.parameters.HeatCarrier`: its energy conversion [GJ/GJ] everywhere
         and its CO2 factor in Japan [t CO2/GJ].
     heat_abroad : dict
-        Country other than Japan → :class:`envkpi.parameters.HeatSupply` (fuel factor and boiler
+        Country other than Japan → :class:`envkpi.core.parameters.HeatSupply` (fuel factor and boiler
         efficiency, :func:`heat_emission_factor_abroad`).
     electricity_energy_factor : Quantity
         Heat equivalent of electricity [GJ/MWh].
@@ -325,7 +325,7 @@ def purchased_heat_readings(purchased: pd.DataFrame, heat_carriers: dict) -> Hea
     purchased : DataFrame
         From :func:`purchased_emissions` (``carrier, quantity, unit, country, energy_gj, co2_t``).
     heat_carriers : dict
-        Carrier → :class:`envkpi.parameters.HeatCarrier`.
+        Carrier → :class:`envkpi.core.parameters.HeatCarrier`.
 
     Returns
     -------
@@ -352,7 +352,7 @@ def non_co2_emissions(ghg: pd.DataFrame, gwp: dict, gwp_set: str) -> pd.DataFram
     ghg : DataFrame
         Validated rows with ``row, site_id, gas, quantity, unit``.
     gwp : dict
-        Gas → :class:`envkpi.parameters.Param` [CO2e/gas]: the GWP set the parameters choose. The
+        Gas → :class:`envkpi.core.parameters.Param` [CO2e/gas]: the GWP set the parameters choose. The
         same values are shown next to each row and registered as the pint context of the conversion.
     gwp_set : str
         Name of the set, e.g. ``AR4``.
@@ -468,7 +468,7 @@ def renewable_energy_total(renewables: pd.DataFrame) -> pint.Quantity:
 
 def production_checks(totals: GroupTotals, index: "ChainedIndex", fuel: pd.DataFrame, purchased: pd.DataFrame,
                       ghg: pd.DataFrame, activity: dict[str, pd.Series], rel: float = 1e-9) -> list[Check]:
-    """Reconciliations of the production family, each a pass/fail :class:`~envkpi.results.Check`.
+    """Reconciliations of the production family, each a pass/fail :class:`~envkpi.core.results.Check`.
 
     Parameters
     ----------
@@ -724,7 +724,7 @@ def site_changes(boundary: pd.DataFrame, fiscal_year: int) -> pd.DataFrame:
     Parameters
     ----------
     boundary : DataFrame
-        The site register, or its boundary (:func:`envkpi.boundary.site_boundary`): ``site_id,
+        The site register, or its boundary (:func:`envkpi.core.boundary.site_boundary`): ``site_id,
         site_name, first_fiscal_year, last_fiscal_year`` [fiscal year; empty: open-ended], and
         optionally ``in_scope`` (inside the boundary apart from the dates; default: every site).
     fiscal_year : int

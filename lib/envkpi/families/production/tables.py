@@ -6,7 +6,7 @@ against the parameters, the rows the dictionary requires), and raises one
 :class:`envkpi.core.inputs.InputError` listing every problem found in every file. Rules between
 tables run on every row whose cells they need were read without a problem, so that all problems
 come out at once. ``data/README.md`` documents the same columns, units and plausible ranges for
-people; ``tests/test_data_dictionary.py`` keeps the two in step.
+people; ``tests/families/test_data_dictionary.py`` keeps the two in step.
 """
 
 from __future__ import annotations
@@ -171,7 +171,7 @@ class ProductionInputs:
     """Validated inputs of the production family, restricted to the boundary.
 
     Each activity frame has a ``row`` column: the row of the source file (header = row 1).
-    ``boundary`` is :func:`envkpi.boundary.site_boundary` of the register as of the fiscal year
+    ``boundary`` is :func:`envkpi.core.boundary.site_boundary` of the register as of the fiscal year
     (with each site's ``first_fiscal_year`` and ``last_fiscal_year``). ``history`` holds the
     published rows before the fiscal year of the sites inside the boundary apart from their dates
     (``in_scope``): a site closed since keeps its past years in the chained index.

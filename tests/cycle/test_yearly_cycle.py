@@ -19,7 +19,7 @@ from envkpi.core.parameters import what_changed_placeholder
 from envkpi.cycle.publication import publication
 from envkpi.core.results import read_results
 
-from cycle import envkpi, headline
+from commands import envkpi, headline
 
 
 def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:

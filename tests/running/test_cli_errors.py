@@ -23,7 +23,7 @@ from envkpi import cli
 from envkpi.core.parameters import ParameterError
 from envkpi.cycle.review import load_reviews
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ENVKPI = Path(sys.executable).with_name("envkpi")  # the console script of this environment (.venv/bin/envkpi)
 COMMANDS = set(cli._subcommands(cli._parser()))
 

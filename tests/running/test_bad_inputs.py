@@ -21,7 +21,7 @@ import yaml
 from envkpi import cli
 from envkpi.cycle.publication import make_writable
 
-CORPUS = Path(__file__).parent / "bad_inputs"
+CORPUS = Path(__file__).resolve().parents[1] / "bad_inputs"
 CASES = sorted(CORPUS.glob("*.yaml"))
 #: What the earlier run left in outputs/FY2018 (a copy of the reference run, unpublished).
 PREVIOUS = ("manifest.json", "results.csv", "results.json", "index.html", "production.ipynb", "production.html")

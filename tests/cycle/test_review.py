@@ -16,7 +16,7 @@ from envkpi.cycle.publication import publish, verify
 from envkpi.cycle.review import (METADATA_KEY, ReviewError, cell_sha256, cell_states, collect, copy_for_review,
     load_reviews, record_review, status_summary)
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 ON = date(2019, 5, 20)
 

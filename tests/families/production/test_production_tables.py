@@ -1,17 +1,17 @@
-"""Tests for envkpi.tables: the production family's loader on a copy of the FY2018 sample.
+"""Tests for envkpi.families.production.tables: the production family's loader on a copy of the FY2018 sample.
 
 Each test copies ``data/FY2018``, ``data/history`` and ``parameters/`` into pytest's ``tmp_path``,
 breaks one thing in the copy (never in the repository) and runs the real loader with
 ``root=tmp_path``, so that messages name files as ``data/FY2018/fuel_use.csv``. Each bad input must
 give one :class:`InputError` whose problem names the file, the row (file line, header = row 1),
-the column and what was expected. The last tests keep ``data/README.md`` in step with the specs.
+the column and what was expected. (The helpers that edit rows of the copy: ``tests/families/conftest.py``;
+``data/README.md`` in step with the specs: ``tests/families/test_data_dictionary.py``.)
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
 import shutil
 from pathlib import Path
 
@@ -20,10 +20,8 @@ import pytest
 
 from envkpi.core.inputs import InputError, Problem
 from envkpi.families import load_parameters
-from envkpi.families import all_tables
+from envkpi.families.production import calculations as prd
 from envkpi.families.production.tables import TABLES as PRODUCTION_TABLES, ProductionInputs, load_production_inputs
-
-REPO = Path(__file__).resolve().parents[1]
 
 FUEL_USE = "data/FY2018/fuel_use.csv"
 PURCHASED = "data/FY2018/purchased_energy.csv"
@@ -40,11 +38,11 @@ OUT_OF_BOUNDARY = {"JP-06", "US-02", "MX-01", "ES-01"}
 
 
 @pytest.fixture
-def sample(tmp_path: Path) -> Path:
+def sample(root: Path, tmp_path: Path) -> Path:
     """A project root in tmp_path holding copies of the FY2018 inputs, the history and the parameters."""
-    shutil.copytree(REPO / "data" / "FY2018", tmp_path / "data" / "FY2018")
-    shutil.copytree(REPO / "data" / "history", tmp_path / "data" / "history")
-    shutil.copytree(REPO / "parameters", tmp_path / "parameters")
+    shutil.copytree(root / "data" / "FY2018", tmp_path / "data" / "FY2018")
+    shutil.copytree(root / "data" / "history", tmp_path / "data" / "history")
+    shutil.copytree(root / "parameters", tmp_path / "parameters")
     return tmp_path
 
 
@@ -57,57 +55,6 @@ def load_error(root: Path) -> InputError:
     with pytest.raises(InputError) as caught:
         load(root)
     return caught.value
-
-
-def _cells(line: str) -> list[str]:
-    return next(csv.reader([line]))
-
-
-def _line(cells: list[str]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="").writerow(cells)
-    return buffer.getvalue()
-
-
-def find_row(root: Path, file: str, match: dict[str, str]) -> int:
-    """File line number (header = 1) of the one row of ``file`` whose cells equal ``match``."""
-    lines = (root / file).read_text(encoding="utf-8").splitlines()
-    header = _cells(lines[0])
-    hits = [
-        number
-        for number, line in enumerate(lines[1:], start=2)
-        if line.strip() and all(dict(zip(header, _cells(line))).get(k) == v for k, v in match.items())
-    ]
-    assert len(hits) == 1, f"{file}: {len(hits)} rows match {match}; the sample data changed?"
-    return hits[0]
-
-
-def edit_row(root: Path, file: str, match: dict[str, str], **changes: str) -> int:
-    """Change cells of the one row of ``file`` whose cells equal ``match``; return its file line number.
-
-    Only that line of the copy is rewritten.
-    """
-    number = find_row(root, file, match)
-    path = root / file
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    header = _cells(lines[0].rstrip("\r\n"))
-    cells = _cells(lines[number - 1].rstrip("\r\n"))
-    for column, value in changes.items():
-        cells[header.index(column)] = value
-    lines[number - 1] = _line(cells) + "\n"
-    path.write_text("".join(lines), encoding="utf-8")
-    return number
-
-
-def append_rows(root: Path, file: str, *rows: str) -> list[int]:
-    """Append CSV lines to ``file``; return their file line numbers."""
-    path = root / file
-    text = path.read_text(encoding="utf-8")
-    if not text.endswith("\n"):
-        text += "\n"
-    first = len(text.splitlines()) + 1
-    path.write_text(text + "".join(row + "\n" for row in rows), encoding="utf-8")
-    return list(range(first, first + len(rows)))
 
 
 def problem_at(error: InputError, file: str, row: int | None, column: str | None, *, printed: bool = True) -> Problem:
@@ -179,16 +126,17 @@ def test_activity_frames_hold_only_in_boundary_sites(sample, frame):
 def test_activity_frames_keep_source_file_rows(sample, frame):
     data = getattr(load(sample), frame)
     lines = (sample / "data" / "FY2018" / f"{frame}.csv").read_text(encoding="utf-8").splitlines()
-    header = _cells(lines[0])
+    cells = list(csv.reader(lines))
+    header = cells[0]
     spec = next(spec for spec in PRODUCTION_TABLES if spec.name == frame)
     number = next(column.name for column in spec.columns if column.kind == "number")
     for record in data.to_dict("records"):
-        in_file = dict(zip(header, _cells(lines[record["row"] - 1])))
+        in_file = dict(zip(header, cells[record["row"] - 1]))
         assert in_file["site_id"] == record["site_id"], f"{frame}: row {record['row']} is not {record}"
         assert float(in_file[number]) == record[number], f"{frame}: row {record['row']} is not {record}"
 
 
-def test_out_of_boundary_rows_are_dropped(sample):
+def test_out_of_boundary_rows_are_dropped(sample, find_row):
     kept = set(load(sample).fuel_use["row"])
     es01 = find_row(sample, FUEL_USE, {"site_id": "ES-01", "fuel": "diesel"})
     jp01 = find_row(sample, FUEL_USE, {"site_id": "JP-01", "fuel": "diesel"})
@@ -211,7 +159,7 @@ def test_excluded_rows_are_listed_per_table_with_their_rows_and_sites(sample):
     assert "37, 38" in excluded.loc[Path(FUEL_USE).name, "rows"]
 
 
-def test_history_keeps_only_years_before_the_fiscal_year(sample):
+def test_history_keeps_only_years_before_the_fiscal_year(sample, append_rows):
     append_rows(sample, HISTORY, "JP-01,2019,1,t CO2,1,MJPY,future row", "JP-01,2020,1,t CO2,1,MJPY,future row")
     history = load(sample).history
     assert len(history) > 0
@@ -236,57 +184,57 @@ def test_file_records_cover_parameters_and_every_input(sample):
 
 # --- one bad input at a time, through the real loader ----------------------------------------------
 
-def test_text_in_fuel_quantity_names_file_row_and_column(sample):
+def test_text_in_fuel_quantity_names_file_row_and_column(sample, edit_row):
     row = edit_row(sample, FUEL_USE, {"site_id": "JP-01", "fuel": "diesel"}, quantity="abc")
     problem = only_problem_at(load_error(sample), FUEL_USE, row, "quantity")
     assert "'abc'" in problem.message and "expected a number" in problem.message
 
 
-def test_negative_fuel_quantity_is_rejected(sample):
+def test_negative_fuel_quantity_is_rejected(sample, edit_row):
     row = edit_row(sample, FUEL_USE, {"site_id": "JP-02", "fuel": "lpg"}, quantity="-420")
     problem = only_problem_at(load_error(sample), FUEL_USE, row, "quantity")
     assert "-420" in problem.message and "≥ 0" in problem.message
 
 
-def test_unknown_site_id_is_rejected(sample):
+def test_unknown_site_id_is_rejected(sample, edit_row):
     row = edit_row(sample, FUEL_USE, {"site_id": "CN-02", "fuel": "lpg"}, site_id="CN-09")
     problem = only_problem_at(load_error(sample), FUEL_USE, row, "site_id")
     assert "'CN-09'" in problem.message and "expected a known site_id" in problem.message
     assert "CN-02" in problem.message
 
 
-def test_unknown_fuel_is_rejected_listing_known_fuels(sample):
+def test_unknown_fuel_is_rejected_listing_known_fuels(sample, edit_row):
     row = edit_row(sample, FUEL_USE, {"site_id": "JP-03", "fuel": "kerosene"}, fuel="coal_tar")
     problem = only_problem_at(load_error(sample), FUEL_USE, row, "fuel")
     assert "'coal_tar'" in problem.message and "expected a known fuel" in problem.message
     assert "kerosene" in problem.message
 
 
-def test_misspelt_fuel_suggests_the_known_one(sample):
+def test_misspelt_fuel_suggests_the_known_one(sample, edit_row):
     row = edit_row(sample, FUEL_USE, {"site_id": "JP-03", "fuel": "kerosene"}, fuel="kerosine")
     problem = only_problem_at(load_error(sample), FUEL_USE, row, "fuel")
     assert "did you mean kerosene?" in problem.message
 
 
-def test_city_gas_without_supplier_is_rejected(sample):
+def test_city_gas_without_supplier_is_rejected(sample, edit_row):
     row = edit_row(sample, FUEL_USE, {"site_id": "JP-01", "fuel": "city_gas"}, supplier="")
     problem = only_problem_at(load_error(sample), FUEL_USE, row, "supplier")
     assert "missing" in problem.message and "city_gas_suppliers" in problem.message
 
 
-def test_city_gas_with_unknown_supplier_is_rejected(sample):
+def test_city_gas_with_unknown_supplier_is_rejected(sample, edit_row):
     row = edit_row(sample, FUEL_USE, {"site_id": "JP-01", "fuel": "city_gas"}, supplier="tokio_gas")
     problem = only_problem_at(load_error(sample), FUEL_USE, row, "supplier")
     assert "'tokio_gas'" in problem.message and "tokyo_gas" in problem.message
 
 
-def test_supplier_on_another_fuel_is_rejected(sample):
+def test_supplier_on_another_fuel_is_rejected(sample, edit_row):
     row = edit_row(sample, FUEL_USE, {"site_id": "JP-01", "fuel": "diesel"}, supplier="tokyo_gas")
     problem = only_problem_at(load_error(sample), FUEL_USE, row, "supplier")
     assert "expected empty" in problem.message
 
 
-def test_lpg_in_kilolitres_is_rejected_as_incompatible_with_calorific_value(sample):
+def test_lpg_in_kilolitres_is_rejected_as_incompatible_with_calorific_value(sample, edit_row):
     row = edit_row(sample, FUEL_USE, {"site_id": "JP-02", "fuel": "lpg"}, unit="kL")
     problem = only_problem_at(load_error(sample), FUEL_USE, row, "unit")
     assert "'kL'" in problem.message
@@ -294,13 +242,13 @@ def test_lpg_in_kilolitres_is_rejected_as_incompatible_with_calorific_value(samp
     assert "expected a unit like t" in problem.message
 
 
-def test_fuel_unit_the_dictionary_does_not_list_is_rejected(sample):
+def test_fuel_unit_the_dictionary_does_not_list_is_rejected(sample, edit_row):
     row = edit_row(sample, FUEL_USE, {"site_id": "JP-01", "fuel": "diesel"}, unit="kWh")
     problem = only_problem_at(load_error(sample), FUEL_USE, row, "unit")
     assert problem.message == "got 'kWh'; expected one of kNm3, Nm3, t, kg, kL, L"
 
 
-def test_site_in_country_without_electricity_factor_is_rejected(sample):
+def test_site_in_country_without_electricity_factor_is_rejected(sample, edit_row):
     # the culprit is the country cell of the site register, for a site that buys electricity
     row = edit_row(sample, SITES, {"site_id": "TH-01"}, country="ZZ")
     problem = only_problem_at(load_error(sample), SITES, row, "country")
@@ -308,38 +256,38 @@ def test_site_in_country_without_electricity_factor_is_rejected(sample):
     assert "electricity_factors" in problem.message
 
 
-def test_used_on_site_more_than_generated_is_rejected(sample):
+def test_used_on_site_more_than_generated_is_rejected(sample, edit_row):
     row = edit_row(sample, RENEWABLE, {"site_id": "JP-03", "source": "solar"}, used_on_site="640")
     problem = only_problem_at(load_error(sample), RENEWABLE, row, "used_on_site")
     assert "640" in problem.message and "more than generated" in problem.message and "620" in problem.message
 
 
-def test_unknown_renewable_source_suggests_the_known_one(sample):
+def test_unknown_renewable_source_suggests_the_known_one(sample, edit_row):
     row = edit_row(sample, RENEWABLE, {"site_id": "DE-01", "source": "wind"}, source="wnd")
     problem = only_problem_at(load_error(sample), RENEWABLE, row, "source")
     assert "did you mean wind?" in problem.message
 
 
-def test_unknown_gas_is_rejected_with_suggestion(sample):
+def test_unknown_gas_is_rejected_with_suggestion(sample, edit_row):
     row = edit_row(sample, NON_CO2, {"site_id": "JP-03", "gas": "HFC-134a"}, gas="HFC134a")
     problem = only_problem_at(load_error(sample), NON_CO2, row, "gas")
     assert "'HFC134a'" in problem.message and "expected a known gas" in problem.message
     assert "did you mean HFC-134a?" in problem.message
 
 
-def test_gas_mass_in_energy_unit_is_rejected(sample):
+def test_gas_mass_in_energy_unit_is_rejected(sample, edit_row):
     row = edit_row(sample, NON_CO2, {"site_id": "JP-01", "gas": "SF6"}, unit="kWh")
     problem = only_problem_at(load_error(sample), NON_CO2, row, "unit")
     assert problem.message == "got 'kWh'; expected one of kg, t"
 
 
-def test_missing_production_output_is_rejected(sample):
+def test_missing_production_output_is_rejected(sample, edit_row):
     row = edit_row(sample, OUTPUT, {"site_id": "JP-04"}, output="")
     problem = only_problem_at(load_error(sample), OUTPUT, row, "output")
     assert "missing value" in problem.message
 
 
-def test_bad_boolean_in_sites_is_rejected(sample):
+def test_bad_boolean_in_sites_is_rejected(sample, edit_row):
     row = edit_row(sample, SITES, {"site_id": "JP-06"}, has_ems="maybe")
     error = load_error(sample)
     # not required to be printed: see test_a_sites_problem_does_not_flood_the_error_with_unknown_site_ids
@@ -347,7 +295,7 @@ def test_bad_boolean_in_sites_is_rejected(sample):
     assert "'maybe'" in problem.message and "true or false" in problem.message
 
 
-def test_duplicate_history_year_is_rejected(sample):
+def test_duplicate_history_year_is_rejected(sample, edit_row):
     row = edit_row(sample, HISTORY, {"site_id": "JP-01", "fiscal_year": "2014"}, fiscal_year="2013")
     error = load_error(sample)
     assert len(error.problems) == 2, str(error)
@@ -355,7 +303,7 @@ def test_duplicate_history_year_is_rejected(sample):
         assert "duplicate row for site_id=JP-01, fiscal_year=2013" in problem_at(error, HISTORY, number, None).message
 
 
-def test_history_output_unit_not_comparable_with_this_year_is_rejected(sample):
+def test_history_output_unit_not_comparable_with_this_year_is_rejected(sample, edit_row):
     row = edit_row(sample, HISTORY, {"site_id": "JP-01", "fiscal_year": "2013"}, output_unit="t")
     problem = only_problem_at(load_error(sample), HISTORY, row, "output_unit")
     assert "'t'" in problem.message and "'MJPY'" in problem.message
@@ -371,7 +319,7 @@ def test_missing_input_file_is_named(sample):
 
 # --- several breakages at once ---------------------------------------------------------------------
 
-def test_several_breakages_in_different_files_reported_together(sample):
+def test_several_breakages_in_different_files_reported_together(sample, edit_row):
     fuel = edit_row(sample, FUEL_USE, {"site_id": "JP-01", "fuel": "diesel"}, quantity="abc")
     gas = edit_row(sample, NON_CO2, {"site_id": "JP-03", "gas": "HFC-134a"}, gas="HFC-134x")
     renewable = edit_row(sample, RENEWABLE, {"site_id": "US-01", "source": "solar"}, generated="-1")
@@ -390,7 +338,7 @@ def test_several_breakages_in_different_files_reported_together(sample):
         problem_at(error, file, row, column)
 
 
-def test_several_rule_breakages_in_different_files_reported_together(sample):
+def test_several_rule_breakages_in_different_files_reported_together(sample, edit_row):
     fuel = edit_row(sample, FUEL_USE, {"site_id": "JP-02", "fuel": "lpg"}, unit="kL")
     country = edit_row(sample, SITES, {"site_id": "TH-01"}, country="ZZ")
     renewable = edit_row(sample, RENEWABLE, {"site_id": "JP-03", "source": "solar"}, used_on_site="640")
@@ -401,7 +349,7 @@ def test_several_rule_breakages_in_different_files_reported_together(sample):
         problem_at(error, file, row, column)
 
 
-def test_rule_breakages_reported_together_with_value_breakages(sample):
+def test_rule_breakages_reported_together_with_value_breakages(sample, edit_row):
     quantity = edit_row(sample, FUEL_USE, {"site_id": "JP-01", "fuel": "diesel"}, quantity="abc")
     renewable = edit_row(sample, RENEWABLE, {"site_id": "JP-03", "source": "solar"}, used_on_site="640")
     error = load_error(sample)
@@ -413,7 +361,7 @@ def test_rule_breakages_reported_together_with_value_breakages(sample):
 
 
 @pytest.mark.parametrize("breakage", ["bad boolean", "file missing"])
-def test_a_sites_problem_does_not_flood_the_error_with_unknown_site_ids(sample, breakage):
+def test_a_sites_problem_does_not_flood_the_error_with_unknown_site_ids(sample, edit_row, breakage):
     if breakage == "bad boolean":
         edit_row(sample, SITES, {"site_id": "JP-06"}, has_ems="maybe")
     else:
@@ -428,150 +376,34 @@ def test_a_sites_problem_does_not_flood_the_error_with_unknown_site_ids(sample, 
     )
 
 
-# --- data/README.md documents the specs ------------------------------------------------------------
-
-README = REPO / "data" / "README.md"
-SPECS = list(all_tables())
-
-
-def readme_sections() -> dict[str, str]:
-    """Text of each ``### `...file.csv` `` section of data/README.md, keyed by the file name (a section
-    ends at the next heading of level 2 or 3)."""
-    sections = {}
-    for part in re.split(r"^##+ ", README.read_text(encoding="utf-8"), flags=re.M)[1:]:
-        heading, _, body = part.partition("\n")
-        name = re.search(r"([\w]+)\.csv", heading)
-        if name:
-            sections[name.group(1)] = body
-    return sections
-
-
-def documented_columns(section: str) -> list[str]:
-    return re.findall(r"^\|\s*`([^`]+)`\s*\|", section, flags=re.M)
-
-
-@pytest.mark.parametrize("spec", SPECS, ids=lambda spec: spec.name)
-def test_readme_has_a_section_for_every_table(spec):
-    assert spec.name in readme_sections(), f"data/README.md has no '### `.../{spec.file_name}`' section"
-
-
-@pytest.mark.parametrize("spec", SPECS, ids=lambda spec: spec.name)
-def test_readme_documents_every_column_in_backticks(spec):
-    text = README.read_text(encoding="utf-8")
-    section = readme_sections().get(spec.name, "")
-    for column in spec.columns:
-        assert f"`{column.name}`" in text, f"column {column.name} of {spec.file_name} not in data/README.md"
-        assert column.name in documented_columns(section), (
-            f"column `{column.name}` of {spec.file_name} is not a row of its table in data/README.md"
-        )
-
-
-@pytest.mark.parametrize("spec", SPECS, ids=lambda spec: spec.name)
-def test_readme_documents_no_column_the_spec_lacks(spec):
-    documented = documented_columns(readme_sections().get(spec.name, ""))
-    assert documented == [c.name for c in spec.columns], f"{spec.file_name}: README {documented}"
-
-
-@pytest.mark.parametrize("spec", SPECS, ids=lambda spec: spec.name)
-def test_readme_lists_the_allowed_values_of_each_column(spec):
-    section = readme_sections().get(spec.name, "")
-    for column in spec.columns:
-        for value in column.allowed or ():
-            assert f"`{value}`" in section, f"{spec.file_name}: allowed {column.name} `{value}` not in README"
-
-
-# --- avoided emissions and product use (CO2-01 … CO2-04) -------------------------------------------
-
-from envkpi.families.avoided_emissions.tables import load_avoided_inputs
-from envkpi.families.product_use.tables import load_product_use_inputs  # noqa: E402
-
-
-def avoided_sample(root: Path, tmp_path: Path) -> Path:
-    project = tmp_path / "project"
-    shutil.copytree(root / "data", project / "data")
-    shutil.copytree(root / "parameters", project / "parameters")
-    return project
-
-
-def load_avoided(project: Path):
-    params = load_parameters(project / "parameters" / "FY2018.yaml", root=project)
-    return load_avoided_inputs(params, project / "data" / "FY2018", project / "data" / "reference" / "outdoor_temperature.csv",
-                               project / "data" / "history" / "avoided_emissions.csv", root=project)
-
-
-def test_avoided_inputs_of_the_sample_load(root, tmp_path):
-    inputs = load_avoided(avoided_sample(root, tmp_path))
-    assert set(inputs.tables) >= {"pv_shipments", "energy_saving_products", "teleconference_systems", "heat_exchange_ventilation"}
-    assert len(inputs.temperature) == 8760
-    assert inputs.pv_shipments["row"].tolist()[0] == 2
-
-
-@pytest.mark.parametrize("file, match, column, value, expected", [
-    ("pv_shipments.csv", {"region": "china"}, "region", "atlantis", "got 'atlantis'; expected a known region"),
-    ("fuel_cell_shipments.csv", {"region": "japan"}, "units_shipped", "-3", "got '-3'; expected a value ≥ 0"),
-    ("energy_saving_products.csv", {"category": "refrigerator", "region": "japan"}, "reference_kwh_per_year", "",
-     "missing value; expected a number ≥ 0 [kWh/year]"),
-    ("teleconference_systems.csv", {"region": "asia"}, "units_sold", "many", "got 'many'; expected a whole number"),
-])
-def test_bad_avoided_input_names_file_row_and_column(root, tmp_path, file, match, column, value, expected):
-    project = avoided_sample(root, tmp_path)
-    row = edit_row(project / "data" / "FY2018", file, match, **{column: value})
-    with pytest.raises(InputError) as caught:
-        load_avoided(project)
-    [problem] = caught.value.problems
-    assert (problem.file, problem.row, problem.column) == (f"data/FY2018/{file}", row, column)
-    assert expected in problem.message
-
-
-def test_unknown_product_use_category_names_file_row_and_column(root, tmp_path):
-    project = avoided_sample(root, tmp_path)
-    row = edit_row(project / "data" / "FY2018", "product_use.csv", {"category": "lcd_tv", "region": "japan"}, category="lcd_tvs")
-    params = load_parameters(project / "parameters" / "FY2018.yaml", root=project)
-    with pytest.raises(InputError) as caught:
-        load_product_use_inputs(params, project / "data" / "FY2018", root=project)
-    [problem] = caught.value.problems
-    assert (problem.file, problem.row, problem.column) == ("data/FY2018/product_use.csv", row, "category")
-    assert "did you mean lcd_tv?" in problem.message
-
-
 # --- units, keys, rows the dictionary requires, plausible ranges (issue 9) -----------------------------
 
-def delete_row(root: Path, file: str, match: dict[str, str]) -> int:
-    """Delete the one row of ``file`` whose cells equal ``match``; return the file line it was on."""
-    number = find_row(root, file, match)
-    path = root / file
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    del lines[number - 1]
-    path.write_text("".join(lines), encoding="utf-8")
-    return number
-
-
-def test_electricity_in_milliwatt_hours_is_rejected_naming_the_allowed_units(sample):
+def test_electricity_in_milliwatt_hours_is_rejected_naming_the_allowed_units(sample, edit_row):
     # pint reads mWh as milliwatt-hours: Scope 2 of the site would drop by a factor of a billion
     row = edit_row(sample, PURCHASED, {"site_id": "JP-01", "carrier": "electricity"}, unit="mWh")
     problem = only_problem_at(load_error(sample), PURCHASED, row, "unit")
     assert problem.message == "got 'mWh'; expected one of kWh, MWh, GJ (units are case-sensitive: did you mean MWh?)"
 
 
-def test_a_unit_with_a_prefix_the_dictionary_does_not_list_is_rejected(sample):
+def test_a_unit_with_a_prefix_the_dictionary_does_not_list_is_rejected(sample, edit_row):
     row = edit_row(sample, PURCHASED, {"site_id": "JP-02", "carrier": "electricity"}, quantity="71.25", unit="GWh")
     problem = only_problem_at(load_error(sample), PURCHASED, row, "unit")
     assert problem.message == "got 'GWh'; expected one of kWh, MWh, GJ"
 
 
-def test_electricity_in_gigajoules_is_rejected(sample):
+def test_electricity_in_gigajoules_is_rejected(sample, edit_row):
     row = edit_row(sample, PURCHASED, {"site_id": "JP-02", "carrier": "electricity"}, quantity="256500", unit="GJ")
     problem = only_problem_at(load_error(sample), PURCHASED, row, "unit")
     assert problem.message == "got 'GJ' for electricity; expected kWh or MWh"
 
 
-def test_heat_in_megawatt_hours_is_rejected(sample):
+def test_heat_in_megawatt_hours_is_rejected(sample, edit_row):
     row = edit_row(sample, PURCHASED, {"site_id": "JP-01", "carrier": "steam"}, quantity="11833", unit="MWh")
     problem = only_problem_at(load_error(sample), PURCHASED, row, "unit")
     assert problem.message == "got 'MWh' for steam (heat); expected GJ"
 
 
-def test_a_second_electricity_row_for_a_site_is_rejected_on_both_rows(sample):
+def test_a_second_electricity_row_for_a_site_is_rejected_on_both_rows(sample, find_row, append_rows):
     first = find_row(sample, PURCHASED, {"site_id": "JP-02", "carrier": "electricity"})
     [second] = append_rows(sample, PURCHASED, "JP-02,electricity,1200,MWh")
     error = load_error(sample)
@@ -582,7 +414,7 @@ def test_a_second_electricity_row_for_a_site_is_rejected_on_both_rows(sample):
         f"duplicate row for site_id=JP-02, carrier=electricity (also row {first}); expected one row per site_id, carrier")
 
 
-def test_a_deleted_electricity_row_of_a_site_inside_the_boundary_is_named(sample):
+def test_a_deleted_electricity_row_of_a_site_inside_the_boundary_is_named(sample, find_row, delete_row):
     delete_row(sample, PURCHASED, {"site_id": "JP-03", "carrier": "electricity"})
     error = load_error(sample)
     site_row = find_row(sample, SITES, {"site_id": "JP-03"})
@@ -591,7 +423,7 @@ def test_a_deleted_electricity_row_of_a_site_inside_the_boundary_is_named(sample
     assert f"{PURCHASED}: no electricity row for site JP-03" in str(error)
 
 
-def test_a_deleted_output_row_of_a_site_inside_the_boundary_is_named(sample):
+def test_a_deleted_output_row_of_a_site_inside_the_boundary_is_named(sample, find_row, delete_row):
     delete_row(sample, OUTPUT, {"site_id": "CN-02"})
     error = load_error(sample)
     site_row = find_row(sample, SITES, {"site_id": "CN-02"})
@@ -599,20 +431,20 @@ def test_a_deleted_output_row_of_a_site_inside_the_boundary_is_named(sample):
                                       "inside the boundary); expected exactly one")], str(error)
 
 
-def test_a_site_outside_the_boundary_needs_no_electricity_or_output_row(sample):
+def test_a_site_outside_the_boundary_needs_no_electricity_or_output_row(sample, delete_row):
     delete_row(sample, PURCHASED, {"site_id": "US-02", "carrier": "electricity"})
     delete_row(sample, OUTPUT, {"site_id": "US-02"})
     inputs = load(sample)
     assert inputs.warnings == []
 
 
-def test_an_electricity_row_with_a_mistyped_carrier_is_not_also_reported_missing(sample):
+def test_an_electricity_row_with_a_mistyped_carrier_is_not_also_reported_missing(sample, edit_row):
     row = edit_row(sample, PURCHASED, {"site_id": "JP-03", "carrier": "electricity"}, carrier="electricty")
     problem = only_problem_at(load_error(sample), PURCHASED, row, "carrier")
     assert "did you mean electricity?" in problem.message
 
 
-def test_an_exact_duplicate_fuel_row_is_rejected_naming_both_rows(sample):
+def test_an_exact_duplicate_fuel_row_is_rejected_naming_both_rows(sample, find_row, append_rows):
     first = find_row(sample, FUEL_USE, {"site_id": "JP-01", "fuel": "a_heavy_oil"})
     [second] = append_rows(sample, FUEL_USE, "JP-01,a_heavy_oil,1240,kL,")
     error = load_error(sample)
@@ -622,12 +454,12 @@ def test_an_exact_duplicate_fuel_row_is_rejected_naming_both_rows(sample):
     assert problem_at(error, FUEL_USE, second, None).message == f"duplicate of row {first} {end}"
 
 
-def test_two_rows_of_one_fuel_that_differ_are_accepted(sample):
+def test_two_rows_of_one_fuel_that_differ_are_accepted(sample, append_rows):
     append_rows(sample, FUEL_USE, "JP-01,a_heavy_oil,12,kL,")  # a second delivery: both count
     assert len(load(sample).fuel_use.query("site_id == 'JP-01' and fuel == 'a_heavy_oil'")) == 2
 
 
-def test_a_site_registered_twice_names_the_site_and_both_rows(sample):
+def test_a_site_registered_twice_names_the_site_and_both_rows(sample, find_row, append_rows):
     first = find_row(sample, SITES, {"site_id": "JP-01"})
     line = (sample / SITES).read_text(encoding="utf-8").splitlines()[first - 1]
     [second] = append_rows(sample, SITES, line)
@@ -636,21 +468,21 @@ def test_a_site_registered_twice_names_the_site_and_both_rows(sample):
         f"duplicate of row {first} (site_id=JP-01): the same in every cell, so it would be counted twice; delete one")
 
 
-def test_electricity_typed_in_kwh_as_mwh_is_beyond_the_plausible_maximum(sample):
+def test_electricity_typed_in_kwh_as_mwh_is_beyond_the_plausible_maximum(sample, edit_row):
     row = edit_row(sample, PURCHASED, {"site_id": "DE-01", "carrier": "electricity"}, unit="MWh")  # 28,460,000 kWh
     problem = only_problem_at(load_error(sample), PURCHASED, row, "quantity")
     assert problem.message == ("got '28460000' MWh; expected at most 10,000,000 [MWh] "
                                "(one site's purchase of one carrier in a year)")
 
 
-def test_heat_beyond_the_plausible_maximum_is_judged_in_megawatt_hours(sample):
+def test_heat_beyond_the_plausible_maximum_is_judged_in_megawatt_hours(sample, edit_row):
     row = edit_row(sample, PURCHASED, {"site_id": "JP-01", "carrier": "steam"}, quantity="42600000000")
     problem = only_problem_at(load_error(sample), PURCHASED, row, "quantity")
     assert problem.message == ("got '42600000000' GJ (= 11,833,333,333 MWh); expected at most 10,000,000 [MWh] "
                                "(one site's purchase of one carrier in a year)")
 
 
-def test_electricity_above_the_typical_maximum_is_a_warning(sample):
+def test_electricity_above_the_typical_maximum_is_a_warning(sample, edit_row):
     row = edit_row(sample, PURCHASED, {"site_id": "JP-05", "carrier": "electricity"}, quantity="2500000")
     inputs = load(sample)
     assert inputs.warnings == [Problem(PURCHASED, row, "quantity", "'2500000' MWh is above the typical maximum of "
@@ -659,7 +491,7 @@ def test_electricity_above_the_typical_maximum_is_a_warning(sample):
     assert 2_500_000 in set(inputs.purchased_energy["quantity"])  # used as given
 
 
-def test_fuel_is_judged_by_its_energy_content(sample):
+def test_fuel_is_judged_by_its_energy_content(sample, edit_row):
     # 5,820,000 kNm3 of Tokyo Gas city gas at 45 GJ/kNm3: 261,900,000 GJ
     row = edit_row(sample, FUEL_USE, {"site_id": "JP-01", "fuel": "city_gas"}, quantity="5820000")
     problem = only_problem_at(load_error(sample), FUEL_USE, row, "quantity")
@@ -667,7 +499,7 @@ def test_fuel_is_judged_by_its_energy_content(sample):
                                "(energy content of one fuel burnt at one site in a year)")
 
 
-def test_fuel_above_its_typical_energy_content_is_a_warning(sample):
+def test_fuel_above_its_typical_energy_content_is_a_warning(sample, edit_row):
     # 300,000 kL of A heavy oil at 39.1 GJ/kL: 11,730,000 GJ
     row = edit_row(sample, FUEL_USE, {"site_id": "JP-01", "fuel": "a_heavy_oil"}, quantity="300000")
     assert load(sample).warnings == [Problem(FUEL_USE, row, "quantity", (
@@ -675,27 +507,27 @@ def test_fuel_above_its_typical_energy_content_is_a_warning(sample):
         "burnt at one site in a year); check the value and its unit"))]
 
 
-def test_gas_typed_in_tonnes_instead_of_kilograms_is_a_warning(sample):
+def test_gas_typed_in_tonnes_instead_of_kilograms_is_a_warning(sample, edit_row):
     row = edit_row(sample, NON_CO2, {"site_id": "JP-03", "gas": "HFC-134a"}, unit="t")  # 260 t of HFC-134a
     [warning] = load(sample).warnings
     assert (warning.file, warning.row, warning.column) == (NON_CO2, row, "quantity")
     assert warning.message.startswith("'260' t is above the typical maximum of 100 [t]")
 
 
-def test_output_in_yen_instead_of_million_yen_is_rejected(sample):
+def test_output_in_yen_instead_of_million_yen_is_rejected(sample, edit_row):
     row = edit_row(sample, OUTPUT, {"site_id": "JP-01"}, output="168500000000")
     problem = only_problem_at(load_error(sample), OUTPUT, row, "output")
     assert problem.message == ("got '168500000000' MJPY; expected at most 100,000,000 [MJPY] "
                                "(one site's production value in a year)")
 
 
-def test_history_year_written_as_a_decimal_is_read_as_the_year(sample):
+def test_history_year_written_as_a_decimal_is_read_as_the_year(sample, edit_row):
     edit_row(sample, HISTORY, {"site_id": "JP-01", "fiscal_year": "2017"}, fiscal_year="2017.0")
     history = load(sample).history
     assert 2017 in set(history.loc[history["site_id"] == "JP-01", "fiscal_year"])
 
 
-def test_history_year_beyond_2100_is_rejected(sample):
+def test_history_year_beyond_2100_is_rejected(sample, edit_row):
     row = edit_row(sample, HISTORY, {"site_id": "JP-01", "fiscal_year": "2015"}, fiscal_year="20115")
     problem = only_problem_at(load_error(sample), HISTORY, row, "fiscal_year")
     assert problem.message == "got '20115'; expected at most 2,100 (a fiscal year)"
@@ -711,7 +543,7 @@ def test_a_mistyped_excluded_entity_is_rejected_with_the_nearest_names(sample):
         f"parent_entity of any site in {SITES}; did you mean 'Northwind Cold Chain Inc.'?"))], str(error)
 
 
-def test_cross_table_rules_run_on_tables_that_have_problems_of_their_own(sample):
+def test_cross_table_rules_run_on_tables_that_have_problems_of_their_own(sample, edit_row):
     # every problem at once: the supplier and the country are judged though fuel_use.csv and sites.csv
     # each have a bad cell elsewhere
     supplier = edit_row(sample, FUEL_USE, {"site_id": "JP-02", "fuel": "city_gas"}, supplier="toho")
@@ -743,194 +575,7 @@ def test_a_utf16_file_is_named_with_its_encoding(sample):
                                       "Text'); save it as 'CSV UTF-8 (comma delimited)'")], str(error)
 
 
-# --- data/README.md documents the plausible ranges -------------------------------------------------
-
-def readme_ranges() -> list[dict[str, str]]:
-    """The rows of the table of data/README.md's "Plausible ranges" section."""
-    text = README.read_text(encoding="utf-8").split("## Plausible ranges", 1)[1]
-    rows = [line for line in text.splitlines() if line.startswith("| `")]
-    header = ["applies to", "unit", "typical", "error", "why"]
-    return [dict(zip(header, (cell.strip() for cell in row.strip("|").split(" | ")))) for row in rows]
-
-
-def _numbers_in(text: str) -> list[float]:
-    """The numbers of a cell, before any explanation in brackets (−40 is a minus sign)."""
-    text = text.split("(")[0].replace("−", "-")
-    return [float(n.replace(",", "")) for n in re.findall(r"-?\d[\d,]*(?:\.\d+)?", text)]
-
-
-RANGED = [(spec, column, plausible) for spec in all_tables() for column in spec.columns for plausible in column.plausible]
-
-
-@pytest.mark.parametrize(("spec", "column", "plausible"), RANGED,
-                         ids=[f"{s.name}.{c.name}.{p.unit}" for s, c, p in RANGED])
-def test_readme_documents_each_plausible_range(spec, column, plausible):
-    rows = [row for row in readme_ranges() if f"`{spec.name}.{column.name}`" in row["applies to"]
-            and row["unit"].replace("°C", "degC").replace("—", "dimensionless") == plausible.unit]
-    assert len(rows) == 1, f"data/README.md, Plausible ranges: no row (or several) for {spec.name}.{column.name} [{plausible.unit}]"
-    row = rows[0]
-    assert _numbers_in(row["typical"]) == [v for v in plausible.typical if v is not None], row
-    assert _numbers_in(row["error"]) == [v for v in (plausible.error_below, plausible.error_above) if v is not None], row
-    assert len(row["why"]) > 40, row
-
-
-def test_every_quantity_column_has_a_plausible_range():
-    for spec in all_tables():
-        for column in spec.columns:
-            if column.kind in ("number", "integer"):
-                assert column.plausible, f"{spec.name}.{column.name} has no plausible range"
-
-
-def test_every_count_column_is_whole():
-    for spec in all_tables():
-        for column in spec.columns:
-            if "[count]" in column.description:
-                assert column.kind == "integer", f"{spec.name}.{column.name} is a count but not of kind integer"
-
-
-def test_allowed_units_have_the_dimension_of_their_column():
-    for spec in all_tables():
-        for column in spec.columns:
-            if column.kind == "unit" and column.allowed and column.dimensions:
-                from envkpi.core.units import parse_unit, ureg
-
-                wanted = [ureg.get_dimensionality(d) for d in column.dimensions]
-                for unit in column.allowed:
-                    assert parse_unit(unit).dimensionality in wanted, f"{spec.name}.{column.name}: {unit}"
-
-
-@pytest.mark.parametrize("year", [2017, 2018])
-def test_the_sample_years_load_with_no_warning(root, year):
-    from envkpi.families import names, validate_inputs
-
-    params = load_parameters(root / "parameters" / f"FY{year}.yaml", root=root)
-    assert validate_inputs(params, root / "data" / f"FY{year}", root, list(names())) == []
-
-
-# --- avoided emissions, product use and the temperature series (issue 9) ----------------------------
-
-def avoided_error(project: Path) -> InputError:
-    with pytest.raises(InputError) as caught:
-        load_avoided(project)
-    return caught.value
-
-
-TEMPERATURE = "data/reference/outdoor_temperature.csv"
-YEAR_DIR = "data/FY2018"
-
-
-def test_pv_capacity_in_milliwatts_is_rejected(root, tmp_path):
-    project = avoided_sample(root, tmp_path)
-    row = edit_row(project, f"{YEAR_DIR}/pv_shipments.csv", {"region": "japan"}, unit="mW")
-    [problem] = avoided_error(project).problems
-    assert problem == Problem(f"{YEAR_DIR}/pv_shipments.csv", row, "unit",
-                              "got 'mW'; expected one of kW, MW (units are case-sensitive: did you mean MW?)")
-
-
-def test_a_fractional_count_of_fuel_cells_is_rejected(root, tmp_path):
-    project = avoided_sample(root, tmp_path)
-    row = edit_row(project, f"{YEAR_DIR}/fuel_cell_shipments.csv", {"region": "europe"}, units_shipped="640.25")
-    [problem] = avoided_error(project).problems
-    assert problem == Problem(f"{YEAR_DIR}/fuel_cell_shipments.csv", row, "units_shipped",
-                              "got '640.25'; expected a whole number")
-
-
-def test_a_count_written_with_a_zero_decimal_is_whole(root, tmp_path):
-    project = avoided_sample(root, tmp_path)
-    edit_row(project, f"{YEAR_DIR}/fuel_cell_shipments.csv", {"region": "europe"}, units_shipped="640.0")
-    assert load_avoided(project).fuel_cell_shipments["units_shipped"].tolist() == [13850, 640]
-
-
-def test_pv_capacity_typed_in_kw_as_mw_is_beyond_the_plausible_maximum(root, tmp_path):
-    project = avoided_sample(root, tmp_path)
-    row = edit_row(project, f"{YEAR_DIR}/pv_shipments.csv", {"region": "japan"}, unit="MW")  # 248,600 MW
-    [problem] = avoided_error(project).problems
-    assert problem == Problem(f"{YEAR_DIR}/pv_shipments.csv", row, "capacity_shipped",
-                              "got '248600' MW (= 248,600,000 kW); expected at most 100,000,000 [kW] "
-                              "(PV capacity shipped to one region in a year)")
-
-
-def test_a_product_listed_twice_is_rejected_naming_both_rows(root, tmp_path):
-    project = avoided_sample(root, tmp_path)
-    file = f"{YEAR_DIR}/heat_exchange_ventilation.csv"
-    first = find_row(project, file, {"product": "room heat-exchange ventilation fan"})
-    [second] = append_rows(project, file, "room heat-exchange ventilation fan,14800")
-    problems = avoided_error(project).problems
-    end = "(product=room heat-exchange ventilation fan): the same in every cell, so it would be counted twice; delete one"
-    assert problems == [Problem(file, first, None, f"duplicate of row {second} {end}"),
-                        Problem(file, second, None, f"duplicate of row {first} {end}")]
-
-
-def test_a_trillion_units_sold_is_rejected(root, tmp_path):
-    project = avoided_sample(root, tmp_path)
-    file = f"{YEAR_DIR}/product_use.csv"
-    row = edit_row(project, file, {"category": "room_air_conditioner", "region": "japan"}, units_sold="1e12")
-    params = load_parameters(project / "parameters" / "FY2018.yaml", root=project)
-    with pytest.raises(InputError) as caught:
-        load_product_use_inputs(params, project / YEAR_DIR, root=project)
-    assert caught.value.problems == [Problem(file, row, "units_sold", "got '1e12'; expected at most 1,000,000,000 "
-                                             "[count] (one row's units in a year)")]
-
-
-def test_product_use_inputs_carry_their_warnings(root, tmp_path):
-    project = avoided_sample(root, tmp_path)
-    file = f"{YEAR_DIR}/product_use.csv"
-    row = edit_row(project, file, {"category": "lcd_tv", "region": "japan"}, model_kwh_per_year="115000")
-    params = load_parameters(project / "parameters" / "FY2018.yaml", root=project)
-    products, files, warnings = load_product_use_inputs(params, project / YEAR_DIR, root=project)
-    assert warnings == [Problem(file, row, "model_kwh_per_year", "'115000' is above the typical maximum of 100,000 "
-                                "[kWh/year] (one product or house in a year); check the value and its unit")]
-    assert len(products) > 0 and files[-1].path == file
-
-
-def test_an_hour_missing_from_the_temperature_series_is_named_at_its_file_row(root, tmp_path):
-    project = avoided_sample(root, tmp_path)
-    path = project / TEMPERATURE
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    del lines[99]  # file row 100: 2018-04-05T02:00
-    path.write_text("".join(lines), encoding="utf-8")
-    error = avoided_error(project)
-    assert error.problems == [Problem(TEMPERATURE, 100, "timestamp", (
-        "got '2018-04-05T03:00'; expected 2018-04-05T02:00, the hour after row 99 (2018-04-05T01:00): 1 hour missing"))]
-    assert "np.int64" not in str(error)
-
-
-@pytest.mark.parametrize(("row", "text", "message"), [
-    (5, "2018-04-01T03:30", "got '2018-04-01T03:30'; expected a time on the hour (2018-04-01T03:00): the series is hourly"),
-    (5, "01/04/2018 03:00", "got '01/04/2018 03:00'; expected a local date and hour like 2018-04-01T13:00 (ISO 8601, "
-                            "no time zone)"),
-    (5, "2018-04-01T03:00+09:00", "got '2018-04-01T03:00+09:00'; expected a local date and hour like 2018-04-01T13:00 "
-                                  "(ISO 8601, no time zone)"),
-    (5, "2018-04-01 02:00", "got '2018-04-01 02:00', the same hour as row 4; expected the hour after row 4 "
-                            "(2018-04-01T02:00)"),
-    (5, "2018-03-31T23:00", "got '2018-03-31T23:00', earlier than row 4; expected the hour after row 4 "
-                            "(2018-04-01T02:00): the hours in time order"),
-])
-def test_a_bad_hour_in_the_temperature_series_is_named_at_its_file_row(root, tmp_path, row, text, message):
-    project = avoided_sample(root, tmp_path)
-    path = project / TEMPERATURE
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    lines[row - 1] = f"{text},11.4\n"
-    path.write_text("".join(lines), encoding="utf-8")
-    problems = avoided_error(project).problems
-    assert problems[0] == Problem(TEMPERATURE, row, "timestamp", message)
-    # the next hour follows the last good one, or the bad one: at most one more problem, on row 6
-    assert all(p.row == row + 1 for p in problems[1:]), problems
-
-
-def test_a_temperature_in_tenths_of_a_degree_is_rejected(root, tmp_path):
-    project = avoided_sample(root, tmp_path)
-    path = project / TEMPERATURE
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    lines[9] = lines[9].split(",")[0] + ",117\n"
-    path.write_text("".join(lines), encoding="utf-8")
-    assert avoided_error(project).problems == [Problem(TEMPERATURE, 10, "outdoor_temp_c", (
-        "got '117'; expected at most 60 [degC] (outdoor air temperature)"))]
-
-
 # --- sites over time: the register's first and last fiscal years (issue 12, point 1) ----------------
-
-from envkpi.families.production import calculations as prd  # noqa: E402
 
 ACTIVITY = (FUEL_USE, PURCHASED, RENEWABLE, NON_CO2, OUTPUT)
 
@@ -945,16 +590,21 @@ def drop_site_rows(root: Path, file: str, site: str) -> None:
     """Delete every row of ``site`` from ``file`` (the site has no figures for the year)."""
     path = root / file
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    path.write_text("".join(line for line in lines if _cells(line.rstrip("\r\n"))[0] != site), encoding="utf-8")
+    kept = [line for line, cells in zip(lines, csv.reader(lines)) if cells[0] != site]
+    path.write_text("".join(kept), encoding="utf-8")
 
 
-def close_site(root: Path, site: str, last: str, *, drop_rows: bool = True) -> int:
-    """Give ``site`` a last fiscal year in the FY2018 register (and, as a team would, delete its FY2018 rows)."""
-    row = edit_row(root, SITES, {"site_id": site}, last_fiscal_year=last)
-    if drop_rows:
-        for file in ACTIVITY:
-            drop_site_rows(root, file, site)
-    return row
+@pytest.fixture
+def close_site(edit_row):
+    """``close_site(root, site, last, drop_rows=True)``: give ``site`` a last fiscal year in the FY2018 register
+    (and, as a team would, delete its FY2018 rows); return the register's row."""
+    def close(root: Path, site: str, last: str, *, drop_rows: bool = True) -> int:
+        row = edit_row(root, SITES, {"site_id": site}, last_fiscal_year=last)
+        if drop_rows:
+            for file in ACTIVITY:
+                drop_site_rows(root, file, site)
+        return row
+    return close
 
 
 def test_the_sample_register_gives_each_site_its_first_fiscal_year(sample):
@@ -978,13 +628,13 @@ def test_a_register_written_before_the_year_columns_is_read_as_open_ended(sample
     assert inputs.boundary["first_fiscal_year"].isna().all() and inputs.boundary["last_fiscal_year"].isna().all()
 
 
-def test_a_last_fiscal_year_before_the_first_is_rejected_without_flooding(sample):
+def test_a_last_fiscal_year_before_the_first_is_rejected_without_flooding(sample, edit_row):
     row = edit_row(sample, SITES, {"site_id": "TH-01"}, last_fiscal_year="2015")
     problem = only_problem_at(load_error(sample), SITES, row, "last_fiscal_year")
     assert problem.message == "got 2015, before first_fiscal_year 2016; expected 2016 or later (empty: still in the group)"
 
 
-def test_a_row_of_this_year_for_a_closed_site_names_file_row_column_and_the_register(sample):
+def test_a_row_of_this_year_for_a_closed_site_names_file_row_column_and_the_register(sample, close_site):
     register_row = close_site(sample, "JP-03", "2017", drop_rows=False)
     error = load_error(sample)
     expected = [(file, row) for file in ACTIVITY for row in site_rows(sample, file, "JP-03")]
@@ -997,7 +647,7 @@ def test_a_row_of_this_year_for_a_closed_site_names_file_row_column_and_the_regi
     assert str(problem_at(error, *fuel, "site_id")).startswith(f"{FUEL_USE}, row {fuel[1]}, column 'site_id': JP-03 closed")
 
 
-def test_a_row_of_this_year_for_a_site_not_yet_in_the_group_is_rejected(sample):
+def test_a_row_of_this_year_for_a_site_not_yet_in_the_group_is_rejected(sample, edit_row):
     register_row = edit_row(sample, SITES, {"site_id": "IN-01"}, first_fiscal_year="2019")
     error = load_error(sample)
     row = site_rows(sample, OUTPUT, "IN-01")[0]
@@ -1006,7 +656,7 @@ def test_a_row_of_this_year_for_a_site_not_yet_in_the_group_is_rejected(sample):
                                "expected no FY2018 rows for it")
 
 
-def test_an_excluded_site_that_closed_has_no_rows_either(sample):
+def test_an_excluded_site_that_closed_has_no_rows_either(sample, close_site):
     close_site(sample, "ES-01", "2017", drop_rows=False)  # outside the boundary anyway, but closed: no rows
     error = load_error(sample)
     assert {p.file for p in error.problems} == set(ACTIVITY) - {RENEWABLE, NON_CO2} | {
@@ -1014,7 +664,7 @@ def test_an_excluded_site_that_closed_has_no_rows_either(sample):
     assert all(p.column == "site_id" and p.message.startswith("ES-01 closed after FY2017") for p in error.problems)
 
 
-def test_a_closed_site_keeps_its_past_years_in_the_history_and_the_chained_index(sample):
+def test_a_closed_site_keeps_its_past_years_in_the_history_and_the_chained_index(sample, close_site):
     close_site(sample, "JP-03", "2017")
     inputs = load(sample)
     boundary = inputs.boundary.set_index("site_id")
@@ -1035,7 +685,7 @@ def test_a_closed_site_keeps_its_past_years_in_the_history_and_the_chained_index
     assert changes[["site_id", "event"]].values.tolist() == [["IN-01", "joined"], ["JP-03", "closed"]]
 
 
-def test_a_history_row_of_an_unknown_site_before_the_year_names_the_hint_to_keep_closed_sites(sample):
+def test_a_history_row_of_an_unknown_site_before_the_year_names_the_hint_to_keep_closed_sites(sample, append_rows):
     [row] = append_rows(sample, HISTORY, "TH-02,2016,100,t CO2,200,MJPY,data book FY2016")
     problem = only_problem_at(load_error(sample), HISTORY, row, "site_id")
     assert problem.message.startswith("got 'TH-02'; expected a known site_id (")
@@ -1049,7 +699,8 @@ def test_a_history_row_of_an_unknown_site_before_the_year_names_the_hint_to_keep
     ("JP-03", "2016", "got 2016, after FY2015, the last fiscal year of JP-03 ({sites} row {row}, last_fiscal_year); "
                       "expected FY2015 or earlier"),
 ])
-def test_a_history_row_outside_the_sites_years_is_rejected(sample, site, year, message):
+def test_a_history_row_outside_the_sites_years_is_rejected(sample, find_row, append_rows, close_site,
+                                                           site, year, message):
     if site == "JP-03":
         close_site(sample, "JP-03", "2015")
         row = find_row(sample, HISTORY, {"site_id": site, "fiscal_year": year})
@@ -1063,7 +714,7 @@ def test_a_history_row_outside_the_sites_years_is_rejected(sample, site, year, m
     assert problem.message == message.format(sites=SITES, row=find_row(sample, SITES, {"site_id": site}))
 
 
-def test_history_rows_of_the_year_or_later_are_not_judged_against_the_register(sample):
+def test_history_rows_of_the_year_or_later_are_not_judged_against_the_register(sample, append_rows):
     # rows appended for later years (a site that joins in FY2019, an output unit JP-01 takes later) are no
     # concern of FY2018: neither judged against its register nor used (their cells are still read)
     append_rows(sample, HISTORY, "XX-01,2019,100,t CO2,200,MJPY,data book FY2019",
@@ -1072,17 +723,17 @@ def test_history_rows_of_the_year_or_later_are_not_judged_against_the_register(s
     assert "XX-01" not in set(history["site_id"]) and history["fiscal_year"].max() == 2017
 
 
-def test_the_output_unit_of_a_history_row_not_used_is_not_compared(sample):
+def test_the_output_unit_of_a_history_row_not_used_is_not_compared(sample, edit_row):
     edit_row(sample, HISTORY, {"site_id": "US-02", "fiscal_year": "2016"}, output_unit="t")  # outside the boundary
     assert "US-02" not in set(load(sample).history["site_id"])
 
 
 @pytest.fixture
-def sample_2017(tmp_path: Path) -> Path:
+def sample_2017(root: Path, tmp_path: Path) -> Path:
     """A project root holding copies of the FY2017 inputs, the history and the parameters."""
-    shutil.copytree(REPO / "data" / "FY2017", tmp_path / "data" / "FY2017")
-    shutil.copytree(REPO / "data" / "history", tmp_path / "data" / "history")
-    shutil.copytree(REPO / "parameters", tmp_path / "parameters")
+    shutil.copytree(root / "data" / "FY2017", tmp_path / "data" / "FY2017")
+    shutil.copytree(root / "data" / "history", tmp_path / "data" / "history")
+    shutil.copytree(root / "parameters", tmp_path / "parameters")
     return tmp_path
 
 

@@ -448,7 +448,7 @@ def test_prd05_non_co2_emissions_rows(gwp):
 
 # --- PRD-05 with the gases of AR4 Table 2.14 that used to be rejected (issue 10, point 5) ---------
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[3]
 NON_CO2_FILE = "data/FY2018/non_co2_ghg.csv"
 
 

@@ -21,7 +21,7 @@ from envkpi.core.parameters import (WHAT_CHANGED_PLACEHOLDER, Param, ParameterEr
 from envkpi.families import load_parameters
 from envkpi.core.units import GASES, gas_unit, parse_unit
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 YEAR_FILES = sorted((REPO / "parameters").glob("FY*.yaml"))
 
 COMMON = "parameters/common.yaml"
@@ -657,10 +657,10 @@ RANGES = [
     (COMMON, f"{HX}.heating_set_point", (68, "degF"), (68, "degC"),
      "68 degC is outside the plausible range 10–35 degC for an indoor temperature set point"),
     (COMMON, f"{HX}.plain_fan_power", (1, "kW"), (8, "kW"),
-     "8 kW (= 8000 W) is outside the plausible range 0–1,000 W for the power of one ventilation fan"),
+     "8 kW (= 8000 W) is outside the plausible range 0–1,000 W for the power of one fan that airs a home"),
     (COMMON, f"{HX}.ld_airflow", (2000, "m**3 / h"), (60, "m**3 / s"),
-     "60 m**3 / s (= 216000 m**3 / h) is outside the plausible range 0–2,000 m**3 / h for the ventilation "
-     "airflow of a home"),
+     "60 m**3 / s (= 216000 m**3 / h) is outside the plausible range 0–2,000 m**3 / h for the fresh-air "
+     "flow of a home"),
     (COMMON, f"{HX}.air_density", (1200, "g / m**3"), (1200, "kg / m**3"),
      "1200 kg / m**3 is outside the plausible range 0.9–1.5 kg / m**3 for the density of air"),
     (COMMON, f"{HX}.specific_heat", (1005, "J / (kg K)"), (1005, "kJ / (kg K)"),
@@ -685,7 +685,7 @@ RANGES = [
      "49 dimensionless is outside the plausible range 0–10 dimensionless for a coefficient of performance"),
     (COMMON, "product_regions.japan.pv_annual_generation", (3000, "kWh / (kW year)"), (11000, "kWh / (kW year)"),
      "11000 kWh / (kW year) is outside the plausible range 0–3,000 kWh / (kW year) for the yearly yield of 1 kW "
-     "of PV panels"),
+     "of photovoltaic panels"),
     (COMMON, "changes.flag_threshold", (100, "percent"), (150, "percent"),
      "150 percent is outside the plausible range 0–100 percent for a threshold of a relative change"),
     (COMMON, "changes.explanation_tolerance", (0.05, "dimensionless"), (500, "percent"),

@@ -23,7 +23,7 @@ from envkpi.core.parameters import ParameterError, carried_over, what_changed_pr
 from envkpi.families import load_parameters
 from envkpi.families import year_tables
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 TODAY = date(2019, 4, 2)
 COMMENT = "carried over from FY2018: confirm value and source, then delete carried_over_from"
 

@@ -1,6 +1,6 @@
 """The auditor's review through the yearly cycle, on real files in a copy of the project: reviews that turn
 stale when code changes, reviews beside a publication, reviews written in JupyterLab, and a restatement
-that makes reviews stale (the yearly cycle itself: tests/test_yearly_cycle.py)."""
+that makes reviews stale (the yearly cycle itself: tests/cycle/test_yearly_cycle.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import nbformat
 
 from envkpi.cycle.publication import is_published, make_writable
 
-from cycle import envkpi
+from commands import envkpi
 
 
 def unpublish(folder: Path) -> None:

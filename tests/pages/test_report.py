@@ -57,12 +57,9 @@ def test_long_text_in_tables_may_break_at_separators_and_every_16_characters_of_
     assert sha in data["text/plain"]  # the plain-text copy is untouched
 
 
-def test_the_statement_of_what_changed_is_shown_as_written_naming_its_file(shown):
-    from pathlib import Path
-
+def test_the_statement_of_what_changed_is_shown_as_written_naming_its_file(shown, root):
     from envkpi.families import load_parameters
 
-    root = Path(__file__).resolve().parents[1]
     params = load_parameters(root / "parameters" / "FY2018.yaml", root=root)
     report.show_what_changed(params.model_copy(update={"what_changed": "Boundary: " + SCRIPT + "\nSites: JP-13 new."}))
     report.show_what_changed(params.model_copy(update={"what_changed": "(write here: what changed from FY2017: …)"}))

@@ -26,7 +26,7 @@ from envkpi.families import load_parameters
 from envkpi.core.results import ResultRow, read_results
 from envkpi.core.units import Quantity
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 PV = "avoided_emissions.pv.lifetime"
 JP = "production.electricity_factors.JP"
 NORTHWIND = "boundary.excluded_entities[Northwind Cold Chain Inc.]"
