@@ -13,12 +13,10 @@ from envkpi.core.family import History, HistoryError, figure_text
 from envkpi.core.parameters import Parameters
 from envkpi.core.results import ResultRow
 
-from .tables import AVOIDED_HISTORY
+from .tables import AVOIDED_HISTORY, AVOIDED_HISTORY_FILE
 
 __all__ = ["AVOIDED_HISTORY_FILE", "AVOIDED_PARTS", "avoided_history_rows", "HISTORY"]
 
-#: The history file, relative to the project root.
-AVOIDED_HISTORY_FILE = "data/history/avoided_emissions.csv"
 #: The headline results whose sum is a year's avoided emissions (the target's own measure).
 AVOIDED_PARTS = ("CO2-01", "CO2-02", "CO2-03")
 

@@ -123,6 +123,10 @@ OUTDOOR_TEMPERATURE = TableSpec("outdoor_temperature", "Hourly outdoor temperatu
 ), unique=("timestamp",))
 
 
+#: The published history and the temperature series, relative to the project root.
+AVOIDED_HISTORY_FILE = "data/history/avoided_emissions.csv"
+TEMPERATURE_FILE = "data/reference/outdoor_temperature.csv"
+
 AVOIDED_HISTORY = TableSpec("avoided_emissions", "Published avoided emissions of earlier fiscal years (target progress).", (
     Column("fiscal_year", "integer", "fiscal year (April to March)", minimum=1990, plausible=(YEAR,)),
     Column("avoided_co2_t", "number", "avoided emissions counted towards the target, CO2-01 + CO2-02 + CO2-03 [t CO2]",
@@ -207,5 +211,6 @@ def load_avoided_inputs(params: Parameters, folder: str | Path, temperature_file
 
 
 def load_inputs(params: Parameters, folder: Path, root: Path) -> AvoidedInputs:
-    return load_avoided_inputs(params, folder, root / "data" / "reference" / "outdoor_temperature.csv",
-                               root / "data" / "history" / "avoided_emissions.csv", root=root)
+    """:func:`load_avoided_inputs` with the project's temperature series and history, as the notebook reads them
+    by default."""
+    return load_avoided_inputs(params, folder, root / TEMPERATURE_FILE, root / AVOIDED_HISTORY_FILE, root=root)

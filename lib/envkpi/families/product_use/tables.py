@@ -50,4 +50,5 @@ def load_product_use_inputs(params: Parameters, folder: str | Path, *, root: str
 
 
 def load_inputs(params: Parameters, folder: Path, root: Path) -> ProductUseInputs:
+    """:func:`load_product_use_inputs`, as the family's declaration calls it."""
     return load_product_use_inputs(params, folder, root=root)

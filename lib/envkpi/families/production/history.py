@@ -16,13 +16,9 @@ from envkpi.core.parameters import Parameters
 from envkpi.core.provenance import sha256_file
 from envkpi.core.results import ResultRow
 
-from .tables import PRODUCTION_OUTPUT, SITE_HISTORY
+from .tables import PRODUCTION_OUTPUT, SITE_HISTORY, SITE_HISTORY_FILE
 
 __all__ = ["SITE_HISTORY_FILE", "site_history_rows", "HISTORY"]
-
-#: The history file, relative to the project root.
-SITE_HISTORY_FILE = "data/history/site_history.csv"
-
 
 def site_history_rows(results: list[ResultRow], inputs: list[dict], root: Path, fiscal_year: int,
                       source: str) -> list[dict[str, str]]:

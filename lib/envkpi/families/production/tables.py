@@ -144,6 +144,9 @@ PRODUCTION_OUTPUT = TableSpec("production_output", "Production output of each si
 ), unique=("site_id",))
 
 
+#: The site history, relative to the project root.
+SITE_HISTORY_FILE = "data/history/site_history.csv"
+
 SITE_HISTORY = TableSpec("site_history", "Published CO2 and output of each site in earlier fiscal years.", (
     SITE,
     Column("fiscal_year", "integer", "fiscal year (April to March), e.g. 2016", minimum=1990, plausible=(YEAR,)),
@@ -435,4 +438,5 @@ def _unit_consistency(output: Table, history: Table, used: Iterable[int]) -> lis
 
 
 def load_inputs(params: Parameters, folder: Path, root: Path) -> ProductionInputs:
-    return load_production_inputs(params, folder, root / "data" / "history" / "site_history.csv", root=root)
+    """:func:`load_production_inputs` with the project's site history, as the notebook reads it by default."""
+    return load_production_inputs(params, folder, root / SITE_HISTORY_FILE, root=root)
