@@ -20,12 +20,15 @@ from envkpi.cycle import newyear
 from envkpi.cycle.newyear import (NewYearError, WHAT_CHANGED_PLACEHOLDER, YEAR_TABLES, carry_over_parameters,
     new_year, template_dictionary)
 from envkpi.core.parameters import ParameterError, carried_over, what_changed_problems
-from envkpi.families import load_parameters
-from envkpi.families import year_tables
+from envkpi.families import families, load_parameters, year_tables
 
 REPO = Path(__file__).resolve().parents[2]
 TODAY = date(2019, 4, 2)
 COMMENT = "carried over from FY2018: confirm value and source, then delete carried_over_from"
+
+
+#: The example explanation each family declares, in family order.
+EXAMPLES = [family.explanation_example for family in families() if family.explanation_example]
 
 
 def explanations_note(previous: int) -> list[str]:
@@ -33,8 +36,8 @@ def explanations_note(previous: int) -> list[str]:
     return [
         f"# Why headline results moved by more than the flag threshold since FY{previous}: one line per flagged",
         f"# indicator with the change it explains (signed percent change of the headline since FY{previous}), e.g.",
-        '#   CO2-01: {change: "+12 %", text: "PV lifetime 20 → 25 years (standard, CO2-01 note *)."}',
-        '#   PRD-01: {change: "+12 %", text: "New site JP-13 inside the boundary."}',
+        # one example per family that declares one (the sample's: CO2-01, PRD-01)
+        *(f'#   {indicator_id}: {{change: "+12 %", text: "{why}"}}' for indicator_id, why in EXAMPLES),
         "# Per year, never carried over. A flagged change without an explanation, or with a stated change of the",
         "# other sign or more than changes.explanation_tolerance away from the observed one, stops the run.",
     ]
@@ -215,7 +218,8 @@ def test_comments_and_layout_survive(root: Path):
 
     # the explanations are the year's own: empty, with a comment on what goes there and in which form
     at = lines.index("explanations: {}")
-    assert lines[at - 6: at] == explanations_note(2018)
+    note = explanations_note(2018)
+    assert lines[at - len(note): at] == note
     assert "since FY2017" not in text
 
     # apart from the opening comment, the statement of what changed, the explanations and the markers, the
@@ -462,7 +466,8 @@ def test_carry_over_parameters_block_flow_and_comments():
     assert data["what_changed"] == "(write here: what changed from FY2030: method, factors, boundary, sites)"
     at = lines.index("explanations: {}")
     # the statement of what changed, added after extends, then the explanations
-    assert lines[at - 13: at] == ["extends: common.yaml", "", *what_changed_lines(2030), "", *explanations_note(2030)]
+    expected = ["extends: common.yaml", "", *what_changed_lines(2030), "", *explanations_note(2030)]
+    assert lines[at - len(expected): at] == expected
     assert lines[at + 1] == ""
     assert lines[at + 2] == (f"standard: {{title: T, edition: E, source: S, carried_over_from: 2030}}"
                              f"  # the standard's note; {comment[2:]}")
