@@ -30,6 +30,7 @@ __all__ = [
     "VOLUME_UNITS",
     "water_volume",
     "water_used",
+    "water_used_in_rows",
     "share_of_sites",
     "mean_stage_progress",
     "water_use_rows",
@@ -38,6 +39,8 @@ __all__ = [
     "AssessmentProgress",
     "assessment_progress",
     "water_checks",
+    "rows_in_unit",
+    "stage_shares",
 ]
 
 #: The units a volume of water may be reported in (``water_use.csv``, column ``unit``), each as the
@@ -335,3 +338,18 @@ def water_checks(rows: pd.DataFrame, by_site: pd.Series, by_source: pd.Series, t
     checks.append(Check("WAT-02: every share between 0 and 100 %", all(0 <= s.m_as("percent") <= 100 for s in shares),
                         ", ".join(f"{s.m_as('percent'):.3f} %" for s in shares)))
     return checks
+
+
+def water_used_in_rows(rows: pd.DataFrame) -> pint.Quantity:
+    """WAT-01 from the row table of :func:`water_use_rows`: :func:`water_used` of its volumes [m³]."""
+    return water_used(Quantity(float(v), "m**3") for v in rows["volume_m3"])
+
+
+def rows_in_unit(rows: pd.DataFrame, unit: str) -> int:
+    """How many rows of :func:`water_use_rows` were reported in ``unit`` (e.g. ``thousand m3``) [count]."""
+    return int((rows["unit"] == unit).sum())
+
+
+def stage_shares(progress: AssessmentProgress) -> dict[str, float]:
+    """WAT-02 by stage, for its breakdown rows (``stage=1``, ``stage=2``): the share of sites through each [percent]."""
+    return {"1": progress.stage1_share.m_as("percent"), "2": progress.stage2_share.m_as("percent")}
