@@ -18,6 +18,6 @@ def water_by_site_and_source(rows: pd.DataFrame, fiscal_year: int) -> Figure:
     fiscal_year : int
         The year, for the title.
     """
-    table = rows.assign(thousand_m3=rows["volume_m3"] / 1000.0)
-    return stacked_bars(table, category="site_id", stack="source", value="thousand_m3", unit="thousand m³",
+    table = rows.assign(volume=rows["volume_m3"] / 1000.0)  # [thousand m³]
+    return stacked_bars(table, category="site_id", stack="source", value="volume", unit="thousand m³",
                         title=f"Water used in production by site and source, FY{fiscal_year} (WAT-01)")
