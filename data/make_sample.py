@@ -793,6 +793,7 @@ def main():
               [(year, t, f"Illustrative: Hoshikawa sustainability data book "
                          f"FY{year} (fictional)")
                for year, t in sorted(AVOIDED_HISTORY.items())])
+    __import__("samples.water", fromlist=["write"]).write(HERE)  # water (WAT-01, WAT-02): data/samples/water.py
 
 
 if __name__ == "__main__":
