@@ -23,7 +23,5 @@ FAMILY = Family(
         BreakdownSum("WAT-01", "site", "WAT-01: sum over sites = group total"),
         BreakdownSum("WAT-01", "source", "WAT-01: sum over sources of water = group total"),
     ),
-    # No explanation_example: tests/cycle/test_newyear.py spells out the comment `envkpi new-year` writes
-    # with the examples of the families built before this one, so one more example line breaks it
-    # (e.g. ("WAT-01", "New site IN-01 inside the boundary.") once that test takes the examples from the registry).
+    explanation_example=("WAT-01", "Groundwater of JP-04 metered from this year on (estimated before)."),
 )
