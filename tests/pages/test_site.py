@@ -2,7 +2,7 @@
 
 import re
 
-from envkpi.families import load_parameters
+from envkpi.families import load_parameters, names
 from envkpi.core.results import read_results
 from envkpi.pages.site import index_html
 
@@ -16,7 +16,7 @@ def test_every_headline_value_links_to_the_cell_that_shows_it(root):
         link = f'href="{row.notebook}.html#cell-id={row.cell_id}"'
         assert link in page, row.indicator_id
         assert f'id="cell-id={row.cell_id}"' in (year / f"{row.notebook}.html").read_text(encoding="utf-8")
-    for report in ("avoided_emissions", "product_use", "production", "changes"):
+    for report in (*names(), "changes"):
         assert f'href="{report}.html"' in page and (year / f"{report}.html").exists()
 
 
