@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from envkpi.families import parameters_model
+from envkpi.families import families, parameters_model
 from envkpi.cycle.changes import (family_of_section, DIFF_COLUMNS, EXPLANATION_COLUMNS, RESTATEMENT_COLUMNS,
     YEAR_ON_YEAR_COLUMNS, covers, differing_indicators, explanation_column, explanation_table, family_of, isolatable,
     mismatched_explanations, parameter_diff, reconciliations, restatement, results_equal, unexplained,
@@ -90,10 +90,14 @@ def by_path(diff, path: str):
 
 # --- families ------------------------------------------------------------------------------------
 
+#: The families whose site boundary the parameters' boundary section sets: every family that reads it.
+BOUNDARY_READERS = ", ".join(f.name for f in families() if "boundary" in f.reads)
+
+
 @pytest.mark.parametrize("path, family", [
     ("production.fuels.lpg.calorific_value", "production"),
     ("gwp_sets.AR4.values.CH4", "production"),
-    ("boundary.excluded_entities[Costa Mirrors S.A.]", "production"),
+    ("boundary.excluded_entities[Costa Mirrors S.A.]", BOUNDARY_READERS),
     ("avoided_emissions.pv.lifetime", "avoided_emissions"),
     ("product_use.lifetimes.air_purifier", "product_use"),
     ("product_regions.china.emission_factor", "avoided_emissions, product_use"),
@@ -105,6 +109,10 @@ def by_path(diff, path: str):
 ])
 def test_family_of_a_key_path_is_the_family_of_its_top_level_key(path, family):
     assert family_of(path) == family
+
+
+def test_the_boundary_moves_the_results_of_production_among_others():
+    assert "production" in BOUNDARY_READERS.split(", ")
 
 
 def test_family_of_an_unknown_section_names_the_table_to_extend():
