@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from envkpi.core.catalogue import catalogue
 from envkpi.families import families, parameters_model
 from envkpi.cycle.changes import (family_of_section, DIFF_COLUMNS, EXPLANATION_COLUMNS, RESTATEMENT_COLUMNS,
     YEAR_ON_YEAR_COLUMNS, covers, differing_indicators, explanation_column, explanation_table, family_of, isolatable,
@@ -144,9 +145,15 @@ def test_diff_of_the_real_years_lists_exactly_what_the_year_files_change(diff):
     }
     assert dict(zip(diff["path"], diff["change"])) == expected
     assert tuple(diff.columns) == DIFF_COLUMNS
+    # the family of each path: by its top-level key; the boundary moves every family that reads it
+    section_family = {"avoided_emissions": "avoided_emissions", "standard": "general", "boundary": BOUNDARY_READERS,
+                      "production": "production"}
+    assert dict(zip(diff["path"], diff["family"])) == {path: section_family[path.split(".")[0]] for path in expected}
     # sorted by family, then path
-    assert list(diff["family"]) == ["avoided_emissions"] + ["general"] * 3 + ["production"] * 10
-    assert list(diff["path"][4:]) == sorted(diff["path"][4:])
+    assert list(diff["family"]) == sorted(diff["family"])
+    for family in set(diff["family"]):
+        paths = list(diff.loc[diff["family"] == family, "path"])
+        assert paths == sorted(paths)
 
 
 def test_pv_lifetime_is_a_value_change_of_avoided_emissions_and_isolatable(diff):
@@ -235,7 +242,7 @@ def test_a_changed_reason_of_an_exclusion_is_a_value_change(fy2018):
     diff = parameter_diff(fy2018, fy2018_variant(reason))
     costa = by_path(diff, COSTA)
     assert (costa["change"], costa["family"], costa["new_value"]) == (
-        "value changed", "production", "Costa Mirrors S.A. — sold in 2018")
+        "value changed", BOUNDARY_READERS, "Costa Mirrors S.A. — sold in 2018")
     assert isolatable(diff).empty  # not a number: nothing to revert on its own
 
 
@@ -380,8 +387,10 @@ def test_two_headlines_of_one_indicator_are_refused():
 
 def test_year_on_year_of_the_real_years(results2018, results2017):
     table = year_on_year(results2018, results2017, Quantity(10, "percent"), {}).set_index("indicator_id")
-    assert list(table.index) == ["CO2-01", "CO2-02", "CO2-03", "CO2-04", "PRD-01", "PRD-02", "PRD-03", "PRD-04",
-                                 "PRD-05", "PRD-06", "PRD-07"]
+    # every headline of both years, in catalogue order
+    assert list(table.index) == [e.id for e in catalogue() if e.id in {r.indicator_id for r in results2017}]
+    assert list(table.index[:11]) == ["CO2-01", "CO2-02", "CO2-03", "CO2-04", "PRD-01", "PRD-02", "PRD-03", "PRD-04",
+                                      "PRD-05", "PRD-06", "PRD-07"]
     # CO2-01 (results.csv): 6,018,559.83 − 4,440,924.338 = 1,577,635.492 t CO2 → +35.5 % (PV lifetime 20 → 25)
     assert table.loc["CO2-01", "change"] == pytest.approx(1577635.492, rel=1e-12)
     assert table.loc["CO2-01", "change_percent"] == pytest.approx(100 * 1577635.492 / 4440924.338, rel=1e-12)
@@ -579,7 +588,9 @@ MOVE = "Energy and Scope 2 move together"
 def test_every_reconciliation_passes_on_the_real_fy2018_results(results2018, results2017):
     checks = reconciliations(results2018, results2017, list(results2017), Quantity(10, "percent"))
     # each family's reconciliations in the catalogue's family order, then the rerun of last year
-    assert [c.name for c in checks] == [
+    assert [c.name for c in checks] == [*(r.name for f in families() for r in f.reconciliations),
+                                        "FY2017 computed now = FY2017 as published"]
+    assert [c.name for c in checks][:9] == [
         "CO2-03: sum over lines = total",
         "CO2-04: sum over categories = total",
         "CO2-04: sum over regions = total",
@@ -589,7 +600,6 @@ def test_every_reconciliation_passes_on_the_real_fy2018_results(results2018, res
         "PRD-06: sum over sites = group total",
         "PRD-07: sum over sites = group total",
         "Scope 1 + Scope 2 = PRD-01 + PRD-05",
-        "FY2017 computed now = FY2017 as published",
     ]
     assert all(c.passed for c in checks), [c for c in checks if not c.passed]
     assert not any(c.detail.startswith("skipped") for c in checks)
