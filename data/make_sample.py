@@ -793,6 +793,7 @@ def main():
               [(year, t, f"Illustrative: Hoshikawa sustainability data book "
                          f"FY{year} (fictional)")
                for year, t in sorted(AVOIDED_HISTORY.items())])
+    __import__("samples.resources").resources.write(HERE)  # RES-01 … RES-08: data/samples/resources.py
 
 
 if __name__ == "__main__":
