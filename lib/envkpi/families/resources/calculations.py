@@ -24,13 +24,14 @@ from envkpi.core.parameters import Param
 from envkpi.core.results import Check
 from envkpi.core.units import Quantity
 
+from .parameters import INPUT_METHODS
 from .tables import WASTE_ROUTES
 
 __all__ = ["resources_input_purchased", "resources_input_products", "resources_input_table", "ResourcesInputTotals",
            "resources_input_totals", "recycled_resin_mass", "recycled_resin_table", "appliance_recycling_rate",
            "appliance_recycling_table", "weee_collected", "weee_collection_table", "us_ewaste_table",
            "final_disposal", "recycling_rate", "factory_waste_table", "WasteTotals", "waste_totals", "site_waste",
-           "resources_checks", "tonnes"]
+           "resources_checks", "tonnes", "column_total", "methods_text"]
 
 
 def tonnes(frame: pd.DataFrame, columns: tuple[str, ...], unit_column: str = "unit") -> pd.DataFrame:
@@ -134,6 +135,16 @@ def resources_input_table(rows: pd.DataFrame, waste_by_site: pd.Series, methods:
                                           "input_t"])
 
 
+def methods_text(methods: dict[str, str]) -> str:
+    """The RES-01 method of the sites in words: ``by method ① … for 11 sites and by method ② … for CN-02``."""
+    by_method: dict[str, list[str]] = {}
+    for site, chosen in methods.items():
+        by_method.setdefault(chosen, []).append(site)
+    parts = sorted(by_method.items(), key=lambda item: -len(item[1]))
+    return " and ".join(f"by method {INPUT_METHODS[chosen]} for "
+                        + (f"{len(sites)} sites" if len(sites) > 3 else ", ".join(sites)) for chosen, sites in parts)
+
+
 class ResourcesInputTotals(NamedTuple):
     """RES-01 of the group by the chosen method(s), and by each method for the sites that report both."""
 
@@ -183,6 +194,15 @@ def recycled_resin_table(rows: pd.DataFrame) -> pd.DataFrame:
     out["recycled_t"] = [recycled_resin_mass(Quantity(c, "t"), Quantity(a, "t")).m_as("t")
                          for c, a in zip(out["compound_mass_t"], out["added_virgin_mass_t"])]
     return out
+
+
+def column_total(table: pd.DataFrame, column: str) -> pint.Quantity:
+    """The sum of a tonnes column (``*_t``) of a family table [t]: RES-02 is ``column_total(resin, "recycled_t")``,
+    RES-03 ``column_total(appliances, "recycled_t")``, RES-04 ``column_total(weee, "group_collected_t")``, RES-05
+    ``column_total(us, "collected_t")``."""
+    if not column.endswith("_t"):
+        raise ValueError(f"{column}: expected a column in tonnes (named *_t)")
+    return Quantity(float(table[column].sum()), "t")
 
 
 # --- RES-03 home appliances --------------------------------------------------------------------------

@@ -29,12 +29,13 @@ def waste_flow(totals: WasteTotals, fiscal_year: int) -> Figure:
     sankey = Sankey(ax=axes, scale=scale, unit=None, gap=0.4, offset=0.25, format="%.0f", margin=0.3)
     sankey.add(flows=[generated, *(-f for f in flows)],
                labels=[f"generated\n{generated:,.0f} t", *(f"{label}\n{f:,.0f} t" for (_, label, _), f in zip(_ROUTES, flows))],
-               orientations=[0, 1, 0, -1, -1], pathlengths=[0.4, 0.4, 0.6, 0.4, 0.8], facecolor="#c6dbef",
+               orientations=[0, 0, 1, -1, -1], pathlengths=[0.5, 0.5, 0.5, 0.5, 0.9], facecolor="#c6dbef",
                edgecolor="#6baed6")
     diagram = sankey.finish()[0]
+    axes.set_aspect("equal", adjustable="box")  # the limits Sankey sets stay; no warning at drawing time
     for text in diagram.texts:
         text.set_fontsize(8)
-    axes.set_title(f"Factory waste and valuables, FY{fiscal_year}: final disposal {totals.final_disposal.m_as('t'):,.0f} t "
+    axes.set_title(f"Factory waste and valuables, FY{fiscal_year}, from generated to where it went.\nFinal disposal {totals.final_disposal.m_as('t'):,.0f} t "
                    f"(landfilled + {totals.incineration_residue.m_as('t'):,.0f} t incineration residue); "
                    f"recycling rate {totals.rate.m_as('percent'):.1f} %", fontsize=9)
     return figure
