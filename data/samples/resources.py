@@ -70,7 +70,8 @@ WEEE = [
     ("NL", "Retour Apparatuur (fictional)", 58_400, 3.1),
 ]
 
-# (programme, kind, state, collected [t]), FY2018. Programme names are fictional.
+# (programme, kind, state, collected [t]), FY2018. Programme names are fictional. The voluntary programme
+# reports in kg (written in kg: collected × 1000), to show a row converted.
 US_EWASTE = [
     ("Manufacturers' take-back consortium (fictional)", "state_law", "NY", 62.4),
     ("Manufacturers' take-back consortium (fictional)", "state_law", "PA", 48.1),
@@ -166,6 +167,11 @@ def _waste_rows(fy: int) -> list[list]:
     return rows
 
 
+def _us_mass(tonnes: float, kind: str) -> list:
+    """(collected, unit) of a US programme: the voluntary one in kg, the others in t (0.1 t)."""
+    return [round(tonnes * 1000), "kg"] if kind == "voluntary" else [round(tonnes, 1), "t"]
+
+
 def write(data_dir: Path) -> None:
     """Write the family's tables of FY2017 and FY2018 into ``data_dir/FY<yyyy>/``."""
     for fy in (PRIOR_FY, FY):
@@ -198,7 +204,7 @@ def write(data_dir: Path) -> None:
                 for i, (country, scheme, collected, share) in enumerate(WEEE)])
 
         _write(folder / "us_ewaste_collection.csv", ["programme", "kind", "state", "collected", "unit"],
-               [[programme, kind, state, round(collected * (_factor(i) if prior else 1.0), 1), "t"]
+               [[programme, kind, state, *_us_mass(collected * (_factor(i) if prior else 1.0), kind)]
                 for i, (programme, kind, state, collected) in enumerate(US_EWASTE)])
 
         _write(folder / "factory_waste.csv",

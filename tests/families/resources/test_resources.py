@@ -63,6 +63,8 @@ def test_recycling_rate_excludes_thermal_recovery_and_counts_incineration_residu
     assert totals.rate_incinerated_as_disposal.m_as("percent") == pytest.approx(100 * 1_150 / 1_300)
     # thermal recovery counted as recycled: (1,150 + 200) / (1,350 + 125) = 91.53 %
     assert totals.rate_thermal_as_recycled.m_as("percent") == pytest.approx(100 * 1_350 / 1_475)
+    # waste alone (valuables left out): 700 / (700 + 100 + 20) = 85.37 %
+    assert totals.rate_waste_only.m_as("percent") == pytest.approx(100 * 700 / 820)
 
 
 def test_waste_generated_and_valuables():

@@ -375,6 +375,7 @@ class WasteTotals(NamedTuple):
     rate: pint.Quantity                   # RES-08
     rate_incinerated_as_disposal: pint.Quantity   # the mass burnt without recovery counted as final disposal
     rate_thermal_as_recycled: pint.Quantity       # what the standard excludes: thermal recovery counted as recycled
+    rate_waste_only: pint.Quantity                # valuables left out of numerator and denominator
 
 
 def waste_totals(table: pd.DataFrame) -> WasteTotals:
@@ -386,7 +387,7 @@ def waste_totals(table: pd.DataFrame) -> WasteTotals:
     RES-07 = :math:`\\sum` generated of the stream ``valuables`` (有価物); RES-08 = :func:`recycling_rate` of the
     sums. The other readings: final disposal counting the mass burnt without energy recovery instead of its
     residue, :math:`R / (R + L + I)`; and thermal recovery counted as recycled (excluded by the standard),
-    :math:`(R + T) / (R + T + D)`.
+    :math:`(R + T) / (R + T + D)`; and the rate of waste alone, valuables left out of both sums.
     """
     def total(column: str, rows: pd.Series | None = None) -> pint.Quantity:
         values = table[column] if rows is None else table.loc[rows, column]
@@ -402,6 +403,7 @@ def waste_totals(table: pd.DataFrame) -> WasteTotals:
         rate=recycling_rate(recycled, disposal),
         rate_incinerated_as_disposal=recycling_rate(recycled, landfilled + incinerated),
         rate_thermal_as_recycled=recycling_rate(recycled + thermal, disposal),
+        rate_waste_only=recycling_rate(total("recycled_t", ~valuables), total("final_disposal_t", ~valuables)),
     )
 
 
