@@ -211,7 +211,7 @@ def test_comments_and_layout_survive(root: Path):
     assert "  description: >-" in lines  # the folded scalar keeps its style
 
     markers = [line for line in lines if "carried_over_from" in line]
-    assert len(markers) == 13
+    assert len(markers) == len(expected_paths(REPO / "parameters" / "FY2018.yaml")) >= 13  # one per year-specific value
     for line in markers:
         assert line.endswith(f"  # {COMMENT}"), line
         assert line.count("carried over from FY2018") == 1
@@ -348,7 +348,7 @@ def test_unconfirmed_year_carried_again(root: Path):
     assert "carried over from FY2018" not in text and "carried_over_from: 2018" not in text
     assert text.count("# Why headline results moved") == 1 and "since FY2019" in text
     markers = [line for line in text.splitlines() if "carried_over_from" in line]
-    assert len(markers) == 13
+    assert len(markers) == len(expected_paths(REPO / "parameters" / "FY2018.yaml")) >= 13  # one per year-specific value
     assert all(line.count("# carried over from FY2019") == 1 for line in markers)
     params = load_parameters(root / "parameters" / "FY2020.yaml", root=root)
     assert params.fiscal_year == 2020

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 import yaml
 
@@ -31,7 +31,7 @@ class FamilyEntry:
 
 @cache
 def _document() -> dict:
-    text = resources.files("envkpi.core").joinpath("catalogue.yaml").read_text(encoding="utf-8")
+    text = Path(__file__).with_name("catalogue.yaml").read_text(encoding="utf-8")  # beside this module
     return yaml.safe_load(text)
 
 

@@ -419,11 +419,11 @@ def _strip_css_comments(page: str) -> str:
     return _STYLE_RE.sub(lambda m: m[1] + _CSS_COMMENT_RE.sub("", m[2]) + m[3], page)
 
 
-def _export(notebook: NotebookNode, kind: str, title: str | None, resources: dict | None = None) -> str:
+def _export(notebook: NotebookNode, kind: str, title: str | None, extra: dict | None = None) -> str:
     titled = copy.copy(notebook)  # shallow: the exporter deep-copies anyway
     titled.metadata = NotebookNode({**notebook.metadata, "title": _resolve_title(notebook, title)})
     with _EXPORTER_LOCK:
-        page, _ = _get_exporter(kind).from_notebook_node(titled, resources=resources)
+        page, _ = _get_exporter(kind).from_notebook_node(titled, extra)  # extra: what the templates read besides the notebook
     return _strip_css_comments(_strip_external_loads(page))
 
 

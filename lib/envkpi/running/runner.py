@@ -174,7 +174,7 @@ def _execute(root: Path, name: str, staging: Path, parameters: dict, cwd: Path |
     started = time.perf_counter()
     output = staging / f"{name}.ipynb"
     try:
-        # The kernel starts in ``cwd`` through nbclient's resources. Papermill's own ``cwd`` changes the
+        # The kernel starts in ``cwd``, the metadata path nbclient is given. Papermill's own ``cwd`` changes the
         # working directory of this whole process, which notebooks running in other threads would share.
         papermill.execute_notebook(
             str(root / "notebooks" / f"{name}.ipynb"), str(output), parameters=parameters,
