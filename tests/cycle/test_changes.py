@@ -142,12 +142,13 @@ def test_diff_of_the_real_years_lists_exactly_what_the_year_files_change(diff):
         NORTHWIND: "source changed",
         COSTA: "source changed",
         **{f"production.city_gas_suppliers.{s}.calorific_value": "source changed" for s in SUPPLIERS_WITH_NEW_SOURCE},
+        "resources.site_input_methods.CN-02": "source changed",
     }
     assert dict(zip(diff["path"], diff["change"])) == expected
     assert tuple(diff.columns) == DIFF_COLUMNS
     # the family of each path: by its top-level key; the boundary moves every family that reads it
     section_family = {"avoided_emissions": "avoided_emissions", "standard": "general", "boundary": BOUNDARY_READERS,
-                      "production": "production"}
+                      "production": "production", "resources": "resources"}
     assert dict(zip(diff["path"], diff["family"])) == {path: section_family[path.split(".")[0]] for path in expected}
     # sorted by family, then path
     assert list(diff["family"]) == sorted(diff["family"])
