@@ -793,6 +793,7 @@ def main():
               [(year, t, f"Illustrative: Hoshikawa sustainability data book "
                          f"FY{year} (fictional)")
                for year, t in sorted(AVOIDED_HISTORY.items())])
+    __import__("samples.logistics", fromlist=["write"]).write(HERE)  # LOG-01 … LOG-04 (data/samples/logistics.py)
 
 
 if __name__ == "__main__":
