@@ -182,7 +182,7 @@ def _record_problems(table: Table, params: Parameters, methods: dict[int, str] |
             if (index, column) in table.failed:
                 continue
             value = row[column]
-            if value is None or value == "":
+            if table.raw[index][column] == "":
                 problems.append(table.problem(index, column, f"missing value; {name} needs {column}"))
             elif column == "fuel_economy_km_per_l" and value <= 0:
                 problems.append(table.problem(index, column, f"got {table.raw[index][column]!r}; expected more than 0 "
