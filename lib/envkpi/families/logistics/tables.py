@@ -322,7 +322,9 @@ def load_logistics_inputs(params: Parameters, folder: str | Path, history_file: 
                                          "logistics.method_changes)")
         if previous_weight is not None:
             problems += _weight_problems(previous_weight, previous)
-    warnings = warnings_of(records, weight, history, previous, previous_weight)
+    at_fault = {(p.file, p.row, p.column) for p in problems}  # a cell that is an error is not also a warning
+    warnings = [w for w in warnings_of(records, weight, history, previous, previous_weight)
+                if (w.file, w.row, w.column) not in at_fault]
     raise_problems(problems, warnings)
 
     frame, weights = _frames(records, weight)
