@@ -118,7 +118,7 @@ def test_the_boundary_moves_the_results_of_production_among_others():
 
 def test_family_of_an_unknown_section_names_the_table_to_extend():
     with pytest.raises(KeyError, match="read by no family"):
-        family_of("logistics.trucks.load")
+        family_of("freight.trucks.load")
 
 
 def test_every_section_of_the_parameters_has_a_family():
