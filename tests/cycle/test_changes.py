@@ -96,7 +96,10 @@ BOUNDARY_READERS = ", ".join(f.name for f in families() if "boundary" in f.reads
 
 
 @pytest.mark.parametrize("path, family", [
-    ("production.fuels.lpg.calorific_value", "production"),
+    # the fuels of the production section are read by every family that burns or saves fuel
+    ("production.fuels.lpg.calorific_value", ", ".join(f.name for f in families()
+                                                        if f.name == "production" or "production.fuels" in f.reads)),
+    ("production.electricity_factors.JP", "production"),
     ("gwp_sets.AR4.values.CH4", "production"),
     ("boundary.excluded_entities[Costa Mirrors S.A.]", BOUNDARY_READERS),
     ("avoided_emissions.pv.lifetime", "avoided_emissions"),
@@ -744,3 +747,11 @@ def test_the_explanations_check_is_skipped_without_last_years_results(fy2018, re
     context = year_context(fy2018, results2018, None)
     check = context.explanations_check(context.year_on_year())
     assert check.passed and check.detail == "skipped: no results of FY2017 to compare with"
+
+
+def test_a_key_path_another_family_reads_moves_that_family_too():
+    # avoided emissions (CO2-03.3, the fuel a battery saves) and logistics (LOG-02) read production.fuels:
+    # a change of a fuel's factor is rerun in both to isolate its effect; an electricity factor only in production
+    assert family_of("production.fuels.diesel.carbon_factor").split(", ")[:2] == ["avoided_emissions", "production"]
+    assert "logistics" in family_of("production.fuels.diesel.carbon_factor")
+    assert family_of("production.electricity_factors.CN") == "production"

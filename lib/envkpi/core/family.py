@@ -121,7 +121,9 @@ class Family:
         (with the default history and reference files), returning them with their ``warnings``, or
         raising :class:`envkpi.core.inputs.InputError` with every problem.
     reads : tuple of str
-        The shared parameter sections its results depend on besides its own (e.g. ``boundary``).
+        What its results depend on in the parameters besides its own section: shared sections (e.g.
+        ``boundary``) or key paths of another family's section (e.g. ``<family>.fuels``). The changes
+        report attributes a change under one of them to the family (and reruns it to isolate the effect).
     reference_tables : tuple of TableSpec
         Tables it reads from outside the year's folder that are not history files (the data
         dictionary lists them).

@@ -82,9 +82,10 @@ GENERAL_SECTIONS = ("standard", "organisation", "fiscal_year_start_month", "chan
 
 
 def family_of_section() -> dict[str, str]:
-    """Top-level key of the parameters → the families whose results it can move, named together when
-    several read it (e.g. ``"<a>, <b>"``), or :data:`GENERAL`: each family's own section and the shared
-    sections its declaration ``reads`` (:func:`envkpi.families.section_families`)."""
+    """Top-level key (or key path) of the parameters → the families whose results it can move, named
+    together when several read it (e.g. ``"<a>, <b>"``), or :data:`GENERAL`: each family's own section and
+    what its declaration ``reads`` (:func:`envkpi.families.section_families`). A key path under a section
+    belongs to the families of the section and of every key path above it (:func:`family_of`)."""
     found = {section: ", ".join(names) for section, names in section_families().items()}
     return {**found, **{section: GENERAL for section in GENERAL_SECTIONS}}
 
@@ -128,11 +129,19 @@ def family_of(path: str) -> str:
         parameters must be named in the ``reads`` of the families it moves).
     """
     section = _SECTION.split(path, maxsplit=1)[0]
-    try:
-        return family_of_section()[section]
-    except KeyError:
+    if section in GENERAL_SECTIONS:
+        return GENERAL
+    order = {family.name: number for number, family in enumerate(families())}
+    readers = {name for key, names in section_families().items() if _under(path, key) for name in names}
+    if not readers:
         raise KeyError(f"{path}: top-level key {section!r} is read by no family (a family's declaration names the "
-                       f"shared sections it reads)") from None
+                       f"shared sections it reads)")
+    return ", ".join(sorted(readers, key=order.__getitem__))
+
+
+def _under(path: str, key: str) -> bool:
+    """Whether the key path ``path`` is ``key`` or lies under it (``a.b`` is under ``a``, ``a.b[x]`` under ``a.b``)."""
+    return path == key or path.startswith((f"{key}.", f"{key}["))
 
 
 # --- parameters ----------------------------------------------------------------------------------

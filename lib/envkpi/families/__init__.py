@@ -117,8 +117,9 @@ def all_tables() -> tuple[TableSpec, ...]:
 
 
 def section_families() -> dict[str, list[str]]:
-    """Parameter section → the families whose results it can move: each family's own section and the
-    shared sections it reads."""
+    """Parameter section or key path → the families whose results it can move: each family's own section
+    and what it reads (a shared section such as ``boundary``, or a key path of another family's section
+    such as ``<family>.fuels``)."""
     found: dict[str, list[str]] = {}
     for declared in families():
         for section in (declared.name, *declared.reads):

@@ -18,7 +18,7 @@ FAMILY = Family(
     section=AvoidedEmissions,
     tables=tables.TABLES,
     load_inputs=tables.load_inputs,
-    reads=("product_regions",),
+    reads=("product_regions", "production.fuels"),
     reference_tables=(tables.OUTDOOR_TEMPERATURE,),
     histories=(HISTORY,),
     reconciliations=(BreakdownSum("CO2-03", "line", "CO2-03: sum over lines = total"),),
