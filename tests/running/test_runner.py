@@ -84,7 +84,10 @@ def test_results_have_a_headline_per_indicator_with_units(sample_run):
     units = {r.indicator_id: r.unit for r in rows if r.breakdown == ""}
     assert units == {"CO2-01": "t CO2", "CO2-02": "t CO2", "CO2-03": "t CO2", "CO2-04": "t CO2",
                      "PRD-01": "t CO2", "PRD-02": "percent", "PRD-03": "GJ", "PRD-04": "MWh",
-                     "PRD-05": "t CO2e", "PRD-06": "t CO2e", "PRD-07": "t CO2e"}
+                     "PRD-05": "t CO2e", "PRD-06": "t CO2e", "PRD-07": "t CO2e",
+                     "LOG-01": "GJ", "LOG-02": "t CO2", "LOG-03": "kg CO2 / t", "LOG-04": "percent",
+                     **{f"RES-0{n}": "t" for n in range(1, 8)}, "RES-08": "percent",
+                     "WAT-01": "m**3", "WAT-02": "percent"}
     assert sorted(r.breakdown for r in rows if r.indicator_id == "CO2-03" and r.breakdown) == [
         f"line={n}" for n in range(1, 8)]
     for family in FAMILIES:
