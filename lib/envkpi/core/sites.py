@@ -19,7 +19,7 @@ from envkpi.core.columns import YEAR
 from envkpi.core.inputs import Column, Problem, Table, TableSpec, _allowed_message
 from envkpi.core.parameters import Parameters
 
-__all__ = ["SITES", "boundary_of", "fiscal_years_problems", "rows_out_of_the_group", "history_problems",
+__all__ = ["SITES", "in_boundary_sites", "split_by_boundary", "boundary_of", "fiscal_years_problems", "rows_out_of_the_group", "history_problems",
            "history_used", "exclusion_problems"]
 
 SITES = TableSpec("sites", "Site register with the attributes of the boundary.", (
@@ -170,3 +170,39 @@ def exclusion_problems(sites: Table, params: Parameters, root) -> list[Problem]:
                                 f"which is neither the entity nor the parent_entity of any site in {sites.display}; "
                                 f"{hint}"))
     return problems
+
+
+def in_boundary_sites(boundary: pd.DataFrame) -> pd.Index:
+    """The ids of the sites inside the boundary (:func:`envkpi.core.boundary.site_boundary`), in register order."""
+    return pd.Index(boundary.loc[boundary["in_boundary"], "site_id"], name="site_id")
+
+
+def split_by_boundary(frames: dict[str, pd.DataFrame], boundary: pd.DataFrame
+                      ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """The rows of the sites inside the boundary, and what was set aside.
+
+    Parameters
+    ----------
+    frames : dict
+        Table name → its validated rows, each with ``site_id`` and ``row`` (the line of the file).
+    boundary : DataFrame
+        The boundary decision of every site (``in_boundary``).
+
+    Returns
+    -------
+    (dict, DataFrame)
+        Table name → its rows of sites inside the boundary (renumbered from 0), and one row per table:
+        ``table`` (file name), ``rows_outside_boundary`` (how many were set aside), ``rows`` (their
+        file lines) and ``sites`` (their site ids), for the report.
+    """
+    inside = set(in_boundary_sites(boundary))
+    outside = {name: ~frame["site_id"].isin(inside) for name, frame in frames.items()}
+    excluded = pd.DataFrame(
+        [{"table": f"{name}.csv", "rows_outside_boundary": int(outside[name].sum()),
+          "rows": ", ".join(str(int(r)) for r in frame.loc[outside[name], "row"]),
+          "sites": ", ".join(sorted(set(frame.loc[outside[name], "site_id"])))}
+         for name, frame in frames.items()],
+        columns=["table", "rows_outside_boundary", "rows", "sites"],
+    )
+    kept = {name: frame[~outside[name]].reset_index(drop=True) for name, frame in frames.items()}
+    return kept, excluded

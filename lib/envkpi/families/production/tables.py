@@ -41,7 +41,9 @@ from envkpi.core.sites import (
     fiscal_years_problems,
     history_problems,
     history_used,
+    in_boundary_sites,
     rows_out_of_the_group,
+    split_by_boundary,
 )
 from envkpi.core.units import Quantity, parse_unit
 
@@ -195,7 +197,7 @@ class ProductionInputs:
 
     @property
     def sites_in_boundary(self) -> pd.Index:
-        return pd.Index(self.boundary.loc[self.boundary["in_boundary"], "site_id"], name="site_id")
+        return in_boundary_sites(self.boundary)
 
     @property
     def countries(self) -> pd.Series:
@@ -266,17 +268,7 @@ def load_production_inputs(
             problems += _unit_consistency(tables["production_output"], history, used)
     warnings = [*warnings_of(sites, *tables.values(), history), *warnings]
     raise_problems(problems, warnings)
-    inside = set(boundary.loc[boundary["in_boundary"], "site_id"])
-
-    frames = {name: with_rows(table) for name, table in tables.items()}
-    outside = {name: ~frame["site_id"].isin(inside) for name, frame in frames.items()}
-    excluded = pd.DataFrame(
-        [{"table": f"{name}.csv", "rows_outside_boundary": int(outside[name].sum()),
-          "rows": ", ".join(str(int(r)) for r in frame.loc[outside[name], "row"]),
-          "sites": ", ".join(sorted(set(frame.loc[outside[name], "site_id"])))}
-         for name, frame in frames.items()]
-    )
-    frames = {name: frame[frame["site_id"].isin(inside)].reset_index(drop=True) for name, frame in frames.items()}
+    frames, excluded = split_by_boundary({name: with_rows(table) for name, table in tables.items()}, boundary)
     past = with_rows(history).iloc[used].reset_index(drop=True)
     return ProductionInputs(
         fiscal_year=params.fiscal_year,

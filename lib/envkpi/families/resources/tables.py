@@ -38,7 +38,15 @@ from envkpi.core.inputs import (
 )
 from envkpi.core.parameters import Parameters
 from envkpi.core.provenance import FileRecord
-from envkpi.core.sites import SITES, boundary_of, exclusion_problems, fiscal_years_problems, rows_out_of_the_group
+from envkpi.core.sites import (
+    SITES,
+    boundary_of,
+    exclusion_problems,
+    fiscal_years_problems,
+    in_boundary_sites,
+    rows_out_of_the_group,
+    split_by_boundary,
+)
 
 from .parameters import INPUT_METHODS
 
@@ -197,7 +205,7 @@ class ResourcesInputs:
 
     @property
     def sites_in_boundary(self) -> pd.Index:
-        return pd.Index(self.boundary.loc[self.boundary["in_boundary"], "site_id"], name="site_id")
+        return in_boundary_sites(self.boundary)
 
 
 def load_resources_inputs(params: Parameters, folder: str | Path, *, root: str | Path | None = None) -> ResourcesInputs:
@@ -246,17 +254,9 @@ def load_resources_inputs(params: Parameters, folder: str | Path, *, root: str |
     warnings = warnings_of(sites, *tables.values())
     raise_problems(problems, warnings)
 
-    inside = set(boundary.loc[boundary["in_boundary"], "site_id"])
     frames = {name: with_rows(table) for name, table in tables.items()}
-    excluded = pd.DataFrame(
-        [{"table": f"{name}.csv", "rows_outside_boundary": int((~frames[name]["site_id"].isin(inside)).sum()),
-          "rows": ", ".join(str(int(r)) for r in frames[name].loc[~frames[name]["site_id"].isin(inside), "row"]),
-          "sites": ", ".join(sorted(set(frames[name].loc[~frames[name]["site_id"].isin(inside), "site_id"])))}
-         for name in _SITE_TABLES],
-        columns=["table", "rows_outside_boundary", "rows", "sites"],
-    )
-    for name in _SITE_TABLES:
-        frames[name] = frames[name][frames[name]["site_id"].isin(inside)].reset_index(drop=True)
+    kept, excluded = split_by_boundary({name: frames[name] for name in _SITE_TABLES}, boundary)
+    frames.update(kept)
     return ResourcesInputs(
         fiscal_year=params.fiscal_year,
         boundary=boundary,

@@ -32,7 +32,15 @@ from envkpi.core.inputs import (
 )
 from envkpi.core.parameters import Parameters
 from envkpi.core.provenance import FileRecord
-from envkpi.core.sites import SITES, boundary_of, exclusion_problems, fiscal_years_problems, rows_out_of_the_group
+from envkpi.core.sites import (
+    SITES,
+    boundary_of,
+    exclusion_problems,
+    fiscal_years_problems,
+    in_boundary_sites,
+    rows_out_of_the_group,
+    split_by_boundary,
+)
 
 from .calculations import VOLUME_UNITS, water_volume
 from .parameters import SOURCE_KEYS
@@ -88,7 +96,7 @@ class WaterInputs:
 
     @property
     def sites_in_boundary(self) -> pd.Index:
-        return pd.Index(self.boundary.loc[self.boundary["in_boundary"], "site_id"], name="site_id")
+        return in_boundary_sites(self.boundary)
 
 
 def load_water_inputs(params: Parameters, folder: str | Path, *, root: str | Path | None = None) -> WaterInputs:
@@ -137,17 +145,7 @@ def load_water_inputs(params: Parameters, folder: str | Path, *, root: str | Pat
     problems += _required_rows(tables, sites, boundary)
     warnings = [*warnings_of(sites, *tables.values()), *warnings]
     raise_problems(problems, warnings)
-    inside = set(boundary.loc[boundary["in_boundary"], "site_id"])
-
-    frames = {name: with_rows(table) for name, table in tables.items()}
-    outside = {name: ~frame["site_id"].isin(inside) for name, frame in frames.items()}
-    excluded = pd.DataFrame(
-        [{"table": f"{name}.csv", "rows_outside_boundary": int(outside[name].sum()),
-          "rows": ", ".join(str(int(r)) for r in frame.loc[outside[name], "row"]),
-          "sites": ", ".join(sorted(set(frame.loc[outside[name], "site_id"])))}
-         for name, frame in frames.items()]
-    )
-    frames = {name: frame[frame["site_id"].isin(inside)].reset_index(drop=True) for name, frame in frames.items()}
+    frames, excluded = split_by_boundary({name: with_rows(table) for name, table in tables.items()}, boundary)
     return WaterInputs(
         fiscal_year=params.fiscal_year,
         boundary=boundary,
