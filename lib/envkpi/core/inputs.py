@@ -106,12 +106,16 @@ class TableSpec:
 
     Whatever ``unique`` says, no two rows of a table may be the same in every cell (a row given
     twice would be counted twice).
+
+    ``may_be_empty``: a header-only file is a filled table with no rows (a register of events where
+    none happened is a result, zero), not an empty template; the preflight does not refuse it.
     """
 
     name: str
     description: str
     columns: tuple[Column, ...]
     unique: tuple[str, ...] = ()
+    may_be_empty: bool = False
 
     @property
     def file_name(self) -> str:

@@ -300,7 +300,7 @@ def preflight(root: Path, parameters, params_path: Path, data_path: Path, names:
                 empty = data_rows(file, root) == 0
             except InputError:  # not UTF-8: the validation below names the file and the encoding
                 empty = False
-            if empty:
+            if empty and not spec.may_be_empty:
                 problems.append(f"{_relative(file, root)}: no rows — an empty template; fill it")
     previous = parameters.fiscal_year - 1
     needs = [(root / history.path, history.what) for name in names if name in families.names()
