@@ -796,6 +796,7 @@ def main():
     __import__("samples.water", fromlist=["write"]).write(HERE)  # water (WAT-01, WAT-02): data/samples/water.py
     __import__("samples.resources").resources.write(HERE)  # RES-01 … RES-08: data/samples/resources.py
     __import__("samples.logistics", fromlist=["write"]).write(HERE)  # LOG-01 … LOG-04 (data/samples/logistics.py)
+    __import__("samples.stakeholders", fromlist=["write"]).write(HERE)  # STK-01 (data/samples/stakeholders.py)
 
 
 if __name__ == "__main__":
