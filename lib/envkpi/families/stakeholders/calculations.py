@@ -24,8 +24,9 @@ from envkpi.core.units import Quantity
 
 from .parameters import PROGRAMME_KEYS
 
-__all__ = ["cumulative_participants", "yearly_participants", "yearly_figures", "cumulative_series",
-           "cumulative_by_programme", "cumulative_as_published", "stakeholders_checks"]
+__all__ = ["cumulative_participants", "yearly_participants", "cumulative_total", "earlier_years_participants",
+           "cumulative_after_first_year", "yearly_figures", "cumulative_series",
+           "cumulative_by_programme", "cumulative_as_published", "series_table", "stakeholders_checks"]
 
 
 def cumulative_participants(yearly: Iterable[pint.Quantity]) -> pint.Quantity:
@@ -74,6 +75,38 @@ def yearly_participants(rows: pd.DataFrame) -> pint.Quantity:
     STK-01, standard row 環境教育の人数 (学校への出前授業…エコ絵日記活動…等の延べ参加人数).
     """
     return Quantity(float(rows["participants"].sum()), "count")
+
+
+def cumulative_total(yearly: pd.DataFrame) -> pint.Quantity:
+    """STK-01 from the table of yearly figures: :math:`C_n = \\sum_{y} \\sum_{k} p_{y,k}` [count].
+
+    Parameters
+    ----------
+    yearly : DataFrame
+        :func:`yearly_figures`, FY2009 … FY\\ :math:`n` [count].
+    """
+    return cumulative_participants(Quantity(float(v), "count") for v in yearly.sum(axis=1))
+
+
+def earlier_years_participants(yearly: pd.DataFrame, fiscal_year: int) -> pint.Quantity:
+    """The earlier years' part of STK-01: :math:`C_{n-1} = \\sum_{y=2009}^{n-1} P_y` [count].
+
+    Parameters
+    ----------
+    yearly : DataFrame
+        :func:`yearly_figures` [count].
+    fiscal_year : int
+        :math:`n`, the year left out.
+    """
+    return cumulative_total(yearly[yearly.index < fiscal_year])
+
+
+def cumulative_after_first_year(yearly: pd.DataFrame) -> pint.Quantity:
+    """STK-01 under the other reading of 2009年度からの累計 (counting the years after FY2009 only) [count].
+
+    .. math:: C''_n = \\sum_{y=2010}^{n} P_y = C_n - P_{2009}
+    """
+    return cumulative_total(yearly.iloc[1:])
 
 
 def yearly_figures(history: pd.DataFrame, education: pd.DataFrame, fiscal_year: int,
@@ -137,8 +170,7 @@ def cumulative_as_published(history: pd.DataFrame, education: pd.DataFrame, fisc
 
     .. math:: C'_n = \\sum_{y=2009}^{n-1} P^{\\mathrm{pub}}_y + P_n
     """
-    table = yearly_figures(history, education, fiscal_year, column="participants_as_published")
-    return cumulative_participants(Quantity(float(v), "count") for v in table.sum(axis=1))
+    return cumulative_total(yearly_figures(history, education, fiscal_year, column="participants_as_published"))
 
 
 def stakeholders_checks(yearly: pd.DataFrame, by_programme: pd.Series, total: pint.Quantity,
@@ -177,3 +209,17 @@ def stakeholders_checks(yearly: pd.DataFrame, by_programme: pd.Series, total: pi
         Check("STK-01: no negative participants", bool((yearly.to_numpy() >= 0).all()),
               "every yearly figure ≥ 0"),
     ]
+
+
+def series_table(yearly: pd.DataFrame, series: pd.DataFrame) -> pd.DataFrame:
+    """The yearly figures by programme with the year's figure :math:`P_y = \\sum_k p_{y,k}` (``year_total``) and the
+    cumulative :math:`C_y = \\sum_{y' \\le y} P_{y'}` (``cumulative``) of each year, for the report [count].
+
+    Parameters
+    ----------
+    yearly : DataFrame
+        :func:`yearly_figures` [count].
+    series : DataFrame
+        :func:`cumulative_series` [count].
+    """
+    return yearly.assign(year_total=yearly.sum(axis=1), cumulative=series.sum(axis=1))
