@@ -100,7 +100,7 @@ class StakeholdersInputs:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def _missing_programmes(table: Table, rows: list[int], where: str, programmes: tuple[str, ...]) -> list[str]:
+def _missing_programmes(table: Table, rows: list[int], programmes: tuple[str, ...]) -> list[str]:
     """The programmes with no row among ``rows`` of ``table``."""
     present = {table.data["programme"].iloc[i] for i in rows if table.parsed(i, ("programme",))}
     return [p for p in programmes if p not in present]
@@ -140,7 +140,7 @@ def load_stakeholders_inputs(params: Parameters, folder: str | Path, history_fil
         problems.append(Problem("parameters", None, None, f"stakeholders.first_fiscal_year is FY{first}, after the "
                                 f"year reported, FY{fiscal_year}"))
     if education is not None:
-        missing = _missing_programmes(education, list(range(len(education.data))), "", PROGRAMME_KEYS)
+        missing = _missing_programmes(education, list(range(len(education.data))), PROGRAMME_KEYS)
         if missing:
             problems.append(Problem(education.display, None, "programme", "no row for " + ", ".join(missing)
                                     + "; expected one row per programme of stakeholders.programmes (0 participants "
@@ -157,7 +157,7 @@ def load_stakeholders_inputs(params: Parameters, folder: str | Path, history_fil
                                     + ", FY".join(map(str, missing_years)) + f"; STK-01 adds up every year from "
                                     f"FY{first} (envkpi publish writes a year's rows)"))
         for year, rows in sorted(by_year.items()):
-            missing = _missing_programmes(history, rows, f"FY{year}", PROGRAMME_KEYS)
+            missing = _missing_programmes(history, rows, PROGRAMME_KEYS)
             if missing:
                 problems.append(Problem(history.display, None, "programme", f"FY{year} has no row for "
                                         + ", ".join(missing) + "; expected one row per programme and year"))
