@@ -798,6 +798,7 @@ def main():
     __import__("samples.logistics", fromlist=["write"]).write(HERE)  # LOG-01 … LOG-04 (data/samples/logistics.py)
     __import__("samples.chemicals", fromlist=["write"]).write(HERE)  # CHE-01 … CHE-04 (data/samples/chemicals.py)
     __import__("samples.compliance", fromlist=["write"]).write(HERE)  # CMP-01: data/samples/compliance.py
+    __import__("samples.stakeholders", fromlist=["write"]).write(HERE)  # STK-01 (data/samples/stakeholders.py)
 
 
 if __name__ == "__main__":
