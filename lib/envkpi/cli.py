@@ -239,9 +239,13 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _indicators(args: argparse.Namespace) -> int:
+    from envkpi.families import names
+
+    built = set(names())
     entries = [e for e in catalogue() if not args.family or e.family == args.family]
-    fields = ("id", "family", "unit", "name_en", "name_ja")
-    rows = [{f: getattr(e, f) for f in fields} for e in entries]
+    fields = ("id", "family", "unit", "status", "name_en", "name_ja")
+    rows = [{"id": e.id, "family": e.family, "unit": e.unit, "status": "computed" if e.family in built else "planned",
+             "name_en": e.name_en, "name_ja": e.name_ja} for e in entries]
     if args.format == "json":
         print(json.dumps(rows, ensure_ascii=False, indent=1))
     elif args.format == "csv":
@@ -249,10 +253,10 @@ def _indicators(args: argparse.Namespace) -> int:
         writer.writeheader()
         writer.writerows(rows)
     else:
-        widths = {f: max(len(f), *(len(str(r[f])) for r in rows)) for f in fields[:3]}
-        print("  ".join(f.ljust(widths[f]) for f in fields[:3]) + "  name (English / 日本語)")
+        widths = {f: max(len(f), *(len(str(r[f])) for r in rows)) for f in fields[:4]}
+        print("  ".join(f.ljust(widths[f]) for f in fields[:4]) + "  name (English / 日本語)")
         for r in rows:
-            print("  ".join(str(r[f]).ljust(widths[f]) for f in fields[:3]) + f"  {r['name_en']} / {r['name_ja']}")
+            print("  ".join(str(r[f]).ljust(widths[f]) for f in fields[:4]) + f"  {r['name_en']} / {r['name_ja']}")
     return 0
 
 
@@ -661,7 +665,8 @@ def _parser() -> argparse.ArgumentParser:
                           "restatement_reason of the year file)")
     run.set_defaults(handler=_run)
 
-    indicators = commands.add_parser("indicators", help="print the indicator catalogue")
+    indicators = commands.add_parser(
+        "indicators", help="print the indicator catalogue, each id computed (its family is built) or planned")
     indicators.add_argument("--family", choices=FAMILIES, help="only this family")
     indicators.add_argument("--format", choices=("table", "csv", "json"), default="table")
     indicators.set_defaults(handler=_indicators)

@@ -9,6 +9,7 @@ import sys
 
 from test_catalogue import METHODOLOGY_IDS
 
+from envkpi.core.catalogue import catalogue
 from envkpi.families import names
 
 
@@ -22,6 +23,12 @@ def test_indicators_prints_every_id_with_english_and_japanese_names(root):
     lines = finished.stdout.splitlines()
     assert [line.split()[0] for line in lines[1:]] == METHODOLOGY_IDS
     assert any("PRD-07" in line and "t CO2e" in line and "Scope 2 emissions / スコープ2排出量" in line for line in lines)
+
+
+def test_indicators_shows_every_id_of_the_catalogue_as_computed(root):
+    rows = list(csv.DictReader(io.StringIO(envkpi("indicators", "--format", "csv", cwd=root).stdout)))
+    assert [r["id"] for r in rows] == [entry.id for entry in catalogue()]
+    assert {r["id"]: r["status"] for r in rows} == {entry.id: "computed" for entry in catalogue()}
 
 
 def test_indicators_as_csv_and_json(root):
