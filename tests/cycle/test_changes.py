@@ -146,12 +146,13 @@ def test_diff_of_the_real_years_lists_exactly_what_the_year_files_change(diff):
         COSTA: "source changed",
         **{f"production.city_gas_suppliers.{s}.calorific_value": "source changed" for s in SUPPLIERS_WITH_NEW_SOURCE},
         "resources.site_input_methods.CN-02": "source changed",
+        "compliance.incident_register": "value changed",
     }
     assert dict(zip(diff["path"], diff["change"])) == expected
     assert tuple(diff.columns) == DIFF_COLUMNS
     # the family of each path: by its top-level key; the boundary moves every family that reads it
     section_family = {"avoided_emissions": "avoided_emissions", "standard": "general", "boundary": BOUNDARY_READERS,
-                      "production": "production", "resources": "resources"}
+                      "production": "production", "resources": "resources", "compliance": "compliance"}
     assert dict(zip(diff["path"], diff["family"])) == {path: section_family[path.split(".")[0]] for path in expected}
     # sorted by family, then path
     assert list(diff["family"]) == sorted(diff["family"])
@@ -402,7 +403,11 @@ def test_year_on_year_of_the_real_years(results2018, results2017):
     assert table.loc["PRD-03", "change"] == pytest.approx(-6773.6952, rel=1e-9)
     # PRD-04: 11,216.3 − 10,060 = 1,156.3 MWh → 100 × 1,156.3 / 10,060 = 11.49 % > 10
     assert table.loc["PRD-04", "change_percent"] == pytest.approx(11.494035785288, rel=1e-9)
-    assert list(table.index[table["flagged"]]) == ["CO2-01", "CO2-02", "CO2-03", "PRD-04"]
+    # CMP-01: 0 − 2 = −2 violations → 100 × −2 / 2 = −100 % (no violation in FY2018)
+    assert table.loc["CMP-01", "change_percent"] == pytest.approx(-100.0, rel=1e-12)
+    # STK-01 (cumulative since FY2009): 1,101,700 − 951,800 = 149,900 → 100 × 149,900 / 951,800 = 15.75 %
+    assert table.loc["STK-01", "change_percent"] == pytest.approx(100 * 149900 / 951800, rel=1e-12)
+    assert list(table.index[table["flagged"]]) == ["CO2-01", "CO2-02", "CO2-03", "PRD-04", "CMP-01", "STK-01"]
 
 
 # --- explanations --------------------------------------------------------------------------------
@@ -716,7 +721,7 @@ def test_the_explanations_check_passes_on_the_sample_year(fy2018, results2018, r
     check = context.explanations_check(context.year_on_year())
     assert (check.name, check.passed, check.detail) == (
         "Every flagged change is explained, by an explanation of that change", True,
-        "4 flagged, all explained; every stated change within 5 percentage points of the observed change")
+        "6 flagged, all explained; every stated change within 5 percentage points of the observed change")
 
 
 def test_the_explanations_check_names_what_is_missing_and_what_explains_another_change(results2018, results2017):

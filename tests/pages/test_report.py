@@ -28,6 +28,8 @@ def test_fmt_uses_thousands_separators_and_fewer_decimals_as_numbers_grow():
     assert report.fmt(Quantity(89.5094, "percent")) == "89.5 %"
     assert report.fmt(Quantity(0.41, "kg CO2 / kWh")) == "0.4100 kg CO2 / kWh"
     assert report.fmt(Quantity(2500, "kg CO2"), "t CO2") == "2.50 t CO2"
+    assert report.fmt(Quantity(2, "count")) == "2 count"  # a count is whole, not "2.00 count"
+    assert report.fmt(Quantity(0, "t")) == "0 t"  # zero is zero, not "0.0000 t"
 
 
 def test_say_shows_a_name_from_the_data_as_text(shown):

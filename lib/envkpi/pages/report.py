@@ -64,7 +64,8 @@ def fmt(value: pint.Quantity | float, unit: str | None = None, decimals: int | N
     unit : str, optional
         Unit to show the quantity in.
     decimals : int, optional
-        Digits after the decimal point; by default fewer as the number grows.
+        Digits after the decimal point; by default none for a count and for zero, else fewer as the
+        number grows.
     """
     if isinstance(value, pint.Quantity):
         quantity = value.to(unit) if unit else value
@@ -73,7 +74,8 @@ def fmt(value: pint.Quantity | float, unit: str | None = None, decimals: int | N
         number, unit_text = float(value), unit or ""
     if decimals is None:
         size = abs(number)
-        decimals = 0 if size >= 1000 else 1 if size >= 10 else 2 if size >= 1 else 4
+        whole = unit_text == "count" or size == 0
+        decimals = 0 if whole or size >= 1000 else 1 if size >= 10 else 2 if size >= 1 else 4
     text = f"{number:,.{decimals}f}"
     if unit_text == "percent":
         return f"{text} %"

@@ -152,7 +152,7 @@ def index_html(params: Parameters, rows: Iterable[ResultRow], previous: Iterable
         body_rows.append(
             f'{opening}<td class="id">{e(entry.id)}</td>'
             f'<td>{e(entry.name_en)}</td><td lang="ja">{e(entry.name_ja)}</td>'
-            f'<td class="num"><a href="{e(link)}">{e(fmt(row.value))}</a></td>'
+            f'<td class="num"><a href="{e(link)}">{e(fmt(row.value, decimals=0 if row.unit == "count" else None))}</a></td>'
             f'<td>{e(row.unit)}</td><td class="num">{mark}{e(_percent_text(percent))}</td></tr>')
         if explanation:
             body_rows.append(explanation)
