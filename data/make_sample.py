@@ -797,6 +797,7 @@ def main():
     __import__("samples.resources").resources.write(HERE)  # RES-01 … RES-08: data/samples/resources.py
     __import__("samples.logistics", fromlist=["write"]).write(HERE)  # LOG-01 … LOG-04 (data/samples/logistics.py)
     __import__("samples.chemicals", fromlist=["write"]).write(HERE)  # CHE-01 … CHE-04 (data/samples/chemicals.py)
+    __import__("samples.green_products", fromlist=["write"]).write(HERE)  # GP-01 … GP-11 (data/samples/green_products.py)
 
 
 if __name__ == "__main__":
