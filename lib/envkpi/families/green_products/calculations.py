@@ -31,7 +31,7 @@ __all__ = ["criteria_met", "is_strategic", "strategic_products", "strategic_prod
            "sales_share", "efficiency_table", "no_improvement_consumption", "actual_consumption",
            "efficiency_improvement", "efficiency_improvement_mean_of_ratios", "pv_capacity_kw", "yearly_shipments",
            "keys_present", "in_service", "fleet_generation", "fleet_generation_by_key", "accumulated_generation",
-           "cohort_table", "rooms_improved", "rooms_by_product", "share_of", "zeh_share", "led_share",
+           "generation_by_key", "fleet_generation_series", "cohort_table", "rooms_series", "rooms_improved", "rooms_by_product", "share_of", "zeh_share", "led_share",
            "index_to_base_year", "base_year_value", "history_shares", "smart_city_sites", "lots_sold",
            "green_products_checks"]
 
@@ -375,6 +375,30 @@ def accumulated_generation(yearly: pd.DataFrame, per_unit: Mapping[str, pint.Qua
                     "MWh")
 
 
+def generation_by_key(yearly: pd.DataFrame, per_unit: Mapping[str, pint.Quantity], lifetime: pint.Quantity,
+                      year: int, reading: str) -> pd.Series:
+    """GP-04 or GP-06 by key under the reading chosen (``green_products.fleet_reading``) [MWh].
+
+    ``installed_fleet`` (a): :math:`G_{n,k}` (:func:`fleet_generation_by_key`); ``accumulated`` (b):
+    :math:`A_{n,k} = \\sum_{t=y_0}^{n} G_{t,k}`.
+    """
+    if reading == "installed_fleet":
+        return fleet_generation_by_key(yearly, per_unit, lifetime, year)
+    first = int(yearly.index.min())
+    return sum((fleet_generation_by_key(yearly, per_unit, lifetime, t) for t in range(first, year + 1)),
+               start=pd.Series(0.0, index=list(yearly.columns)))
+
+
+def fleet_generation_series(yearly: pd.DataFrame, per_unit: Mapping[str, pint.Quantity], lifetime: pint.Quantity,
+                            year: int) -> pd.Series:
+    """:math:`G_t` of every year :math:`t` from the first to :math:`n` [MWh] (reading (a) in each year; the chart).
+
+    Each year's figure uses this year's lifetime :math:`L`."""
+    first = int(yearly.index.min())
+    return pd.Series({t: fleet_generation(yearly[yearly.index <= t], per_unit, lifetime, t).m_as("MWh")
+                      for t in range(first, year + 1)}, dtype=float)
+
+
 def cohort_table(yearly: pd.DataFrame, per_unit: Mapping[str, pint.Quantity], lifetime: pint.Quantity,
                  year: int) -> pd.DataFrame:
     """For the report: each year's shipments by key, the total, whether the year's products still generate in
@@ -401,6 +425,13 @@ def rooms_by_product(yearly: pd.DataFrame, rooms_per_unit: Mapping[str, pint.Qua
         Product → :math:`m_p`, rooms one unit improves (適用量数, Japanese rating) [count].
     """
     return pd.Series({p: float(yearly[p].sum()) * rooms_per_unit[p].m_as("count") for p in yearly.columns}, dtype=float)
+
+
+def rooms_series(yearly: pd.DataFrame, rooms_per_unit: Mapping[str, pint.Quantity]) -> pd.Series:
+    """GP-07 at the end of each year since the first: :math:`R_t = \\sum_{y \\le t} \\sum_p u_{y,p} m_p` [count] (the chart)."""
+    per_year = pd.Series({y: sum(float(yearly.at[y, p]) * rooms_per_unit[p].m_as("count") for p in yearly.columns)
+                          for y in yearly.index}, dtype=float)
+    return per_year.sort_index().cumsum()
 
 
 def rooms_improved(yearly: pd.DataFrame, rooms_per_unit: Mapping[str, pint.Quantity]) -> pint.Quantity:

@@ -72,7 +72,7 @@ class Strategic(Strict):
         return self
 
 
-class Series(Strict):
+class CumulativeSeries(Strict):
     """A cumulative series: its first fiscal year (…年度～当該年度)."""
 
     first_fiscal_year: FiscalYear
@@ -104,8 +104,8 @@ class GreenProducts(Strict):
     consolidated_sales: Money  # GP-02's denominator, set in each year's file
     strategic: Strategic
     efficiency: Efficiency
-    fuel_cells: Series
-    pv: Series
+    fuel_cells: CumulativeSeries
+    pv: CumulativeSeries
     fleet_reading: Annotated[Sourced, one_of(*FLEET_READINGS, what="the reading of 年間発電量の累計")]
     air_quality: AirQuality
     automotive_batteries: Comparison
