@@ -39,7 +39,7 @@ from envkpi.core.inputs import (
 from envkpi.core.parameters import Parameters
 from envkpi.core.provenance import FileRecord, history_record
 
-from .parameters import CRITERIA, VEHICLE_TYPES
+from .parameters import VEHICLE_TYPES
 
 __all__ = ["STRATEGIC_GREEN_PRODUCTS", "CONSUMER_PRODUCT_EFFICIENCY", "FUEL_CELL_SHIPMENTS", "PV_SHIPMENTS",
            "LIGHTING_SALES", "AIR_QUALITY_PRODUCTS", "DETACHED_HOUSES", "SMART_CITIES", "AUTOMOTIVE_BATTERIES",
