@@ -25,7 +25,7 @@ STRATEGIC = [
     ("led_lighting", True, True, False, 412_000, 428_000),
     ("heat_pump_water_heaters", True, True, False, 96_000, 102_000),
     ("automotive_batteries", False, True, False, 305_000, 332_000),
-    ("zeh_houses", False, True, True, 128_000, 137_000),
+    ("zeh_houses", True, True, True, 128_000, 137_000),
     ("water_purification_systems", False, False, True, 18_500, 19_800),
     ("energy_management_systems", False, True, False, 36_000, 39_500),
     ("standard_refrigerators", False, False, False, 220_000, 214_000),  # assessed, meets none: not counted
