@@ -799,6 +799,7 @@ def main():
     __import__("samples.chemicals", fromlist=["write"]).write(HERE)  # CHE-01 … CHE-04 (data/samples/chemicals.py)
     __import__("samples.compliance", fromlist=["write"]).write(HERE)  # CMP-01: data/samples/compliance.py
     __import__("samples.stakeholders", fromlist=["write"]).write(HERE)  # STK-01 (data/samples/stakeholders.py)
+    __import__("samples.green_products", fromlist=["write"]).write(HERE)  # GP-01 … GP-11 (data/samples/green_products.py)
 
 
 if __name__ == "__main__":
