@@ -113,7 +113,11 @@ def test_the_yearly_cycle_new_year_publish_restate_and_the_restatement_flowing_f
                                 ("RES-06", "source of waste"), ("RES-07", "source of valuables")))
         # STK-01 is cumulative since FY2009: FY2019 repeats FY2018's 149,900 participants (the tables are
         # FY2018's) → 149,900 / 1,101,700 = +13.6 %
-        + '  STK-01: {change: "+14 %", text: "A cumulative series: FY2019 adds its participants to the total."}\n')
+        + '  STK-01: {change: "+14 %", text: "A cumulative series: FY2019 adds its participants to the total."}\n'
+        # and so do the cumulative green-product series: GP-04 + (13,850 + 640) × 1.87 = 27,096.3 MWh on 165,558.58
+        # → +16.4 %; GP-06 + 656,385 MWh on 3,697,296 → +17.8 %; GP-07 + 3,470,000 rooms on 12,963,000 → +26.8 %
+        + "".join(f'  {indicator}: {{change: "{change}", text: "A cumulative series: FY2019 adds its shipments."}}\n'
+                  for indicator, change in (("GP-04", "+16 %"), ("GP-06", "+18 %"), ("GP-07", "+27 %"))))
     ran = envkpi("run", "--fy", "2019", cwd=project)
     assert ran.returncode == 0, ran.stderr
     assert "IPKernelApp" not in ran.stderr and "KeyboardInterrupt" not in ran.stderr  # no kernel noise
