@@ -102,9 +102,10 @@ BOUNDARY_READERS = ", ".join(f.name for f in families() if "boundary" in f.reads
     ("production.electricity_factors.JP", "production"),
     ("gwp_sets.AR4.values.CH4", "production"),
     ("boundary.excluded_entities[Costa Mirrors S.A.]", BOUNDARY_READERS),
-    ("avoided_emissions.pv.lifetime", "avoided_emissions"),
+    # green products read CO2-01's PV and fuel-cell settings and the regions' PV yields
+    ("avoided_emissions.pv.lifetime", "avoided_emissions, green_products"),
     ("product_use.lifetimes.air_purifier", "product_use"),
-    ("product_regions.china.emission_factor", "avoided_emissions, product_use"),
+    ("product_regions.china.emission_factor", "avoided_emissions, product_use, green_products"),
     ("standard.edition", "general"),
     ("organisation.name", "general"),
     ("fiscal_year_start_month", "general"),
@@ -147,12 +148,14 @@ def test_diff_of_the_real_years_lists_exactly_what_the_year_files_change(diff):
         **{f"production.city_gas_suppliers.{s}.calorific_value": "source changed" for s in SUPPLIERS_WITH_NEW_SOURCE},
         "resources.site_input_methods.CN-02": "source changed",
         "compliance.incident_register": "value changed",
+        "green_products.consolidated_sales": "value changed",
     }
     assert dict(zip(diff["path"], diff["change"])) == expected
     assert tuple(diff.columns) == DIFF_COLUMNS
     # the family of each path: by its top-level key; the boundary moves every family that reads it
-    section_family = {"avoided_emissions": "avoided_emissions", "standard": "general", "boundary": BOUNDARY_READERS,
-                      "production": "production", "resources": "resources", "compliance": "compliance"}
+    section_family = {"avoided_emissions": "avoided_emissions, green_products", "standard": "general",
+                      "boundary": BOUNDARY_READERS, "production": "production", "resources": "resources",
+                      "compliance": "compliance", "green_products": "green_products"}
     assert dict(zip(diff["path"], diff["family"])) == {path: section_family[path.split(".")[0]] for path in expected}
     # sorted by family, then path
     assert list(diff["family"]) == sorted(diff["family"])
@@ -163,12 +166,13 @@ def test_diff_of_the_real_years_lists_exactly_what_the_year_files_change(diff):
 
 def test_pv_lifetime_is_a_value_change_of_avoided_emissions_and_isolatable(diff):
     pv = by_path(diff, PV)
-    assert (pv["family"], pv["change"], pv["old_value"], pv["new_value"]) == ("avoided_emissions", "value changed",
-                                                                              20.0, 25.0)
+    assert (pv["family"], pv["change"], pv["old_value"], pv["new_value"]) == (
+        "avoided_emissions, green_products", "value changed", 20.0, 25.0)
     assert (pv["old_unit"], pv["new_unit"], bool(pv["numeric"])) == ("year", "year", True)
     assert pv["old_source"].startswith("Calculation standard FY2018, CO2-01 note *: 2017年度までは20年")
     assert pv["new_source"].startswith("Calculation standard FY2018, CO2-01 note *: 25 years from FY2018")
-    assert list(isolatable(diff)["path"]) == [PV]
+    # the numeric values of the year files that changed: the PV lifetime and the consolidated sales (GP-02)
+    assert list(isolatable(diff)["path"]) == [PV, "green_products.consolidated_sales"]
 
 
 def test_source_only_changes_are_not_isolatable(diff):
@@ -273,7 +277,7 @@ def test_sourced_values_and_region_parameters(fy2018):
     assert (base["change"], base["old_value"], base["new_value"], bool(base["numeric"])) == (
         "value changed", 2013, 2014, False)
     china = by_path(diff, "product_regions.china.pv_annual_generation")
-    assert (china["family"], china["change"]) == ("avoided_emissions, product_use", "value changed")
+    assert (china["family"], china["change"]) == ("avoided_emissions, product_use, green_products", "value changed")
     # the Sourced year is not a number a rerun reverts; the regional factor is
     assert list(isolatable(diff)["path"]) == ["product_regions.china.pv_annual_generation"]
 
