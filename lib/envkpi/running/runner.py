@@ -67,7 +67,9 @@ from envkpi.cycle.publication import (
 )
 from envkpi.cycle.review import code_changed_cells, source_notebook
 from envkpi.families import load_parameters
+from envkpi.cycle.series import published_years
 from envkpi.pages.audit import write_audit_pages
+from envkpi.pages.databook import DATABOOK_CSV, DATABOOK_XLSX, databook, databook_csv, write_databook
 from envkpi.pages.failure import Failure, failed_checks, failure_html, notebook_error
 from envkpi.pages.html import write_html
 from envkpi.pages.site import index_html
@@ -417,7 +419,8 @@ def run_year(
 
     A run is a pipeline of stages, in this order: :func:`_resolve` (paths, parameters, families),
     :func:`_check_ready` (:func:`preflight`), then, inside the claim of the output folder,
-    :func:`_execute_families`, :func:`_collect_results`, :func:`_run_changes_report`, :func:`_write_pages`,
+    :func:`_execute_families`, :func:`_collect_results`, :func:`_write_databook`, :func:`_run_changes_report`,
+    :func:`_write_pages`,
     :func:`_write_run_manifest` and :func:`_audit_and_place`.
 
     Parameters
@@ -479,6 +482,7 @@ def run_year(
         results = _collect_results(plan, runs, staging, reason, today, progress)
         if results.reproduced:
             return RunSummary(fiscal_year, None, runs, time.perf_counter() - plan.clock)
+        _write_databook(plan, staging, results, progress)
         runs = [*runs, *_run_changes_report(plan, staging, results.restating, workers, progress)]
         timings = _write_pages(plan, staging, runs, results, progress)
         seconds = _write_run_manifest(plan, staging, runs, timings, results.restating)
@@ -602,6 +606,22 @@ def _collect_results(plan: _Plan, runs: list[NotebookRun], staging: Path, reason
     return _Results(rows, restating)
 
 
+def _write_databook(plan: _Plan, staging: Path, results: _Results, progress: Callable[[str], None]) -> None:
+    """Write the data book into ``staging``: ``databook.xlsx`` and ``databook.csv``, every indicator of the
+    catalogue over every published year before this one (its current version) and this run's results.
+
+    Its bytes depend on the figures only (:mod:`envkpi.pages.databook`), so a rerun that reproduces a
+    published year would write the same file (and writes nothing at all).
+    """
+    earlier = published_years(plan.root / "outputs", plan.fiscal_year)
+    this = results.restating.label if results.restating else f"FY{plan.fiscal_year}, the results of this run (results.csv)"
+    book = databook(plan.fiscal_year, results.rows, earlier, this)
+    write_databook(staging / DATABOOK_XLSX, book, title=f"{plan.parameters.organisation.name}: data book, FY{plan.fiscal_year}",
+                   created=plan.parameters.period[1])
+    (staging / DATABOOK_CSV).write_text(databook_csv(book), encoding="utf-8")
+    progress(f"  data book: {len(book.years)} fiscal year(s) (FY{book.years[0]}–FY{book.years[-1]}) written to {DATABOOK_XLSX}")
+
+
 def _run_changes_report(plan: _Plan, staging: Path, restating: Restatement | None, workers: int,
                         progress: Callable[[str], None]) -> list[NotebookRun]:
     """Execute ``changes.ipynb`` in ``staging``, after :func:`prepare_changes`, when every family was run.
@@ -648,7 +668,8 @@ def _write_pages(plan: _Plan, staging: Path, runs: list[NotebookRun], results: _
     pages = sorted(p.stem for p in staging.glob("*.html"))
     (staging / "index.html").write_text(
         index_html(plan.parameters, results.rows, read_results(last_year / "results.csv") if known else None, pages,
-                   compared_with=version_of(last_year).label if known else None, notice=notice), encoding="utf-8")
+                   compared_with=version_of(last_year).label if known else None, notice=notice,
+                   databook=(staging / DATABOOK_XLSX).is_file()), encoding="utf-8")
     return timings
 
 
