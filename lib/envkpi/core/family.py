@@ -168,7 +168,7 @@ class Family:
         ``explanations:``.
     needs_results : bool
         Whether its notebook reads this year's results of the other families (a family that follows
-        others, such as progress against targets). The runner executes it after the others and passes
+        the others, such as the progress against commitments). The runner executes it after the others and passes
         it ``results_file``, a CSV of their rows (``results.csv``'s columns) in the run's folder, which
         the notebook resolves from its working directory, the run's folder.
     """

@@ -4,9 +4,9 @@ A year's figures are those of its published run (``outputs/FY<yyyy>/results.csv`
 ``publication.json``), in their current version: the latest restatement, if any, with the figure as
 first published kept beside it. Years published before envkpi kept its outputs (the sample's
 FY2013–FY2016) come from the families' history files, where a family declares which indicator (or
-sum of indicators) a history row holds (:attr:`envkpi.core.family.History.series`). Progress against
-targets reads its base values and earlier years from here, and the data book every indicator's
-earlier years.
+sum of indicators) a history row holds (:attr:`envkpi.core.family.History.series`). A family that
+follows the others (progress against commitments) reads its base values and earlier years from here,
+and the data book every indicator's earlier years.
 """
 
 from __future__ import annotations
