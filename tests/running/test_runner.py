@@ -20,15 +20,16 @@ import nbformat
 import pytest
 
 from envkpi.core.inputs import InputError
-from envkpi.families import names
+from envkpi.families import families, names
 from envkpi.core.provenance import history_record, sha256_file
 from envkpi.core.results import read_results
-from envkpi.running.runner import RunError, RunRefused, run_year
+from envkpi.running.runner import RESULTS_READ_FILE, RunError, RunRefused, run_year
 
 FY = 2018
 FAMILIES = names()  # every built family, in report order
 OUTPUT_FILES = {f"{family}.{kind}" for family in (*FAMILIES, "changes") for kind in ("ipynb", "html")} | {
-    "results.csv", "results.json", "manifest.json", "effects.csv", "previous_rerun.csv", "index.html"}
+    "results.csv", "results.json", "manifest.json", "effects.csv", "previous_rerun.csv", "index.html",
+    "databook.xlsx", "databook.csv"} | ({RESULTS_READ_FILE} if any(f.needs_results for f in families()) else set())
 
 
 def headline(rows, indicator_id):

@@ -172,7 +172,7 @@ def write_databook(path: Path, book: Databook, *, title: str, created: date) -> 
     sheet.write_row(0, 0, ["column", "figures"], bold)
     for r, year in enumerate(book.years, start=1):
         sheet.write_row(r, 0, [f"FY{year}", book.labels[year]])
-    sheet.write_string(len(book.years) + 2, 0, "Values are at full precision (results.csv); a restated value is the "
+    sheet.write_string(len(book.years) + 2, 0, "Values as results.csv holds them, to 16 significant digits (databook.csv holds every digit); a restated value is the "
                        "current one, in italics, with the value as first published in its comment and the notes column.")
     sheet.set_column(0, 1, 40)
     workbook.close()

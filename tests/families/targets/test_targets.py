@@ -220,3 +220,12 @@ def test_the_published_series_takes_history_files_then_published_years():
     scope = published_series(ROOT, ["PRD-06", "PRD-07"], 2019)
     assert set(scope) == {2017, 2018}
     assert headline_sum([], ["PRD-06"]) is None
+
+
+def test_after_the_target_year_the_path_stays_at_the_target():
+    # 100 → 50 t FY2017 → FY2027; in FY2029 the path is 50 t: 48 t has met it (2 t ahead), no rate is needed
+    a = _absolute({2017: 100.0, 2029: 48.0}, 2029)
+    assert a.path == pytest.approx(50.0) and a.gap == pytest.approx(2.0) and a.on_track and math.isnan(a.needed_rate)
+    assert trajectory(a, {2017: 100.0, 2029: 48.0})["linear_path"].iloc[-1] == pytest.approx(50.0)
+    with pytest.raises(ValueError, match="before the target's base year"):
+        _absolute({2016: 100.0}, 2016)

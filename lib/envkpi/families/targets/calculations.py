@@ -157,7 +157,8 @@ def assess(target_id: str, name: str, kind: str, reading: str, unit: str, base_y
         The indicator's figure of every year needed, this year included [unit]: from the base year for a
         cumulative target, else at least the base year (unless ``base_value``) and this year.
     fiscal_year : int
-        This year (after the base year, or the base year itself).
+        This year (the base year or later; after the target year, the path stays at the target level and no
+        rate is needed any more: the figure says whether it was met).
     base_value : float, optional
         The typed base value, for a base year no published series holds.
 
@@ -167,8 +168,8 @@ def assess(target_id: str, name: str, kind: str, reading: str, unit: str, base_y
         When a year needed is missing from ``series``, or this year is before the base year or after the
         target year.
     """
-    if not base_year <= fiscal_year <= target_year:
-        raise ValueError(f"{target_id}: FY{fiscal_year} is outside the target's years FY{base_year}–FY{target_year}")
+    if fiscal_year < base_year:
+        raise ValueError(f"{target_id}: FY{fiscal_year} is before the target's base year FY{base_year}")
     needed = range(base_year, fiscal_year + 1) if kind == "cumulative" else sorted(
         {fiscal_year} | ({base_year} if base_value is None else set()))
     missing = [y for y in needed if y not in series]
@@ -176,12 +177,12 @@ def assess(target_id: str, name: str, kind: str, reading: str, unit: str, base_y
         raise ValueError(f"{target_id}: no figure of FY{', FY'.join(map(str, missing))} (published results, history "
                          f"files or this year's results); the target needs it")
     base = float(base_value) if base_value is not None else float(series[base_year])
-    elapsed, remaining = fiscal_year - base_year, target_year - fiscal_year
+    elapsed, remaining, at = fiscal_year - base_year, max(0, target_year - fiscal_year), min(fiscal_year, target_year)
     constant = {}
     if kind == "cumulative" and reading == "cumulative_total":
         level = float(target_value)
         value = float(sum(series[y] for y in range(base_year, fiscal_year + 1)))
-        path = cumulative_path(base_year, target_year, level, fiscal_year)
+        path = cumulative_path(base_year, target_year, level, at)
         step = level / (target_year - base_year + 1)
         progress_now, expected = 100 * value / level, 100 * path / level
         achieved = value / (elapsed + 1)
@@ -190,7 +191,7 @@ def assess(target_id: str, name: str, kind: str, reading: str, unit: str, base_y
     else:
         level = target_level(kind, base, target_value)
         value = float(series[fiscal_year])
-        path = linear_path(base_year, base, target_year, level, fiscal_year)
+        path = linear_path(base_year, base, target_year, level, at)
         step = abs(level - base) / (target_year - base_year)
         direction = 1.0 if level >= base else -1.0
         progress_now, expected = progress(base, level, value), progress(base, level, path)
@@ -201,7 +202,7 @@ def assess(target_id: str, name: str, kind: str, reading: str, unit: str, base_y
             constant = {
                 "constant_rate_needed": constant_rate(fiscal_year, value, target_year, level) if remaining else float("nan"),
                 "constant_rate_achieved": constant_rate(base_year, base, fiscal_year, value) if elapsed else float("nan"),
-                "constant_path": constant_rate_path(base_year, base, target_year, level, fiscal_year),
+                "constant_path": constant_rate_path(base_year, base, target_year, level, at),
             }
     gap, progress_now, expected = gap + 0.0, progress_now + 0.0, expected + 0.0  # no negative zero
     return Assessment(target_id, name, kind, reading, unit, base_year, base, base_source, fiscal_year, value,
@@ -221,17 +222,18 @@ def trajectory(assessment: Assessment, series: Mapping[int, float]) -> pd.DataFr
     """
     a = assessment
     rows, running = [], 0.0
-    for year in range(a.base_year, a.target_year + 1):
+    for year in range(a.base_year, max(a.target_year, a.fiscal_year) + 1):
+        on = min(year, a.target_year)  # the paths stay at the target after its year
         if a.kind == "cumulative" and a.reading == "cumulative_total":
             if year <= a.fiscal_year:
                 running += float(series[year])
             actual = running if year <= a.fiscal_year else float("nan")
-            path = cumulative_path(a.base_year, a.target_year, a.level, year)
+            path = cumulative_path(a.base_year, a.target_year, a.level, on)
         else:
             known = year in series and year <= a.fiscal_year
             actual = float(series[year]) if known else (a.base if year == a.base_year else float("nan"))
-            path = linear_path(a.base_year, a.base, a.target_year, a.level, year)
-        constant = constant_rate_path(a.base_year, a.base, a.target_year, a.level, year) \
+            path = linear_path(a.base_year, a.base, a.target_year, a.level, on)
+        constant = constant_rate_path(a.base_year, a.base, a.target_year, a.level, on) \
             if a.kind == "percent_change" else float("nan")
         rows.append({"fiscal_year": year, "actual": actual, "linear_path": path, "constant_rate_path": constant,
                      "target": a.level})
