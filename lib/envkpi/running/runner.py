@@ -66,8 +66,8 @@ from envkpi.cycle.publication import (
     version_of,
 )
 from envkpi.cycle.review import code_changed_cells, source_notebook
-from envkpi.families import load_parameters
 from envkpi.cycle.series import published_years
+from envkpi.families import load_parameters
 from envkpi.pages.audit import write_audit_pages
 from envkpi.pages.databook import DATABOOK_CSV, DATABOOK_XLSX, databook, databook_csv, write_databook
 from envkpi.pages.failure import Failure, failed_checks, failure_html, notebook_error
