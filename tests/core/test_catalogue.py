@@ -14,7 +14,13 @@ METHODOLOGY_IDS = (
 
 
 def test_catalogue_lists_every_methodology_id_once_in_order():
-    assert [entry.id for entry in catalogue()] == METHODOLOGY_IDS
+    """The ids of METHODOLOGY.md in order, then the ids of target progress (TGT-01 …, one per target of the
+    parameters; METHODOLOGY.md "Targets and trajectory" names the targets, not ids), numbered from 01."""
+    ids = [entry.id for entry in catalogue()]
+    assert ids[:len(METHODOLOGY_IDS)] == METHODOLOGY_IDS
+    progress = catalogue()[len(METHODOLOGY_IDS):]
+    assert [e.id for e in progress] == [f"TGT-{n:02d}" for n in range(1, len(progress) + 1)]
+    assert {e.family for e in progress} <= {"targets"} and {unit_text(e.id) for e in progress} <= {"percent"}
 
 
 def test_every_entry_has_names_a_parsable_unit_and_a_known_family():

@@ -25,7 +25,7 @@ from envkpi.core.inputs import TableSpec
 from envkpi.core.parameters import Parameters
 from envkpi.core.results import ResultRow
 
-__all__ = ["Family", "History", "HistoryError", "BreakdownSum", "Identity", "MoveTogether", "figure_text"]
+__all__ = ["Family", "History", "HistoryError", "SeriesFigure", "BreakdownSum", "Identity", "MoveTogether", "figure_text"]
 
 
 class HistoryError(Exception):
@@ -36,6 +36,29 @@ def figure_text(value: float) -> str:
     """A figure for a history file at full precision, as ``results.csv`` writes it (``repr``): reading it
     back gives the same float."""
     return repr(float(value))
+
+
+@dataclass(frozen=True)
+class SeriesFigure:
+    """A published figure of a catalogue indicator, or of a sum of indicators, that a history row holds.
+
+    Attributes
+    ----------
+    indicators : tuple of str
+        The catalogue ids whose headline values it is (one id, or the parts of a sum, in catalogue order).
+    fiscal_year : int
+    value : float
+        In ``unit``.
+    unit : str
+    source : str
+        The row's source ("FY2013 data book …", "FY2017 as published on …").
+    """
+
+    indicators: tuple[str, ...]
+    fiscal_year: int
+    value: float
+    unit: str
+    source: str
 
 
 @dataclass(frozen=True)
@@ -63,6 +86,10 @@ class History:
     needed : callable
         ``needed(parameters, year)``: whether a run with these parameters reads the row of ``year``
         (the run refuses to start when the previous year's row is missing).
+    series : callable, optional
+        ``series(rows)``: the figures of catalogue indicators (or of sums of them) that the file's rows
+        hold (column → text, as read), as :class:`SeriesFigure`; the published series of an indicator
+        (:mod:`envkpi.cycle.series`) takes the years before the first published run from them.
     """
 
     path: str
@@ -72,6 +99,7 @@ class History:
     what: str
     rows: Callable[[list[ResultRow], list[dict], Path, int, str], list[dict[str, str]]]
     needed: Callable[[Parameters, int], bool]
+    series: Callable[[list[dict[str, str]]], list[SeriesFigure]] | None = None
 
 
 @dataclass(frozen=True)
@@ -138,6 +166,11 @@ class Family:
     explanation_example : tuple of (str, str)
         An indicator id and a reason it may move, for the comment ``envkpi new-year`` writes above
         ``explanations:``.
+    needs_results : bool
+        Whether its notebook reads this year's results of the other families (a family that follows
+        the others, such as the progress against commitments). The runner executes it after the others and passes
+        it ``results_file``, a CSV of their rows (``results.csv``'s columns) in the run's folder, which
+        the notebook resolves from its working directory, the run's folder.
     """
 
     name: str
@@ -150,3 +183,4 @@ class Family:
     check_parameters: Callable[[Parameters], list[str]] | None = None
     reconciliations: tuple[BreakdownSum | Identity | MoveTogether, ...] = ()
     explanation_example: tuple[str, str] | None = None
+    needs_results: bool = False

@@ -99,7 +99,7 @@ def _explanation_row(params: Parameters, indicator_id: str, flagged: bool) -> st
 
 
 def index_html(params: Parameters, rows: Iterable[ResultRow], previous: Iterable[ResultRow] | None,
-               reports: Sequence[str], *, compared_with: str | None = None, notice: str = "") -> str:
+               reports: Sequence[str], *, compared_with: str | None = None, notice: str = "", databook: bool = False) -> str:
     """The front page of a fiscal year's outputs.
 
     Parameters
@@ -118,6 +118,8 @@ def index_html(params: Parameters, rows: Iterable[ResultRow], previous: Iterable
         (:attr:`envkpi.cycle.publication.Version.label`, e.g. ``FY2017 as published on 2018-06-29``).
     notice : str, optional
         HTML shown under the title (escaped by the caller): the label of a restatement.
+    databook : bool
+        Whether the folder holds the data book (``databook.xlsx``, ``databook.csv``), to link it.
 
     Returns
     -------
@@ -183,9 +185,15 @@ def index_html(params: Parameters, rows: Iterable[ResultRow], previous: Iterable
 </table>
 <h2>Reports</h2>
 <ul>{links}</ul>
-<p>Machine-readable results: <a href="results.csv">results.csv</a>, <a href="results.json">results.json</a>.
+{_databook_link() if databook else ""}<p>Machine-readable results: <a href="results.csv">results.csv</a>, <a href="results.json">results.json</a>.
 Run certificate (hashes of every input and output): <a href="manifest.json">manifest.json</a>.</p>
 """)
+
+
+def _databook_link() -> str:
+    return ('<h2>Data book</h2>\n<p>Every indicator for every published fiscal year and this one (a restated figure '
+            'marked, with the figure first published in a note), a sheet per family with its breakdowns: '
+            '<a href="databook.xlsx">databook.xlsx</a>; the indicators sheet as <a href="databook.csv">databook.csv</a>.</p>\n')
 
 
 def page(title: str, body: str, style: str = "") -> str:

@@ -66,8 +66,10 @@ from envkpi.cycle.publication import (
     version_of,
 )
 from envkpi.cycle.review import code_changed_cells, source_notebook
+from envkpi.cycle.series import published_years
 from envkpi.families import load_parameters
 from envkpi.pages.audit import write_audit_pages
+from envkpi.pages.databook import DATABOOK_CSV, DATABOOK_XLSX, databook, databook_csv, write_databook
 from envkpi.pages.failure import Failure, failed_checks, failure_html, notebook_error
 from envkpi.pages.html import write_html
 from envkpi.pages.site import index_html
@@ -417,7 +419,8 @@ def run_year(
 
     A run is a pipeline of stages, in this order: :func:`_resolve` (paths, parameters, families),
     :func:`_check_ready` (:func:`preflight`), then, inside the claim of the output folder,
-    :func:`_execute_families`, :func:`_collect_results`, :func:`_run_changes_report`, :func:`_write_pages`,
+    :func:`_execute_families`, :func:`_collect_results`, :func:`_write_databook`, :func:`_run_changes_report`,
+    :func:`_write_pages`,
     :func:`_write_run_manifest` and :func:`_audit_and_place`.
 
     Parameters
@@ -479,6 +482,7 @@ def run_year(
         results = _collect_results(plan, runs, staging, reason, today, progress)
         if results.reproduced:
             return RunSummary(fiscal_year, None, runs, time.perf_counter() - plan.clock)
+        _write_databook(plan, staging, results, progress)
         runs = [*runs, *_run_changes_report(plan, staging, results.restating, workers, progress)]
         timings = _write_pages(plan, staging, runs, results, progress)
         seconds = _write_run_manifest(plan, staging, runs, timings, results.restating)
@@ -555,7 +559,9 @@ def _execute_families(plan: _Plan, staging: Path, workers: int, progress: Callab
     """
     names = plan.names
     progress(f"FY{plan.fiscal_year}: running {len(names)} notebook(s) ({', '.join(names)}) with {workers} worker(s)")
-    runs = _execute_all(plan.root, names, staging, plan.notebook_parameters, workers, progress)
+    current = latest_results_folder(plan.out) / "results.csv"
+    kept = [r for r in read_results(current) if r.notebook not in names] if plan.only and current.is_file() else []
+    runs = _execute_all(plan.root, names, staging, plan.notebook_parameters, workers, progress, kept)
     _stop_on_problems(runs, plan.root, staging, plan.out, plan.fiscal_year)
     return runs
 
@@ -598,6 +604,22 @@ def _collect_results(plan: _Plan, runs: list[NotebookRun], staging: Path, reason
     (staging / "results.csv").write_text(results_csv(rows), encoding="utf-8")
     (staging / "results.json").write_text(results_json(rows), encoding="utf-8")
     return _Results(rows, restating)
+
+
+def _write_databook(plan: _Plan, staging: Path, results: _Results, progress: Callable[[str], None]) -> None:
+    """Write the data book into ``staging``: ``databook.xlsx`` and ``databook.csv``, every indicator of the
+    catalogue over every published year before this one (its current version) and this run's results.
+
+    Its bytes depend on the figures only (:mod:`envkpi.pages.databook`), so a rerun that reproduces a
+    published year would write the same file (and writes nothing at all).
+    """
+    earlier = published_years(plan.root / "outputs", plan.fiscal_year)
+    this = results.restating.label if results.restating else f"FY{plan.fiscal_year}, the results of this run (results.csv)"
+    book = databook(plan.fiscal_year, results.rows, earlier, this)
+    write_databook(staging / DATABOOK_XLSX, book, title=f"{plan.parameters.organisation.name}: data book, FY{plan.fiscal_year}",
+                   created=plan.parameters.period[1])
+    (staging / DATABOOK_CSV).write_text(databook_csv(book), encoding="utf-8")
+    progress(f"  data book: {len(book.years)} fiscal year(s) (FY{book.years[0]}–FY{book.years[-1]}) written to {DATABOOK_XLSX}")
 
 
 def _run_changes_report(plan: _Plan, staging: Path, restating: Restatement | None, workers: int,
@@ -646,7 +668,8 @@ def _write_pages(plan: _Plan, staging: Path, runs: list[NotebookRun], results: _
     pages = sorted(p.stem for p in staging.glob("*.html"))
     (staging / "index.html").write_text(
         index_html(plan.parameters, results.rows, read_results(last_year / "results.csv") if known else None, pages,
-                   compared_with=version_of(last_year).label if known else None, notice=notice), encoding="utf-8")
+                   compared_with=version_of(last_year).label if known else None, notice=notice,
+                   databook=(staging / DATABOOK_XLSX).is_file()), encoding="utf-8")
     return timings
 
 
@@ -690,15 +713,45 @@ def _audit_and_place(plan: _Plan, staging: Path, results: _Results, progress: Ca
     return _place(staging, plan.out, results.rows, results.restating, progress, plan.root)
 
 
-def _execute_all(root: Path, names, staging: Path, parameters: dict, workers: int, progress) -> list[NotebookRun]:
+#: The results of the year that the families which need them read (``Family.needs_results``): the rows of the
+#: families executed before them, written in the run's folder (listed in the manifest like every output).
+RESULTS_READ_FILE = "results_of_other_families.csv"
+
+
+def _needs_results(name: str) -> bool:
+    return name in families.names() and families.family(name).needs_results
+
+
+def _execute_dependent(root: Path, name: str, folder: Path, parameters: dict, rows: list[ResultRow]) -> NotebookRun:
+    """Execute a family that reads the year's results of the others: ``rows`` are written to
+    :data:`RESULTS_READ_FILE` in ``folder``, the notebook's working directory, and passed as ``results_file``
+    (relative, so that the executed notebook reruns from its folder); ``project_dir`` names the project when
+    the folder lies outside it."""
+    (folder / RESULTS_READ_FILE).write_text(results_csv([r for r in rows if r.notebook != name]), encoding="utf-8")
+    inside = folder.resolve().is_relative_to(root.resolve())
+    return _execute(root, name, folder, {**parameters, "results_file": RESULTS_READ_FILE,
+                                         "project_dir": "" if inside else str(root)}, cwd=folder)
+
+
+def _execute_all(root: Path, names, staging: Path, parameters: dict, workers: int, progress,
+                 kept: Sequence[ResultRow] = ()) -> list[NotebookRun]:
+    """Execute the notebooks ``names`` into ``staging``, ``workers`` at a time; the families that need the
+    year's results of the others (``needs_results``) after them, with their rows (and ``kept``, the rows of
+    families not run this time)."""
+    first = [n for n in names if not _needs_results(n)]
+    then = [n for n in names if _needs_results(n)]
+
+    def report(run: NotebookRun) -> NotebookRun:
+        status = "FAILED" if run.error else f"{len(run.results)} results, {len(run.checks)} checks"
+        progress(f"  {run.name}: {status} ({run.seconds:.1f} s)")
+        return run
+
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = [pool.submit(_execute, root, name, staging, parameters) for name in names]
-        runs = []
-        for future in futures:
-            run = future.result()
-            runs.append(run)
-            status = "FAILED" if run.error else f"{len(run.results)} results, {len(run.checks)} checks"
-            progress(f"  {run.name}: {status} ({run.seconds:.1f} s)")
+        futures = [pool.submit(_execute, root, name, staging, parameters) for name in first]
+        runs = [report(future.result()) for future in futures]
+    if then and not any(run.error for run in runs):
+        rows = [*kept, *(row for run in runs for row in run.results)]
+        runs += [report(_execute_dependent(root, name, staging, parameters, rows)) for name in then]
     return runs
 
 
@@ -868,15 +921,15 @@ def prepare_changes(root: Path, fiscal_year: int, params_path: Path, folder: Pat
         effects = pool.submit(parameter_effects, root, fiscal_year, params_path, fiscal_year - 1,
                               current=read_results(folder / "results.csv"), scratch=folder) \
             if previous_file.exists() else None
-        reruns = []
+        reruns = None
         if previous_file.exists() and previous_data.is_dir():
             scratch.mkdir()
             parameters = {"fiscal_year": fiscal_year - 1, "parameters_file": "", "data_dir": ""}
-            reruns = [pool.submit(_execute, root, name, scratch, parameters) for name in available_notebooks(root)]
+            reruns = pool.submit(_execute_all, root, available_notebooks(root), scratch, parameters, workers,
+                                 lambda line: None)
         write_effects(folder / "effects.csv", effects.result() if effects else [])
         rerun: list[ResultRow] = []
-        for future in reruns:
-            run = future.result()
+        for run in reruns.result() if reruns else []:
             if run.error:
                 raise RunError(f"rerunning FY{fiscal_year - 1} for the changes report failed:\n{run.error}")
             rerun += run.results
@@ -927,8 +980,9 @@ def _effect_of(root: Path, fiscal_year: int, params_path: Path, change, old, cur
     reverted.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
     rows = []
     for family in [f.strip() for f in change.family.split(",")]:
-        run = _execute(root, family, scratch, {"fiscal_year": fiscal_year, "parameters_file": str(reverted),
-                                               "data_dir": ""})
+        parameters = {"fiscal_year": fiscal_year, "parameters_file": str(reverted), "data_dir": ""}
+        run = _execute_dependent(root, family, scratch, parameters, current) if _needs_results(family) \
+            else _execute(root, family, scratch, parameters)
         if run.error:
             raise RunError(f"isolating the effect of {change.path} failed:\n{run.error}")
         without = {r.indicator_id: r for r in run.results if r.breakdown == ""}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from envkpi.core.family import History, HistoryError, figure_text
+from envkpi.core.family import History, HistoryError, SeriesFigure, figure_text
 from envkpi.core.parameters import Parameters
 from envkpi.core.results import ResultRow
 
@@ -45,5 +45,18 @@ def _needed(parameters: Parameters, year: int) -> bool:
     return year >= int(parameters.avoided_emissions.target.counts_from_fiscal_year.value)
 
 
+def avoided_series(rows: list[dict[str, str]]) -> list[SeriesFigure]:
+    """Each row's figure as the published sum CO2-01 + CO2-02 + CO2-03 [t CO2] (rows that do not parse are
+    left out: the validation of the table names them)."""
+    figures = []
+    for row in rows:
+        try:
+            year, value = int(float(row["fiscal_year"])), float(row["avoided_co2_t"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        figures.append(SeriesFigure(AVOIDED_PARTS, year, value, "t CO2", (row.get("source") or "").strip()))
+    return figures
+
+
 HISTORY = History(path=AVOIDED_HISTORY_FILE, spec=AVOIDED_HISTORY, keys=("fiscal_year",), figures=("avoided_co2_t",),
-                  what="avoided emissions", rows=avoided_history_rows, needed=_needed)
+                  what="avoided emissions", rows=avoided_history_rows, needed=_needed, series=avoided_series)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from envkpi.core.family import History, HistoryError, figure_text
+from envkpi.core.family import History, HistoryError, SeriesFigure, figure_text
 from envkpi.core.parameters import Parameters
 from envkpi.core.results import ResultRow
 
@@ -53,6 +53,20 @@ def _needed(parameters: Parameters, year: int) -> bool:
     return year >= int(parameters.logistics.base_fiscal_year.value)
 
 
+def logistics_series(rows: list[dict[str, str]]) -> list[SeriesFigure]:
+    """Each row's ``all_intensity`` as LOG-03, the headline of all transport [kg CO2 / t] (rows that do not
+    parse are left out: the validation of the table names them)."""
+    figures = []
+    for row in rows:
+        try:
+            year, value = int(float(row["fiscal_year"])), float(row["all_intensity"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if (row.get("intensity_unit") or INTENSITY_UNIT).strip() == INTENSITY_UNIT:
+            figures.append(SeriesFigure(("LOG-03",), year, value, INTENSITY_UNIT, (row.get("source") or "").strip()))
+    return figures
+
+
 HISTORY = History(path=LOGISTICS_HISTORY_FILE, spec=LOGISTICS_HISTORY, keys=("fiscal_year",),
                   figures=("domestic_intensity", "all_intensity"), what="logistics CO2 intensities",
-                  rows=logistics_history_rows, needed=_needed)
+                  rows=logistics_history_rows, needed=_needed, series=logistics_series)
