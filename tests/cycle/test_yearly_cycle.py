@@ -117,7 +117,14 @@ def test_the_yearly_cycle_new_year_publish_restate_and_the_restatement_flowing_f
         # and so do the cumulative green-product series: GP-04 + (13,850 + 640) × 1.87 = 27,096.3 MWh on 165,558.58
         # → +16.4 %; GP-06 + 656,385 MWh on 3,697,296 → +17.8 %; GP-07 + 3,470,000 rooms on 12,963,000 → +26.8 %
         + "".join(f'  {indicator}: {{change: "{change}", text: "A cumulative series: FY2019 adds its shipments."}}\n'
-                  for indicator, change in (("GP-04", "+16 %"), ("GP-06", "+18 %"), ("GP-07", "+27 %"))))
+                  for indicator, change in (("GP-04", "+16 %"), ("GP-06", "+18 %"), ("GP-07", "+27 %")))
+        # and the targets' progress, a percent compared as a relative change: TGT-01 (300 Mt, cumulative) 38.43 →
+        # 46.65 % = +21 %; TGT-02 (Scope 1 + 2, −42 % by FY2030) −1.83 → +13.64 % with JP-04's emissions gone =
+        # (13.64 + 1.83) / 1.83 = +845 %; TGT-04 (water) 25.38 → 6.91 % with TH-02 drawing as TH-01 does = −73 %
+        + "".join(f'  {indicator}: {{change: "{change}", text: "{text}"}}\n' for indicator, change, text in (
+            ("TGT-01", "+21 %", "A cumulative target: FY2019 adds its avoided emissions."),
+            ("TGT-02", "+845 %", "Kitakyushu Works closed: Scope 1 + 2 fell below the base year."),
+            ("TGT-04", "-73 %", "Chonburi Plant draws water as its sister plant does."))))
     ran = envkpi("run", "--fy", "2019", cwd=project)
     assert ran.returncode == 0, ran.stderr
     assert "IPKernelApp" not in ran.stderr and "KeyboardInterrupt" not in ran.stderr  # no kernel noise
@@ -190,7 +197,12 @@ def test_the_yearly_cycle_new_year_publish_restate_and_the_restatement_flowing_f
     published_jp01 = headline(read_results(fy2018 / "results.csv"), "PRD-01", "site=JP-01")
     assert (float(jp01["co2"]), float(jp01["co2_as_published"]), jp01["source"]) == (restated_jp01, published_jp01, label)
 
-    # 7. The FY2019 rerun writes its restatement, against FY2018 as restated, and says so.
+    # 7. The FY2019 rerun writes its restatement, against FY2018 as restated, and says so. The team restates the
+    # change of TGT-02 it explains: FY2018's progress is now −2.04 % (410 t more Scope 2), so −2.04 → +13.64 % is
+    # (13.64 + 2.04) / 2.04 = +767 %.
+    year_file = project / "parameters" / "FY2019.yaml"
+    year_file.write_text(year_file.read_text(encoding="utf-8").replace('TGT-02: {change: "+845 %"',
+                                                                       'TGT-02: {change: "+767 %"'), encoding="utf-8")
     ran = envkpi("run", "--fy", "2019", cwd=project)
     assert ran.returncode == 0, ran.stderr
     assert f"is based on superseded figures of FY2018 (it used {as_published}; now {label}): this run restates it" \
