@@ -241,14 +241,13 @@ def trajectory(assessment: Assessment, series: Mapping[int, float]) -> pd.DataFr
 
 
 def summary_table(assessments: list[Assessment]) -> pd.DataFrame:
-    """One row per target: base, this year, path, gap, on/off track, progress and the rates."""
+    """One row per target: base, this year, path, gap, on/off track and progress, narrow enough for an A4
+    page; the kind, the reading and the rates follow in each target's own section."""
     return pd.DataFrame([{
-        "target": a.target_id, "name": a.name, "kind": a.kind + (f" ({a.reading})" if a.reading else ""),
-        "unit": a.unit, "base_year": a.base_year, "base": a.base, "fiscal_year": a.fiscal_year, "latest": a.value,
-        "path_this_year": a.path, "target_year": a.target_year, "target_level": a.level, "gap": a.gap,
-        "gap_years": a.gap_years, "on_track": "on track" if a.on_track else "OFF TRACK",
-        "progress_percent": a.progress_percent, "expected_percent": a.expected_percent,
-        "achieved_per_year": a.achieved_rate, "needed_per_year": a.needed_rate,
+        "target": a.target_id, "unit": a.unit, "base_year": a.base_year, "base": a.base, "latest": a.value,
+        "path": a.path, "target_year": a.target_year, "level": a.level, "gap": a.gap, "gap_years": a.gap_years,
+        "status": "on track" if a.on_track else "OFF TRACK", "progress_%": a.progress_percent,
+        "expected_%": a.expected_percent,
     } for a in assessments])
 
 
