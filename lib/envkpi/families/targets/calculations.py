@@ -242,12 +242,12 @@ def trajectory(assessment: Assessment, series: Mapping[int, float]) -> pd.DataFr
 
 def summary_table(assessments: list[Assessment]) -> pd.DataFrame:
     """One row per target: base, this year, path, gap, on/off track and progress, narrow enough for an A4
-    page; the kind, the reading and the rates follow in each target's own section."""
+    page; the kind, the reading, the gap in years, the progress expected and the rates follow in each
+    target's own section."""
     return pd.DataFrame([{
         "target": a.target_id, "unit": a.unit, "base_year": a.base_year, "base": a.base, "latest": a.value,
-        "path": a.path, "target_year": a.target_year, "level": a.level, "gap": a.gap, "gap_years": a.gap_years,
+        "path": a.path, "target_year": a.target_year, "level": a.level, "gap": a.gap,
         "status": "on track" if a.on_track else "OFF TRACK", "progress_%": a.progress_percent,
-        "expected_%": a.expected_percent,
     } for a in assessments])
 
 
