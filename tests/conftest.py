@@ -2,6 +2,7 @@
 run on."""
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -15,10 +16,19 @@ from envkpi.cycle.publication import make_writable
 ROOT = Path(__file__).resolve().parents[1]
 
 
+#: The execution cache the session's runs share (envkpi.running.cache): emptied when a session starts, so that
+#: the first run of each family executes it, and the runs after it that read the same files reuse it.
+CACHE = ROOT / "tests" / "artifacts" / "cache"
+
+
 def pytest_configure(config):
+    from envkpi.running.cache import CACHE_ENV
     from envkpi.running.runner import ensure_kernel
 
     ensure_kernel()
+    if not hasattr(config, "workerinput"):  # the controller (or a session without workers), before any worker starts
+        shutil.rmtree(CACHE, ignore_errors=True)
+    os.environ[CACHE_ENV] = str(CACHE)
 
 
 @pytest.fixture(scope="session")

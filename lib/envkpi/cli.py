@@ -217,6 +217,7 @@ def _run(args: argparse.Namespace) -> int:
             force_out=args.force_out,
             workers=args.workers,
             reason=args.reason,
+            cache=not args.no_cache,
             progress=lambda line: print(line, file=sys.stderr, flush=True),
         )
     except (ParameterError, InputError, OutputFolderError) as exc:
@@ -660,6 +661,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="allow --out inside the project outside outputs/ (never data/, parameters/, notebooks/, "
                           "lib/, tests/)")
     run.add_argument("--workers", type=_workers, default=2, help="notebooks executed at once (default 2)")
+    run.add_argument("--no-cache", action="store_true",
+                     help="execute every notebook, even those whose notebook, parameters, inputs, library and "
+                          "environment are unchanged since a run kept them in the cache (.envkpi-cache/, or $ENVKPI_CACHE)")
     run.add_argument("--reason", type=_reason, metavar="TEXT",
                      help="why a published year is restated (required when a rerun of it differs; default: "
                           "restatement_reason of the year file)")

@@ -10,13 +10,16 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import subprocess
 import sys
 from dataclasses import dataclass
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-__all__ = ["FileRecord", "display_path", "file_record", "history_record", "sha256_file", "code_version", "package_versions", "PACKAGES"]
+__all__ = ["FileRecord", "display_path", "file_record", "history_record", "sha256_file", "code_version", "library_digest",
+           "environment_digest", "package_versions", "PACKAGES"]
 
 #: Packages whose versions are recorded with every run.
 PACKAGES = ("envkpi", "pandas", "pandera", "pint", "pydantic", "papermill", "nbconvert", "matplotlib", "numpy")
@@ -116,6 +119,44 @@ def code_version(root: str | Path) -> str:
     except (OSError, subprocess.CalledProcessError):
         return f"envkpi {package_versions().get('envkpi', 'unknown')}"
     return f"git {commit}{'+dirty' if dirty else ''}"
+
+
+def library_digest(package: str | Path | None = None) -> str:
+    """SHA-256 of the ``envkpi`` library's source: every file of the package folder (its path and bytes,
+    in path order), compiled caches left out; by default of the library this process imported (computed
+    once per process).
+
+    What a report shows as its code, and a part of the key of the execution cache
+    (:mod:`envkpi.running.cache`): unlike the git commit, it changes only when the library does.
+    """
+    return _digest_of_folder(Path(package)) if package is not None else _imported_library_digest()
+
+
+@cache
+def _imported_library_digest() -> str:
+    return _digest_of_folder(Path(__file__).resolve().parents[1])
+
+
+def _digest_of_folder(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"):
+        digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
+        digest.update(sha256_file(path).encode("ascii"))
+    return digest.hexdigest()
+
+
+def environment_digest(constraints: Path | None = None) -> str:
+    """SHA-256 of the locked environment: Python's version and executable, every installed distribution
+    with its version (read once per process), and the bytes of ``constraints`` (the project's pinned
+    versions) when it exists."""
+    pinned = sha256_file(constraints) if constraints is not None and constraints.is_file() else "absent"
+    return hashlib.sha256(f"{_installed()}\0{pinned}".encode()).hexdigest()
+
+
+@cache
+def _installed() -> str:
+    installed = sorted({(d.metadata["Name"] or "").lower(): d.version for d in metadata.distributions()}.items())
+    return json.dumps({"python": sys.version, "executable": sys.executable, "installed": installed}, sort_keys=True)
 
 
 def package_versions() -> dict[str, str]:

@@ -27,12 +27,16 @@ Examples
 from __future__ import annotations
 
 import copy
+import hashlib
 import html
+import json
 import logging
 import os
 import re
+import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -419,12 +423,59 @@ def _strip_css_comments(page: str) -> str:
     return _STYLE_RE.sub(lambda m: m[1] + _CSS_COMMENT_RE.sub("", m[2]) + m[3], page)
 
 
+# ---------------------------------------------------------------- page cache
+
+_PAGE_CACHE: list[Path | None] = []  # the folder of the page cache in use (page_cache), if any
+
+
+@contextmanager
+def page_cache(folder: Path | None) -> Iterator[None]:
+    """Within this block, pages are kept in ``folder/pages/`` by the SHA-256 of everything they are made
+    from (the notebook's bytes, the kind of page, its title and extra HTML, the library and the
+    environment), and a page made before is read back instead of exported again (byte-identical, since
+    the export of the same notebook by the same code is). ``None``: no cache."""
+    _PAGE_CACHE.append(folder / "pages" if folder is not None else None)
+    try:
+        yield
+    finally:
+        _PAGE_CACHE.pop()
+
+
+def _page_key(notebook: NotebookNode, kind: str, title: str | None, extra: dict | None) -> str:
+    from envkpi.core.provenance import environment_digest, library_digest
+
+    described = json.dumps({"kind": kind, "title": title, "extra": extra, "library": library_digest(),
+                            "environment": environment_digest()}, sort_keys=True)
+    digest = hashlib.sha256(described.encode("utf-8"))
+    digest.update(json.dumps(notebook, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    return digest.hexdigest()
+
+
 def _export(notebook: NotebookNode, kind: str, title: str | None, extra: dict | None = None) -> str:
+    folder = _PAGE_CACHE[-1] if _PAGE_CACHE else None
+    kept = folder / f"{_page_key(notebook, kind, title, extra)}.html" if folder is not None else None
+    if kept is not None and kept.is_file():
+        return kept.read_bytes().decode("utf-8")
     titled = copy.copy(notebook)  # shallow: the exporter deep-copies anyway
     titled.metadata = NotebookNode({**notebook.metadata, "title": _resolve_title(notebook, title)})
     with _EXPORTER_LOCK:
         page, _ = _get_exporter(kind).from_notebook_node(titled, extra)  # extra: what the templates read besides the notebook
-    return _strip_css_comments(_strip_external_loads(page))
+    page = _strip_css_comments(_strip_external_loads(page))
+    if kept is not None:
+        _keep(kept, page)
+    return page
+
+
+def _keep(path: Path, page: str) -> None:
+    """Write a page into the cache atomically; a cache that cannot be written is no error."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".html")
+        with os.fdopen(handle, "wb") as out:
+            out.write(page.encode("utf-8"))
+        os.replace(temporary, path)
+    except OSError:
+        return
 
 
 def export_html(notebook: NotebookNode, *, title: str | None = None, notice: str = "") -> str:
@@ -477,7 +528,13 @@ def export_audit_html(notebook: NotebookNode, *, bars: dict[str, str], header: s
     for cell in annotated.cells:
         if cell.get("id") in bars:
             cell.metadata["envkpi_audit_bar"] = bars[cell.id]
-    return _export(annotated, "audit", title, {"envkpi_audit_header": header})
+    # the header (the run's date and timings) goes in after the export, so that the page of an unchanged
+    # notebook is taken from the page cache (page_cache) in the next run
+    return _export(annotated, "audit", title, {"envkpi_audit_header": _AUDIT_HEADER}).replace(_AUDIT_HEADER, header, 1)
+
+
+#: Where the auditor's page header goes (:func:`export_audit_html`).
+_AUDIT_HEADER = "<!--envkpi-audit-header-->"
 
 
 def write_html(

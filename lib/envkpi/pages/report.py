@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 from envkpi.core.catalogue import indicator
 from envkpi.core.inputs import Problem
 from envkpi.core.parameters import Parameters, describe, what_changed_problems
-from envkpi.core.provenance import FileRecord, code_version, package_versions
+from envkpi.core.provenance import FileRecord, library_digest, package_versions
 from envkpi.core.results import CHECK_MIME, PROVENANCE_MIME, RESULT_MIME, Check, make_result
 from envkpi.core.units import Quantity, format_unit
 from envkpi.families import load_parameters
@@ -242,10 +242,16 @@ def show_provenance(files: Iterable[FileRecord]) -> None:
                      {PROVENANCE_MIME: {"files": records}})
 
 
-def show_software(root: Path) -> None:
-    """Show the code version (git commit of the project at ``root``) and the versions of Python and packages."""
+def show_software() -> None:
+    """Show the code that ran: the SHA-256 of the ``envkpi`` library's source files
+    (:func:`envkpi.core.provenance.library_digest`) and the versions of Python and packages.
+
+    The git commit of the project is the run's (``code_version`` in ``manifest.json``, on the auditor's
+    pages): a report shows only what its results depend on, so that it stays the same, and its cached
+    execution valid, while other files of the project are committed.
+    """
     software = pd.DataFrame(
-        [{"item": "code version", "value": code_version(root)}]
+        [{"item": "envkpi library (SHA-256 of its source files)", "value": library_digest()}]
         + [{"item": k, "value": v} for k, v in package_versions().items()]
     )
     show_table(software, caption="Code and software")

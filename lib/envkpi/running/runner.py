@@ -71,8 +71,9 @@ from envkpi.families import load_parameters
 from envkpi.pages.audit import write_audit_pages
 from envkpi.pages.databook import DATABOOK_CSV, DATABOOK_XLSX, databook, databook_csv, write_databook
 from envkpi.pages.failure import Failure, failed_checks, failure_html, notebook_error
-from envkpi.pages.html import write_html
+from envkpi.pages.html import page_cache, write_html
 from envkpi.pages.site import index_html
+from envkpi.running.cache import ExecutionCache, Key, KeyContext, default_cache_dir, execution_key, keys_record
 from envkpi.running.outfolder import check as check_output_folder
 from envkpi.running.outfolder import claim, keep_failed, remove, replace
 
@@ -115,6 +116,27 @@ class NotebookRun:
     results: list[ResultRow] = field(default_factory=list)
     checks: list[tuple[str, Check]] = field(default_factory=list)
     error: str | None = None
+    key: Key | None = None  # its key in the execution cache, when the run uses the cache
+    reused: bool = False  # taken from the cache, not executed
+
+
+@dataclass(frozen=True)
+class _Caching:
+    """The execution cache of a run (:mod:`envkpi.running.cache`) and what its keys share."""
+
+    store: ExecutionCache
+    context: KeyContext
+
+    @classmethod
+    def at(cls, folder: Path, root: Path) -> _Caching:
+        return cls(ExecutionCache(folder, root), KeyContext(root))
+
+    def key(self, name: str, parameters: dict, results_text: str | None, scratch: bool) -> Key:
+        root, fiscal_year = self.context.root, int(parameters["fiscal_year"])
+        params_path = Path(parameters["parameters_file"]) if parameters.get("parameters_file") else parameter_file(root, fiscal_year)
+        data_path = Path(parameters["data_dir"]) if parameters.get("data_dir") else default_data_dir(root, fiscal_year)
+        return execution_key(self.context, name, parameters, params_path=params_path.resolve(), data_path=data_path.resolve(),
+                             results_text=results_text, scratch=scratch)
 
 
 @dataclass
@@ -172,9 +194,19 @@ def _select(root: Path, only: Sequence[str] | None) -> list[str]:
     return [n for n in names if n in only]
 
 
-def _execute(root: Path, name: str, staging: Path, parameters: dict, cwd: Path | None = None) -> NotebookRun:
+def _execute(root: Path, name: str, staging: Path, parameters: dict, cwd: Path | None = None, *,
+             caching: _Caching | None = None, results_text: str | None = None, scratch: bool = False) -> NotebookRun:
+    """Execute notebook ``name`` into ``staging`` with ``parameters``; or, with ``caching``, take the family's
+    executed notebook from the cache when its key (:func:`envkpi.running.cache.execution_key`) is there,
+    and keep a fresh execution whose checks all passed there."""
     started = time.perf_counter()
     output = staging / f"{name}.ipynb"
+    key = caching.key(name, parameters, results_text, scratch) if caching and name in families.names() else None
+    cached = caching.store.load(key, cwd) if key is not None else None
+    if cached is not None:
+        output.write_bytes(cached)
+        results, checks = collect(nbformat.reads(cached.decode("utf-8"), as_version=4), name)
+        return NotebookRun(name, time.perf_counter() - started, results, checks, key=key, reused=True)
     try:
         # The kernel starts in ``cwd``, the metadata path nbclient is given. Papermill's own ``cwd`` changes the
         # working directory of this whole process, which notebooks running in other threads would share.
@@ -184,10 +216,12 @@ def _execute(root: Path, name: str, staging: Path, parameters: dict, cwd: Path |
             resources={"metadata": {"path": str(cwd or root)}},
         )
     except papermill.PapermillExecutionError as exc:
-        return NotebookRun(name, time.perf_counter() - started, error=_describe_failure(output, name, exc))
+        return NotebookRun(name, time.perf_counter() - started, error=_describe_failure(output, name, exc), key=key)
     notebook = nbformat.read(output, as_version=4)
     results, checks = collect(notebook, name)
-    return NotebookRun(name, time.perf_counter() - started, results, checks)
+    if key is not None and all(check.passed for _, check in checks):
+        caching.store.store(key, output)
+    return NotebookRun(name, time.perf_counter() - started, results, checks, key=key)
 
 
 def _describe_failure(output: Path, name: str, exc: papermill.PapermillExecutionError) -> str:
@@ -413,6 +447,8 @@ def run_year(
     workers: int = 2,
     today: date | None = None,
     reason: str | None = None,
+    cache: bool = True,
+    cache_dir: Path | None = None,
     progress: Callable[[str], None] = lambda message: None,
 ) -> RunSummary:
     """Execute the family notebooks of a fiscal year into its output folder.
@@ -445,6 +481,12 @@ def run_year(
         Why a published year is restated: required when this run of a published year differs from
         it, unless the difference comes from restated earlier years (then the reason is "restatement
         of FY<yyyy>"). Default: ``restatement_reason`` of the year file.
+    cache : bool
+        Reuse the executed notebook of a family whose notebook, parameters, inputs, library and
+        environment are unchanged (:mod:`envkpi.running.cache`), and keep fresh executions there; False
+        executes every notebook.
+    cache_dir : Path, optional
+        The cache folder (default: :func:`envkpi.running.cache.default_cache_dir`).
     progress : callable
         Receives one line of text per step.
 
@@ -475,15 +517,17 @@ def run_year(
     plan = _resolve(fiscal_year, root, only=only, params=params, data=data, out=out, force_out=force_out)
     _check_ready(plan, progress)
     ensure_kernel()
+    caching = _Caching.at(cache_dir or default_cache_dir(plan.root), plan.root) if cache else None
 
     # the output folder is locked until the outputs are in place
-    with claim(plan.out, plan.root, force=force_out, progress=progress) as staging:
-        runs = _execute_families(plan, staging, workers, progress)
+    with claim(plan.out, plan.root, force=force_out, progress=progress) as staging, \
+            page_cache(caching.store.folder if caching else None):
+        runs = _execute_families(plan, staging, workers, progress, caching)
         results = _collect_results(plan, runs, staging, reason, today, progress)
         if results.reproduced:
             return RunSummary(fiscal_year, None, runs, time.perf_counter() - plan.clock)
         _write_databook(plan, staging, results, progress)
-        runs = [*runs, *_run_changes_report(plan, staging, results.restating, workers, progress)]
+        runs = [*runs, *_run_changes_report(plan, staging, results.restating, workers, progress, caching)]
         timings = _write_pages(plan, staging, runs, results, progress)
         seconds = _write_run_manifest(plan, staging, runs, timings, results.restating)
         target = _audit_and_place(plan, staging, results, progress)
@@ -549,8 +593,10 @@ def _check_ready(plan: _Plan, progress: Callable[[str], None]) -> None:
         progress(f"FY{fiscal_year} ({latest_version(out).label}) is {supersession}: this run restates it")
 
 
-def _execute_families(plan: _Plan, staging: Path, workers: int, progress: Callable[[str], None]) -> list[NotebookRun]:
-    """Execute the family notebooks of the plan into ``staging``, ``workers`` at a time.
+def _execute_families(plan: _Plan, staging: Path, workers: int, progress: Callable[[str], None],
+                      caching: _Caching | None = None) -> list[NotebookRun]:
+    """Execute the family notebooks of the plan into ``staging``, ``workers`` at a time (or reuse their cached
+    executions, with ``caching``).
 
     Raises
     ------
@@ -561,7 +607,11 @@ def _execute_families(plan: _Plan, staging: Path, workers: int, progress: Callab
     progress(f"FY{plan.fiscal_year}: running {len(names)} notebook(s) ({', '.join(names)}) with {workers} worker(s)")
     current = latest_results_folder(plan.out) / "results.csv"
     kept = [r for r in read_results(current) if r.notebook not in names] if plan.only and current.is_file() else []
-    runs = _execute_all(plan.root, names, staging, plan.notebook_parameters, workers, progress, kept)
+    runs = _execute_all(plan.root, names, staging, plan.notebook_parameters, workers, progress, kept, caching)
+    reused = [run.name for run in runs if run.reused]
+    if reused:
+        progress(f"  reused from the cache (notebook, parameters, inputs, library and environment unchanged): "
+                 f"{', '.join(reused)}")
     _stop_on_problems(runs, plan.root, staging, plan.out, plan.fiscal_year)
     return runs
 
@@ -623,7 +673,7 @@ def _write_databook(plan: _Plan, staging: Path, results: _Results, progress: Cal
 
 
 def _run_changes_report(plan: _Plan, staging: Path, restating: Restatement | None, workers: int,
-                        progress: Callable[[str], None]) -> list[NotebookRun]:
+                        progress: Callable[[str], None], caching: _Caching | None = None) -> list[NotebookRun]:
     """Execute ``changes.ipynb`` in ``staging``, after :func:`prepare_changes`, when every family was run.
 
     Returns
@@ -640,7 +690,7 @@ def _run_changes_report(plan: _Plan, staging: Path, restating: Restatement | Non
     if plan.only is not None or not (root / "notebooks" / "changes.ipynb").exists():
         return []
     progress(f"  changes since FY{fiscal_year - 1}: isolating parameter effects, rerunning FY{fiscal_year - 1}")
-    prepare_changes(root, fiscal_year, plan.params_path, staging, workers)
+    prepare_changes(root, fiscal_year, plan.params_path, staging, workers, caching)
     inside = staging.resolve().is_relative_to(root)
     changes = _execute(root, "changes", staging, {"fiscal_year": fiscal_year, "parameters_file": plan.parameters_file,
                                                   "project_dir": "" if inside else str(root),
@@ -696,6 +746,8 @@ def _write_run_manifest(plan: _Plan, staging: Path, runs: list[NotebookRun], tim
         "data_dir": _relative(plan.data_path, root),
         "inputs": sorted(files.values(), key=lambda r: (r["role"], r["path"])),
         "based_on": based_on(root / "outputs", plan.fiscal_year),
+        "cache": {"reused": [run.name for run in runs if run.reused],
+                  "keys": keys_record([run.key for run in runs if run.key is not None])},
         **({"restatement": restating.record()} if restating else {}),
     })
     return seconds
@@ -722,19 +774,22 @@ def _needs_results(name: str) -> bool:
     return name in families.names() and families.family(name).needs_results
 
 
-def _execute_dependent(root: Path, name: str, folder: Path, parameters: dict, rows: list[ResultRow]) -> NotebookRun:
+def _execute_dependent(root: Path, name: str, folder: Path, parameters: dict, rows: list[ResultRow],
+                       caching: _Caching | None = None, scratch: bool = False) -> NotebookRun:
     """Execute a family that reads the year's results of the others: ``rows`` are written to
     :data:`RESULTS_READ_FILE` in ``folder``, the notebook's working directory, and passed as ``results_file``
     (relative, so that the executed notebook reruns from its folder); ``project_dir`` names the project when
     the folder lies outside it."""
-    (folder / RESULTS_READ_FILE).write_text(results_csv([r for r in rows if r.notebook != name]), encoding="utf-8")
+    text = results_csv([r for r in rows if r.notebook != name])
+    (folder / RESULTS_READ_FILE).write_text(text, encoding="utf-8")
     inside = folder.resolve().is_relative_to(root.resolve())
     return _execute(root, name, folder, {**parameters, "results_file": RESULTS_READ_FILE,
-                                         "project_dir": "" if inside else str(root)}, cwd=folder)
+                                         "project_dir": "" if inside else str(root)}, cwd=folder,
+                    caching=caching, results_text=text, scratch=scratch)
 
 
 def _execute_all(root: Path, names, staging: Path, parameters: dict, workers: int, progress,
-                 kept: Sequence[ResultRow] = ()) -> list[NotebookRun]:
+                 kept: Sequence[ResultRow] = (), caching: _Caching | None = None) -> list[NotebookRun]:
     """Execute the notebooks ``names`` into ``staging``, ``workers`` at a time; the families that need the
     year's results of the others (``needs_results``) after them, with their rows (and ``kept``, the rows of
     families not run this time)."""
@@ -743,15 +798,15 @@ def _execute_all(root: Path, names, staging: Path, parameters: dict, workers: in
 
     def report(run: NotebookRun) -> NotebookRun:
         status = "FAILED" if run.error else f"{len(run.results)} results, {len(run.checks)} checks"
-        progress(f"  {run.name}: {status} ({run.seconds:.1f} s)")
+        progress(f"  {run.name}: {status} ({'reused from the cache' if run.reused else f'{run.seconds:.1f} s'})")
         return run
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = [pool.submit(_execute, root, name, staging, parameters) for name in first]
+        futures = [pool.submit(_execute, root, name, staging, parameters, caching=caching) for name in first]
         runs = [report(future.result()) for future in futures]
     if then and not any(run.error for run in runs):
         rows = [*kept, *(row for run in runs for row in run.results)]
-        runs += [report(_execute_dependent(root, name, staging, parameters, rows)) for name in then]
+        runs += [report(_execute_dependent(root, name, staging, parameters, rows, caching)) for name in then]
     return runs
 
 
@@ -905,7 +960,8 @@ def _code_changes(staging: Path, published: Path, names: Sequence[str]) -> dict[
     return changed
 
 
-def prepare_changes(root: Path, fiscal_year: int, params_path: Path, folder: Path, workers: int = 2) -> None:
+def prepare_changes(root: Path, fiscal_year: int, params_path: Path, folder: Path, workers: int = 2,
+                    caching: _Caching | None = None) -> None:
     """Write what the changes report needs beside the year's results: the isolated effect of each
     changed parameter (``effects.csv``) and last year rerun with today's code (``previous_rerun.csv``).
 
@@ -919,14 +975,14 @@ def prepare_changes(root: Path, fiscal_year: int, params_path: Path, folder: Pat
     scratch = folder / ".previous"
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         effects = pool.submit(parameter_effects, root, fiscal_year, params_path, fiscal_year - 1,
-                              current=read_results(folder / "results.csv"), scratch=folder) \
+                              current=read_results(folder / "results.csv"), scratch=folder, caching=caching) \
             if previous_file.exists() else None
         reruns = None
         if previous_file.exists() and previous_data.is_dir():
             scratch.mkdir()
             parameters = {"fiscal_year": fiscal_year - 1, "parameters_file": "", "data_dir": ""}
             reruns = pool.submit(_execute_all, root, available_notebooks(root), scratch, parameters, workers,
-                                 lambda line: None)
+                                 lambda line: None, caching=caching)
         write_effects(folder / "effects.csv", effects.result() if effects else [])
         rerun: list[ResultRow] = []
         for run in reruns.result() if reruns else []:
@@ -939,7 +995,8 @@ def prepare_changes(root: Path, fiscal_year: int, params_path: Path, folder: Pat
 
 
 def parameter_effects(root: Path, fiscal_year: int, params_path: Path, against: int, *,
-                      current: list[ResultRow] | None = None, scratch: Path | None = None) -> list[dict]:
+                      current: list[ResultRow] | None = None, scratch: Path | None = None,
+                      caching: _Caching | None = None) -> list[dict]:
     """The effect of each numeric parameter change since ``against``, each isolated by a rerun.
 
     For every value of a family that differs from year ``against``'s file, the family is rerun with
@@ -963,11 +1020,12 @@ def parameter_effects(root: Path, fiscal_year: int, params_path: Path, against: 
                 current += run.results
         effects = []
         for change in changed.itertuples(index=False):
-            effects += _effect_of(root, fiscal_year, params_path, change, old, current, work)
+            effects += _effect_of(root, fiscal_year, params_path, change, old, current, work, caching)
         return effects
 
 
-def _effect_of(root: Path, fiscal_year: int, params_path: Path, change, old, current, folder: Path) -> list[dict]:
+def _effect_of(root: Path, fiscal_year: int, params_path: Path, change, old, current, folder: Path,
+               caching: _Caching | None = None) -> list[dict]:
     document = load_document(params_path)
     node = document
     keys = change.path.split(".")
@@ -981,8 +1039,8 @@ def _effect_of(root: Path, fiscal_year: int, params_path: Path, change, old, cur
     rows = []
     for family in [f.strip() for f in change.family.split(",")]:
         parameters = {"fiscal_year": fiscal_year, "parameters_file": str(reverted), "data_dir": ""}
-        run = _execute_dependent(root, family, scratch, parameters, current) if _needs_results(family) \
-            else _execute(root, family, scratch, parameters)
+        run = _execute_dependent(root, family, scratch, parameters, current, caching, scratch=True) \
+            if _needs_results(family) else _execute(root, family, scratch, parameters, caching=caching, scratch=True)
         if run.error:
             raise RunError(f"isolating the effect of {change.path} failed:\n{run.error}")
         without = {r.indicator_id: r for r in run.results if r.breakdown == ""}
