@@ -660,7 +660,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--force-out", action="store_true",
                      help="allow --out inside the project outside outputs/ (never data/, parameters/, notebooks/, "
                           "lib/, tests/)")
-    run.add_argument("--workers", type=_workers, default=2, help="notebooks executed at once (default 2)")
+    run.add_argument("--workers", type=_workers, default=os.cpu_count() or 2,
+                     help=f"notebooks executed at once (default: one per core, {os.cpu_count() or 2})")
     run.add_argument("--no-cache", action="store_true",
                      help="execute every notebook, even those whose notebook, parameters, inputs, library and "
                           "environment are unchanged since a run kept them in the cache (.envkpi-cache/, or $ENVKPI_CACHE)")
@@ -735,7 +736,23 @@ def _parser() -> argparse.ArgumentParser:
 
     kernel = commands.add_parser("kernel", help="install the project's Jupyter kernel (envkpi) into this environment")
     kernel.set_defaults(handler=_kernel)
+
+    bench = commands.add_parser("bench", help="measure a run of the sample year against the obvious pipeline, reruns "
+                                              "with the cache, and the large synthetic group (figures, in a scratch copy)")
+    bench.add_argument("--quick", action="store_true", help="the sample year only: not the large group (e)")
+    bench.add_argument("--repeat", type=_workers, default=3, metavar="N", help="measurements per figure, the median shown (default 3)")
+    bench.add_argument("--fy", type=_fiscal_year, default=2018, metavar="YYYY", help="the sample year measured (default 2018)")
+    bench.add_argument("--workers", type=_workers, help=f"notebooks executed at once (default: every core, {os.cpu_count()})")
+    bench.set_defaults(handler=_bench)
     return parser
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from envkpi.running.bench import run_bench
+
+    run_bench(project_root(), fiscal_year=args.fy, repeat=args.repeat, quick=args.quick, workers=args.workers,
+              say=lambda line: print(line, flush=True))
+    return 0
 
 
 def _say(command: str, message: str) -> None:

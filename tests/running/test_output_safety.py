@@ -48,8 +48,8 @@ def killing(module, name):
     setattr(module, name, wrapper)
 
 point = sys.argv.pop(1)
-if point == "export":            # the first reader's page of the run has been written
-    killing(runner, "write_html")
+if point == "export":            # the reader's pages of the run have been exported, not yet written
+    killing(runner, "render_pages")
 elif point == "swap":            # between the two renames: the previous outputs retired, the new not yet in place
     outfolder._exchange = lambda a, b: False
     killing(outfolder, "_retire")

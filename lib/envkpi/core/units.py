@@ -81,7 +81,10 @@ class UnitError(ValueError):
 
 
 def _build_registry() -> pint.UnitRegistry:
-    registry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, on_redefinition="ignore")
+    try:  # pint's parsed definitions kept in the user's cache folder: a third of the time of every kernel's set-up
+        registry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, on_redefinition="ignore", cache_folder=":auto:")
+    except OSError:  # no writable cache folder: parsed each time, the same registry
+        registry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, on_redefinition="ignore")
     # In this field "kt" is a kilotonne (千t), never pint's knot.
     registry.define("kilotonne = 1000 * tonne = kt")
     registry.define("C = [carbon]")

@@ -38,7 +38,7 @@ from envkpi.cycle.review import (
     sign_off_states,
     source_notebook,
 )
-from envkpi.pages.html import export_audit_html
+from envkpi.pages.html import export_audit_html, render_pages
 
 __all__ = ["RUN_METADATA_CLASS", "write_audit_pages", "audit_bar", "audit_header", "audit_index", "restatement_notice"]
 
@@ -171,7 +171,8 @@ def _restated_notice(folder: Path, current: Path, name: str, stale: list[str]) -
             f'page</a>. The review shown below is as it stands against the current figures.{stale_text}</p>\n')
 
 
-def write_audit_pages(year_folder: Path, results_folder: Path | None = None, source_notebooks: Path | None = None) -> list[Path]:
+def write_audit_pages(year_folder: Path, results_folder: Path | None = None, source_notebooks: Path | None = None,
+                      workers: int = 1) -> list[Path]:
     """Write the auditor's pages of a year: ``audit/<notebook>.html`` and ``audit/index.html``.
 
     Parameters
@@ -183,6 +184,8 @@ def write_audit_pages(year_folder: Path, results_folder: Path | None = None, sou
         the year's current figures, and then also every folder of figures a restatement replaced.
     source_notebooks : Path, optional
         The project's ``notebooks/``, to mark cells whose code changed since the run.
+    workers : int
+        Pages exported at the same time (:func:`envkpi.pages.html.render_pages`).
 
     Returns
     -------
@@ -204,6 +207,7 @@ def write_audit_pages(year_folder: Path, results_folder: Path | None = None, sou
         pages = folder / AUDIT_DIR
         pages.mkdir(exist_ok=True)
         shown = notebooks if folder == current else executed_notebooks(folder)
+        calls = []
         for name, notebook in shown.items():
             now = {state.cell_id: state for state in states.get(name, [])}
             own = notebook_states(name, notebook, reviews.get(name, {}))
@@ -217,8 +221,10 @@ def write_audit_pages(year_folder: Path, results_folder: Path | None = None, sou
                     for cell, state in zip(notebook.cells, cells)}
             header = audit_header(name, manifest["fiscal_year"], cells, manifest, sign_off=signed.get(name, ""),
                                   restated=notice)
+            calls.append((export_audit_html, (notebook,), {"bars": bars, "header": header}))
+        for name, page in zip(shown, render_pages(calls, workers)):
             path = pages / f"{name}.html"
-            path.write_bytes(export_audit_html(notebook, bars=bars, header=header).encode("utf-8"))
+            path.write_bytes(page.encode("utf-8"))
             written.append(path)
         index = pages / "index.html"
         index.write_bytes(audit_index(year_folder, folder, current, states, signed).encode("utf-8"))

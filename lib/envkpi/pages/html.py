@@ -31,11 +31,13 @@ import hashlib
 import html
 import json
 import logging
+import multiprocessing
 import os
 import re
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -535,6 +537,23 @@ def export_audit_html(notebook: NotebookNode, *, bars: dict[str, str], header: s
 
 #: Where the auditor's page header goes (:func:`export_audit_html`).
 _AUDIT_HEADER = "<!--envkpi-audit-header-->"
+
+
+def render_pages(calls: Sequence[tuple[Callable[..., str], tuple, dict]], workers: int = 1) -> list[str]:
+    """The pages ``function(*args, **kwargs)`` of ``calls`` (:func:`export_html`, :func:`export_audit_html`), in
+    order, exported ``workers`` at a time in processes forked from this one (an export is Python work that
+    threads would serialise); one at a time in this process when ``workers`` is 1. The page cache in use
+    (:func:`page_cache`) is the forked processes' too."""
+    if workers <= 1 or len(calls) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [function(*args, **kwargs) for function, args, kwargs in calls]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=min(workers, len(calls)), mp_context=context) as pool:
+        return list(pool.map(_render, calls))
+
+
+def _render(call: tuple[Callable[..., str], tuple, dict]) -> str:
+    function, args, kwargs = call
+    return function(*args, **kwargs)
 
 
 def write_html(

@@ -71,7 +71,7 @@ from envkpi.families import load_parameters
 from envkpi.pages.audit import write_audit_pages
 from envkpi.pages.databook import DATABOOK_CSV, DATABOOK_XLSX, databook, databook_csv, write_databook
 from envkpi.pages.failure import Failure, failed_checks, failure_html, notebook_error
-from envkpi.pages.html import page_cache, write_html
+from envkpi.pages.html import export_html, page_cache, render_pages
 from envkpi.pages.site import index_html
 from envkpi.running.cache import ExecutionCache, Key, KeyContext, default_cache_dir, execution_key, keys_record
 from envkpi.running.outfolder import check as check_output_folder
@@ -245,11 +245,11 @@ def _relative(path: Path, root: Path) -> str:
 _RUN_METADATA = ("start_time", "end_time", "duration")
 
 
-def _finish_notebook(root: Path, staging: Path, out: Path, run: NotebookRun, notice: str = "") -> dict[str, float]:
-    """Make the executed notebook the same from one run to the next, and export its reader's page.
+def _finish_notebook(root: Path, staging: Path, out: Path, run: NotebookRun) -> tuple[dict[str, float], nbformat.NotebookNode]:
+    """Make the executed notebook the same from one run to the next.
 
     Papermill's paths become relative, the id of the cell it injects (random) becomes stable, and its
-    timings move out of the notebook: they are returned, per cell id, for the manifest.
+    timings move out of the notebook: they are returned, per cell id, for the manifest, with the notebook.
     """
     path = staging / f"{run.name}.ipynb"
     notebook = nbformat.read(path, as_version=4)
@@ -269,8 +269,7 @@ def _finish_notebook(root: Path, staging: Path, out: Path, run: NotebookRun, not
             cell_meta.pop(key, None)
         cell.metadata.pop("execution", None)  # nbclient's timestamps of the same execution
     nbformat.write(notebook, path)
-    write_html(notebook, staging / f"{run.name}.html", notice=notice)
-    return timings
+    return timings, notebook
 
 
 def _provenance_of(path: Path) -> list[dict]:
@@ -444,7 +443,7 @@ def run_year(
     data: Path | None = None,
     out: Path | None = None,
     force_out: bool = False,
-    workers: int = 2,
+    workers: int | None = None,
     today: date | None = None,
     reason: str | None = None,
     cache: bool = True,
@@ -473,8 +472,8 @@ def run_year(
         folder; inside the project, under ``outputs/`` (see :mod:`envkpi.running.outfolder`).
     force_out : bool
         Allow ``out`` inside the project outside ``outputs/`` (never in ``data/``, ``parameters/`` …).
-    workers : int
-        Notebooks executed at the same time.
+    workers : int, optional
+        Notebooks executed at the same time (default: one per core).
     today : date, optional
         The date of a restatement folder (default: today).
     reason : str, optional
@@ -514,6 +513,7 @@ def run_year(
     envkpi.running.outfolder.OutputFolderBusy
         When another run holds the output folder's lock; nothing was run.
     """
+    workers = workers or os.cpu_count() or 2
     plan = _resolve(fiscal_year, root, only=only, params=params, data=data, out=out, force_out=force_out)
     _check_ready(plan, progress)
     ensure_kernel()
@@ -528,9 +528,9 @@ def run_year(
             return RunSummary(fiscal_year, None, runs, time.perf_counter() - plan.clock)
         _write_databook(plan, staging, results, progress)
         runs = [*runs, *_run_changes_report(plan, staging, results.restating, workers, progress, caching)]
-        timings = _write_pages(plan, staging, runs, results, progress)
+        timings = _write_pages(plan, staging, runs, results, progress, workers)
         seconds = _write_run_manifest(plan, staging, runs, timings, results.restating)
-        target = _audit_and_place(plan, staging, results, progress)
+        target = _audit_and_place(plan, staging, results, progress, workers)
     progress(f"FY{fiscal_year}: done in {seconds:.1f} s")
     return RunSummary(fiscal_year, target, runs, seconds)
 
@@ -702,8 +702,9 @@ def _run_changes_report(plan: _Plan, staging: Path, restating: Restatement | Non
 
 
 def _write_pages(plan: _Plan, staging: Path, runs: list[NotebookRun], results: _Results,
-                 progress: Callable[[str], None]) -> dict[str, dict[str, float]]:
-    """Finish every executed notebook with its reader's page (:func:`_finish_notebook`); write ``index.html``.
+                 progress: Callable[[str], None], workers: int = 1) -> dict[str, dict[str, float]]:
+    """Finish every executed notebook (:func:`_finish_notebook`) and export its reader's page, ``workers`` at a
+    time; write ``index.html``.
 
     Returns
     -------
@@ -712,7 +713,11 @@ def _write_pages(plan: _Plan, staging: Path, runs: list[NotebookRun], results: _
     """
     progress("  exporting HTML (reader's and auditor's pages), the year's index page and the manifest")
     notice = results.restating.notice_html() if results.restating else ""
-    timings = {run.name: _finish_notebook(plan.root, staging, plan.out, run, notice) for run in runs}
+    finished = {run.name: _finish_notebook(plan.root, staging, plan.out, run) for run in runs}
+    pages = render_pages([(export_html, (notebook,), {"notice": notice}) for _, notebook in finished.values()], workers)
+    for name, page in zip(finished, pages):
+        (staging / f"{name}.html").write_bytes(page.encode("utf-8"))
+    timings = {name: times for name, (times, _) in finished.items()}
     last_year = latest_results_folder(plan.root / "outputs" / f"FY{plan.fiscal_year - 1}")
     known = (last_year / "results.csv").exists()
     pages = sorted(p.stem for p in staging.glob("*.html"))
@@ -753,7 +758,8 @@ def _write_run_manifest(plan: _Plan, staging: Path, runs: list[NotebookRun], tim
     return seconds
 
 
-def _audit_and_place(plan: _Plan, staging: Path, results: _Results, progress: Callable[[str], None]) -> Path:
+def _audit_and_place(plan: _Plan, staging: Path, results: _Results, progress: Callable[[str], None],
+                     workers: int = 1) -> Path:
     """Write the auditor's pages into ``staging`` and put the outputs in place (:func:`_place`).
 
     Returns
@@ -761,7 +767,7 @@ def _audit_and_place(plan: _Plan, staging: Path, results: _Results, progress: Ca
     Path
         Where the outputs went: the output folder, or the restatement folder of a published year.
     """
-    write_audit_pages(plan.out, staging)
+    write_audit_pages(plan.out, staging, workers=workers)
     return _place(staging, plan.out, results.rows, results.restating, progress, plan.root)
 
 
