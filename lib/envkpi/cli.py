@@ -126,6 +126,13 @@ def _workers(text: str) -> int:
     return int(text)
 
 
+def _repeat(text: str) -> int:
+    """A number of measurements: a whole number ≥ 1."""
+    if not re.fullmatch(r"\s*[+-]?[0-9]+\s*", text) or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of measurements; expected a whole number ≥ 1, e.g. 3")
+    return int(text)
+
+
 def _name(text: str) -> str:
     """A person's name or role: not blank."""
     if not text.strip():
@@ -740,7 +747,7 @@ def _parser() -> argparse.ArgumentParser:
     bench = commands.add_parser("bench", help="measure a run of the sample year against the obvious pipeline, reruns "
                                               "with the cache, and the large synthetic group (figures, in a scratch copy)")
     bench.add_argument("--quick", action="store_true", help="the sample year only: not the large group (e)")
-    bench.add_argument("--repeat", type=_workers, default=3, metavar="N", help="measurements per figure, the median shown (default 3)")
+    bench.add_argument("--repeat", type=_repeat, default=3, metavar="N", help="measurements per figure, the median shown (default 3)")
     bench.add_argument("--fy", type=_fiscal_year, default=2018, metavar="YYYY", help="the sample year measured (default 2018)")
     bench.add_argument("--workers", type=_workers, help=f"notebooks executed at once (default: every core, {os.cpu_count()})")
     bench.set_defaults(handler=_bench)

@@ -90,6 +90,9 @@ CASES = [
          names=("--against 2030", "parameters/FY2030.yaml", "2017, 2018")),
     case("diff", "--fy", "2030", "--against", "2018", names=("--fy 2030", "parameters/FY2030.yaml")),
     case("diff", "--fy", "2018", "--against", "2018", names=("--against 2018 is --fy itself",)),
+    # bench
+    case("bench", "--repeat", "0", names=("--repeat '0' is not a number of measurements", "whole number ≥ 1")),
+    case("bench", "--fy", "18", names=("--fy '18' is not a fiscal year",)),
     # publish
     case("publish", "--fy", "2018", names=("missing --by", "who publishes")),
     case("publish", "--fy", "2018", "--by", " ", names=("--by ' ' is blank", "expected a name")),

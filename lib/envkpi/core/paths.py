@@ -12,10 +12,11 @@ runner passes absolute paths for ``envkpi run --params/--data``).
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["project_root", "ReportPaths", "report_paths", "inside_root"]
+__all__ = ["project_root", "ReportPaths", "report_paths", "inside_root", "write_atomically"]
 
 
 def project_root(start: str | Path | None = None) -> Path:
@@ -103,3 +104,18 @@ def report_paths(fiscal_year: int, parameters_file: str = "", data_dir: str = ""
         parameters_file=resolve(parameters_file, root / "parameters" / f"FY{fiscal_year}.yaml", "parameters_file"),
         data_dir=resolve(data_dir, root / "data" / f"FY{fiscal_year}", "data_dir"),
     )
+
+
+def write_atomically(target: Path, data: bytes) -> bool:
+    """Write ``data`` to ``target`` through a temporary file beside it and a rename, so that a reader never sees
+    it half-written (the caches of :mod:`envkpi.running.cache` and :mod:`envkpi.pages.html`, which runs
+    share). Returns False, having written nothing, when the folder cannot be written."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, target)
+    except OSError:
+        return False
+    return True

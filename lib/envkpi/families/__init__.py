@@ -19,6 +19,7 @@ import importlib.util
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
+from typing import Protocol
 
 from pydantic import create_model, model_validator
 
@@ -127,8 +128,20 @@ def section_families() -> dict[str, list[str]]:
     return found
 
 
-def validate_inputs(params: Parameters, folder: Path, root: Path, selected: Iterable[str]) -> list[Problem]:
-    """Load and validate the inputs of several families, as their notebooks will.
+class ValidationMemo(Protocol):
+    """What :func:`validate_inputs` may be given to skip families whose inputs were validated before: the
+    warnings of a family whose inputs, parameters and library are unchanged since they were found valid
+    (None when not known), and where to keep those of a family found valid now."""
+
+    def get(self, name: str) -> list[Problem] | None: ...
+
+    def put(self, name: str, warnings: list[Problem]) -> None: ...
+
+
+def validate_inputs(params: Parameters, folder: Path, root: Path, selected: Iterable[str],
+                    memo: ValidationMemo | None = None) -> list[Problem]:
+    """Load and validate the inputs of several families, as their notebooks will (with ``memo``, only those
+    of the families it does not know valid).
 
     Returns
     -------
@@ -146,10 +159,18 @@ def validate_inputs(params: Parameters, folder: Path, root: Path, selected: Iter
     for declared in families():
         if declared.name not in selected:
             continue
+        known = memo.get(declared.name) if memo is not None else None
+        if known is not None:
+            warnings += known
+            continue
         try:
-            warnings += declared.load_inputs(params, Path(folder), Path(root)).warnings
+            found = declared.load_inputs(params, Path(folder), Path(root)).warnings
         except InputError as exc:
             problems += exc.problems
             warnings += exc.warnings
+            continue
+        warnings += found
+        if memo is not None:
+            memo.put(declared.name, list(found))
     raise_problems(problems, warnings)
     return sorted(set(warnings), key=lambda p: (p.file, p.row or 0, p.column or "", p.message))

@@ -34,7 +34,6 @@ import logging
 import multiprocessing
 import os
 import re
-import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -50,6 +49,8 @@ from latex2mathml.converter import convert_to_element
 from nbconvert.exporters import HTMLExporter
 from nbformat import NotebookNode
 from traitlets.config import Config
+
+from envkpi.core.paths import write_atomically
 
 __all__ = ["export_html", "export_audit_html", "write_html"]
 
@@ -464,20 +465,9 @@ def _export(notebook: NotebookNode, kind: str, title: str | None, extra: dict | 
         page, _ = _get_exporter(kind).from_notebook_node(titled, extra)  # extra: what the templates read besides the notebook
     page = _strip_css_comments(_strip_external_loads(page))
     if kept is not None:
-        _keep(kept, page)
+        write_atomically(kept, page.encode("utf-8"))
     return page
 
-
-def _keep(path: Path, page: str) -> None:
-    """Write a page into the cache atomically; a cache that cannot be written is no error."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".html")
-        with os.fdopen(handle, "wb") as out:
-            out.write(page.encode("utf-8"))
-        os.replace(temporary, path)
-    except OSError:
-        return
 
 
 def export_html(notebook: NotebookNode, *, title: str | None = None, notice: str = "") -> str:

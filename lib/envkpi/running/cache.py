@@ -35,11 +35,11 @@ manifest records which families were reused, with their keys.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
 import re
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +48,8 @@ import nbformat
 
 from envkpi import families
 from envkpi.core.provenance import environment_digest, history_record, library_digest, sha256_file
+from envkpi.core.inputs import Problem
+from envkpi.core.paths import write_atomically
 from envkpi.core.results import PROVENANCE_MIME
 
 __all__ = ["CACHE_ENV", "DEFAULT_CACHE_DIR", "ExecutionCache", "Key", "KeyContext", "execution_key", "default_cache_dir",
@@ -251,15 +253,33 @@ class ExecutionCache:
 
     def store(self, key: Key, executed: Path) -> None:
         """Keep the executed notebook ``executed`` under ``key`` (atomically; a failure to write is not an error)."""
-        target = self._path(key)
+        write_atomically(self._path(key), executed.read_bytes())
+
+
+@dataclass
+class ValidatedInputs:
+    """The inputs of a year's families found valid before, by key (:class:`envkpi.families.ValidationMemo`):
+    validating a family's inputs depends on nothing but what its execution key covers, so a family whose
+    key is unchanged is valid, with the same warnings, without reading its tables again."""
+
+    store: ExecutionCache
+    context: KeyContext
+    parameters: Mapping[str, object]  # the notebook parameters of the run (the files it reads)
+    params_path: Path
+    data_path: Path
+
+    def _path(self, name: str) -> Path:
+        key = execution_key(self.context, name, self.parameters, params_path=self.params_path, data_path=self.data_path)
+        return self.store.folder / key.digest[:2] / f"{key.digest}.valid.json"
+
+    def get(self, name: str) -> list[Problem] | None:
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".ipynb")
-            with os.fdopen(handle, "wb") as out:
-                out.write(executed.read_bytes())
-            os.replace(temporary, target)
-        except OSError:
-            return
+            return [Problem(**warning) for warning in json.loads(self._path(name).read_text(encoding="utf-8"))]
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def put(self, name: str, warnings: list[Problem]) -> None:
+        write_atomically(self._path(name), json.dumps([dataclasses.asdict(w) for w in warnings]).encode("utf-8"))
 
 
 def keys_record(keys: Sequence[Key]) -> dict:

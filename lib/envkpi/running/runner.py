@@ -73,7 +73,15 @@ from envkpi.pages.databook import DATABOOK_CSV, DATABOOK_XLSX, databook, databoo
 from envkpi.pages.failure import Failure, failed_checks, failure_html, notebook_error
 from envkpi.pages.html import export_html, page_cache, render_pages
 from envkpi.pages.site import index_html
-from envkpi.running.cache import ExecutionCache, Key, KeyContext, default_cache_dir, execution_key, keys_record
+from envkpi.running.cache import (
+    ExecutionCache,
+    Key,
+    KeyContext,
+    ValidatedInputs,
+    default_cache_dir,
+    execution_key,
+    keys_record,
+)
 from envkpi.running.outfolder import check as check_output_folder
 from envkpi.running.outfolder import claim, keep_failed, remove, replace
 
@@ -305,7 +313,7 @@ def _not_placed(exc: OSError, out: Path, root: Path) -> str:
 
 
 def preflight(root: Path, parameters, params_path: Path, data_path: Path, names: Sequence[str], *,
-              warn: Callable[[str], None] | None = None) -> list[str]:
+              warn: Callable[[str], None] | None = None, memo: families.ValidationMemo | None = None) -> list[str]:
     """What stops a year from running, before any notebook starts: every problem, one line each.
 
     First whether the year is ready: values that ``envkpi new-year`` carried over and nobody confirmed;
@@ -314,7 +322,8 @@ def preflight(root: Path, parameters, params_path: Path, data_path: Path, names:
     ready, the inputs of every family in ``names`` are loaded and validated as their notebooks will
     load them (each family's ``load_inputs``): the problems of all families are raised together as one
     :class:`envkpi.core.inputs.InputError`, and the warnings (values outside their typical range) are
-    passed to ``warn`` as ``warning: file, row, column: ...`` lines (default: printed on stderr).
+    passed to ``warn`` as ``warning: file, row, column: ...`` lines (default: printed on stderr). With
+    ``memo``, a family whose inputs were found valid before (its cache key unchanged) is not read again.
 
     Raises
     ------
@@ -350,7 +359,7 @@ def preflight(root: Path, parameters, params_path: Path, data_path: Path, names:
     if problems:
         return problems
     try:
-        warnings = families.validate_inputs(parameters, data_path, root, names)
+        warnings = families.validate_inputs(parameters, data_path, root, names, memo)
     except InputError as exc:  # the warnings too, so that everything can be looked at in one go
         for warning in exc.warnings:
             (warn or _print_warning)(warning_line(warning))
@@ -515,9 +524,9 @@ def run_year(
     """
     workers = workers or os.cpu_count() or 2
     plan = _resolve(fiscal_year, root, only=only, params=params, data=data, out=out, force_out=force_out)
-    _check_ready(plan, progress)
-    ensure_kernel()
     caching = _Caching.at(cache_dir or default_cache_dir(plan.root), plan.root) if cache else None
+    _check_ready(plan, progress, caching)
+    ensure_kernel()
 
     # the output folder is locked until the outputs are in place
     with claim(plan.out, plan.root, force=force_out, progress=progress) as staging, \
@@ -525,7 +534,9 @@ def run_year(
         runs = _execute_families(plan, staging, workers, progress, caching)
         results = _collect_results(plan, runs, staging, reason, today, progress)
         if results.reproduced:
-            return RunSummary(fiscal_year, None, runs, time.perf_counter() - plan.clock)
+            seconds = time.perf_counter() - plan.clock
+            progress(f"FY{fiscal_year}: done in {seconds:.1f} s")
+            return RunSummary(fiscal_year, None, runs, seconds)
         _write_databook(plan, staging, results, progress)
         runs = [*runs, *_run_changes_report(plan, staging, results.restating, workers, progress, caching)]
         timings = _write_pages(plan, staging, runs, results, progress, workers)
@@ -571,7 +582,7 @@ def _resolve(fiscal_year: int, root: Path, *, only: Sequence[str] | None, params
                  started=started, clock=clock)
 
 
-def _check_ready(plan: _Plan, progress: Callable[[str], None]) -> None:
+def _check_ready(plan: _Plan, progress: Callable[[str], None], caching: _Caching | None = None) -> None:
     """Refuse a year that is not ready to run (:func:`preflight`); say which superseded version it restates.
 
     Raises
@@ -582,7 +593,9 @@ def _check_ready(plan: _Plan, progress: Callable[[str], None]) -> None:
         With every problem in the inputs of the families to run.
     """
     fiscal_year, out, stale = plan.fiscal_year, plan.out, plan.stale
-    blocking = preflight(plan.root, plan.parameters, plan.params_path, plan.data_path, plan.names)
+    memo = ValidatedInputs(caching.store, caching.context, plan.notebook_parameters, plan.params_path, plan.data_path) \
+        if caching else None
+    blocking = preflight(plan.root, plan.parameters, plan.params_path, plan.data_path, plan.names, memo=memo)
     if blocking:
         raise RunRefused(f"FY{fiscal_year} is not ready to run "
                          f"({len(blocking)} problem{'s' if len(blocking) > 1 else ''}):\n"
