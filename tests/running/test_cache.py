@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from envkpi import families
 from envkpi.core.provenance import library_digest, sha256_file
 from envkpi.running.cache import ExecutionCache, KeyContext, execution_key
 from envkpi.running.runner import run_year
@@ -107,10 +108,9 @@ def test_a_change_to_a_part_of_the_key_changes_it(project, change):
         bump(file, first_value_path(file, "production.fuels"))
         assert key_of(project, "logistics") != before
         return
-    elif change == "parameter of another year":  # a report may show a value across years
+    elif change == "parameter of another year":  # the PV lifetime, which the report shows in every year's file
         before = key_of(project, "avoided_emissions")
-        previous = project / "parameters" / f"FY{FY - 1}.yaml"
-        bump(previous, first_value_path(previous, "avoided_emissions"))
+        bump(project / "parameters" / f"FY{FY - 1}.yaml", "avoided_emissions.pv.lifetime.value")
         assert key_of(project, "avoided_emissions") != before
         return
     elif change == "input":
@@ -148,6 +148,7 @@ def test_a_change_to_the_library_or_the_environment_changes_the_key(project, roo
 
 
 @pytest.mark.parametrize("change", ["another family's parameter", "explanations", "restatement reason",
+                                    "another year's parameters", "a new year",
                                     "another family's input", "another family's notebook", "outputs", "a file's date",
                                     "history rows of the year and after", "an unrelated file"])
 def test_nothing_else_changes_the_key(project, change):
@@ -163,6 +164,14 @@ def test_nothing_else_changes_the_key(project, change):
         set_parameter(year_file, f"explanations.{indicator}.text", document["explanations"][indicator]["text"] + " Edited.")
     elif change == "restatement reason":
         set_parameter(year_file, "restatement_reason", "A corrected input of another family.")
+    elif change == "another year's parameters":  # not shown across years by any report of the family
+        before = key_of(project), key_of(project, "avoided_emissions")
+        previous = project / "parameters" / f"FY{FY - 1}.yaml"
+        bump(previous, first_value_path(previous, "production"))
+        assert (key_of(project), key_of(project, "avoided_emissions")) == before
+        return
+    elif change == "a new year":
+        shutil.copy(year_file, project / "parameters" / f"FY{FY + 1}.yaml")
     elif change == "another family's input":
         append_to_csv_row(data / "fuel_use.csv")
     elif change == "another family's notebook":
@@ -197,6 +206,17 @@ def test_a_stored_execution_whose_input_changed_behind_the_key_is_not_reused(pro
     assert store.load(key) == executed.read_bytes()
     append_to_csv_row(project / "data" / f"FY{FY}" / "water_risk_assessment.csv")
     assert store.load(key) is None
+
+
+def test_every_parameter_a_report_shows_across_years_is_declared(root):
+    """What keys another year's values: a report that showed a value across years without declaring it would be
+    reused when that value changed in another year's file."""
+    shown = re.compile(r"show_parameter_across_years\([^,]+,\s*\\?\"([^\"\\]+)")
+    for family in families.families():
+        text = (root / "notebooks" / f"{family.name}.ipynb").read_text(encoding="utf-8")
+        assert set(shown.findall(text)) <= set(family.across_years), family.name
+    assert shown.findall((root / "notebooks" / "avoided_emissions.ipynb").read_text(encoding="utf-8")) == [
+        "avoided_emissions.pv.lifetime"]
 
 
 # --- a reused execution gives the outputs of a fresh one ----------------------------------------------------

@@ -166,6 +166,10 @@ class Family:
     explanation_example : tuple of (str, str)
         An indicator id and a reason it may move, for the comment ``envkpi new-year`` writes above
         ``explanations:``.
+    across_years : tuple of str
+        Key paths of parameters its report shows in every fiscal year's file
+        (:func:`envkpi.pages.report.show_parameter_across_years`): the only values of other years' files its
+        results and report depend on (the execution cache keys them, :mod:`envkpi.running.cache`).
     needs_results : bool
         Whether its notebook reads this year's results of the other families (a family that follows
         the others, such as the progress against commitments). The runner executes it after the others and passes
@@ -183,4 +187,5 @@ class Family:
     check_parameters: Callable[[Parameters], list[str]] | None = None
     reconciliations: tuple[BreakdownSum | Identity | MoveTogether, ...] = ()
     explanation_example: tuple[str, str] | None = None
+    across_years: tuple[str, ...] = ()
     needs_results: bool = False

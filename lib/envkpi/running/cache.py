@@ -6,11 +6,11 @@ contents (:func:`execution_key`), never of dates or paths of files:
 ``notebook``
     the bytes of ``notebooks/<name>.ipynb``;
 ``parameters``
-    the parameters the family reads, in every year's file of ``parameters/`` (a report shows some
-    values across years): the shared sections and its own, and of another family's section only the
-    paths it declares in ``Family.reads`` (a change to another family's section, to ``explanations``
-    or to ``restatement_reason`` is not one of its parameters), plus the values it is executed with
-    (``fiscal_year``, the files passed);
+    the parameters the family reads: the shared sections and its own, and of another family's section
+    only the paths it declares in ``Family.reads`` (a change to another family's section, to
+    ``explanations`` or to ``restatement_reason`` is not one of its parameters); the values of the paths
+    its report shows across years (``Family.across_years``) in every year's file; and the values it is
+    executed with (``fiscal_year``, the files passed);
 ``inputs``
     the bytes of its input tables in the year's folder, its reference tables, the rows before the
     year of its history files (as its provenance records them, so that publishing a year does not
@@ -36,11 +36,13 @@ manifest records which families were reused, with their keys.
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import hashlib
 import json
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -144,6 +146,15 @@ def _read_by(name: str, document: dict | str) -> dict | str:
     return part
 
 
+def _value_at(document: dict | str, path: str):
+    """The value at a dotted ``path`` of a parameter document (None where absent; the document's digest when
+    it could not be read)."""
+    node = document
+    for key in path.split("."):
+        node = node.get(key) if isinstance(node, dict) else (node if isinstance(node, str) else None)
+    return node
+
+
 def execution_key(context: KeyContext, name: str, notebook_parameters: Mapping[str, object], *, params_path: Path,
                   data_path: Path, results_text: str | None = None, scratch: bool = False) -> Key:
     """The cache key of executing family ``name`` with ``notebook_parameters``.
@@ -169,9 +180,10 @@ def execution_key(context: KeyContext, name: str, notebook_parameters: Mapping[s
     family = families.family(name)
     fiscal_year = int(notebook_parameters["fiscal_year"])
     injected = {k: v for k, v in notebook_parameters.items() if not (scratch and k == "parameters_file")}
-    years = sorted(p for p in (root / "parameters").glob("FY[0-9][0-9][0-9][0-9].yaml") if p.resolve() != params_path)
+    years = sorted((root / "parameters").glob("FY[0-9][0-9][0-9][0-9].yaml")) if family.across_years else []
     parameters = {"injected": injected, "file": _read_by(name, context.document(params_path)),
-                  "years": {p.name: _read_by(name, context.document(p.resolve())) for p in years}}
+                  "across years": {p.name: [_value_at(context.document(p.resolve()), path) for path in family.across_years]
+                                   for p in years}}
     inputs: dict[str, str] = {}
     for spec in family.tables:
         stem = Path(spec.file_name).stem
@@ -250,6 +262,24 @@ class ExecutionCache:
             return _brought_up_to_date(self._path(key).read_bytes(), self.root, cwd or self.root)
         except (OSError, ValueError):
             return None
+
+    @contextmanager
+    def claim(self, key: Key) -> Iterator[None]:
+        """Hold ``key`` while it is looked up and, if missing, executed: a run that needs the same key meanwhile
+        (another worker, another process) waits, then finds it stored, instead of executing it too. The lock
+        is the system's (``flock``), released when the process ends, however it ends."""
+        path = self._path(key).with_suffix(".lock")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError:  # a cache that cannot be written: no waiting, no sharing
+            yield
+            return
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(handle)
 
     def store(self, key: Key, executed: Path) -> None:
         """Keep the executed notebook ``executed`` under ``key`` (atomically; a failure to write is not an error)."""

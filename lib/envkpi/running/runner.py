@@ -210,11 +210,23 @@ def _execute(root: Path, name: str, staging: Path, parameters: dict, cwd: Path |
     started = time.perf_counter()
     output = staging / f"{name}.ipynb"
     key = caching.key(name, parameters, results_text, scratch) if caching and name in families.names() else None
-    cached = caching.store.load(key, cwd) if key is not None else None
-    if cached is not None:
-        output.write_bytes(cached)
-        results, checks = collect(nbformat.reads(cached.decode("utf-8"), as_version=4), name)
-        return NotebookRun(name, time.perf_counter() - started, results, checks, key=key, reused=True)
+    if key is None:
+        return _execute_fresh(root, name, output, parameters, cwd, started)
+    with caching.store.claim(key):  # a run executing the same key meanwhile is waited for
+        cached = caching.store.load(key, cwd)
+        if cached is not None:
+            output.write_bytes(cached)
+            results, checks = collect(nbformat.reads(cached.decode("utf-8"), as_version=4), name)
+            return NotebookRun(name, time.perf_counter() - started, results, checks, key=key, reused=True)
+        run = _execute_fresh(root, name, output, parameters, cwd, started)
+        run.key = key
+        if run.error is None and all(check.passed for _, check in run.checks):
+            caching.store.store(key, output)
+        return run
+
+
+def _execute_fresh(root: Path, name: str, output: Path, parameters: dict, cwd: Path | None, started: float) -> NotebookRun:
+    """Execute notebook ``name`` into ``output`` with Papermill, and collect its results and checks."""
     try:
         # The kernel starts in ``cwd``, the metadata path nbclient is given. Papermill's own ``cwd`` changes the
         # working directory of this whole process, which notebooks running in other threads would share.
@@ -224,12 +236,10 @@ def _execute(root: Path, name: str, staging: Path, parameters: dict, cwd: Path |
             resources={"metadata": {"path": str(cwd or root)}},
         )
     except papermill.PapermillExecutionError as exc:
-        return NotebookRun(name, time.perf_counter() - started, error=_describe_failure(output, name, exc), key=key)
+        return NotebookRun(name, time.perf_counter() - started, error=_describe_failure(output, name, exc))
     notebook = nbformat.read(output, as_version=4)
     results, checks = collect(notebook, name)
-    if key is not None and all(check.passed for _, check in checks):
-        caching.store.store(key, output)
-    return NotebookRun(name, time.perf_counter() - started, results, checks, key=key)
+    return NotebookRun(name, time.perf_counter() - started, results, checks)
 
 
 def _describe_failure(output: Path, name: str, exc: papermill.PapermillExecutionError) -> str:

@@ -23,4 +23,5 @@ FAMILY = Family(
     histories=(HISTORY,),
     reconciliations=(BreakdownSum("CO2-03", "line", "CO2-03: sum over lines = total"),),
     explanation_example=("CO2-01", "PV lifetime 20 → 25 years (standard, CO2-01 note *)."),
+    across_years=("avoided_emissions.pv.lifetime",),  # 20 years up to FY2017, 25 from FY2018
 )

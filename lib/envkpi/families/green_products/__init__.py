@@ -28,4 +28,5 @@ FAMILY = Family(
         BreakdownSum("GP-07", "product", "GP-07: sum over products = total"),
     ),
     explanation_example=("GP-06", "A year's PV shipments added to the installed fleet; an earlier year restated in the history."),
+    across_years=("avoided_emissions.pv.lifetime",),  # 20 years up to FY2017, 25 from FY2018
 )
