@@ -84,3 +84,15 @@ def make_notebook():
 def make_year():
     """A factory of a minimal run folder of FY2018: one executed notebook and a manifest listing it."""
     return _executed_year
+
+
+#: Test files that each take minutes (whole yearly cycles, full runs shared by a module): started first, so that
+#: with ``-n`` (``--dist loadfile`` hands out whole files in this order) the short tests fill the workers
+#: around them instead of one of them running alone at the end.
+LONG_FILES = ("tests/cycle/test_yearly_cycle.py", "tests/pages/test_browser.py", "tests/running/test_runner.py",
+              "tests/cycle/test_review_cycle.py")
+
+
+def pytest_collection_modifyitems(session, config, items):
+    rank = {name: number for number, name in enumerate(LONG_FILES)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(LONG_FILES)))  # stable: the rest keep their order
