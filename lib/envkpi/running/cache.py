@@ -223,9 +223,11 @@ def _brought_up_to_date(data: bytes, root: Path, cwd: Path) -> bytes | None:
                 path = Path(record["path"])
                 if not path.is_absolute():
                     path = root / path if (root / path).is_file() else cwd / path
+                role = str(record.get("role", ""))
+                if role == "parameters" and not path.is_file():  # the temporary file of an isolated effect: the
+                    continue  # key holds what it gave
                 if not path.is_file():
                     return None
-                role = str(record.get("role", ""))
                 if role.startswith("history") and "FY" in role:
                     now = history_record(path, int(role.rsplit("FY", 1)[-1])).sha256
                 else:
