@@ -247,6 +247,55 @@ def _method_lines(text: str, plan) -> str:
     return "".join(out)
 
 
+#: Targets whose base year (FY2017) is published in the sample but not in the generated project: their
+#: base value is typed in the parameters (target → indicators summed, unit).
+_TYPED_BASES = {"TGT-02": (("PRD-06", "PRD-07"), "t CO2e"), "TGT-04": (("WAT-01",), "m**3")}
+
+
+def base_values(results: Path, plan) -> dict[str, tuple[float, str]]:
+    """FY2017 base value of each target of ``_TYPED_BASES`` for the generated group.
+
+    Scope 1 + 2 and water used are sums over sites of quantities proportional to each site's activity,
+    so the generated group's FY2017 figure is the sample's published per-site figure (``site=...``
+    breakdown of ``outputs/FY2017/results.csv``) times each generated site's factor, summed.
+
+    Returns
+    -------
+    dict
+        Target id → (value, unit); empty when the sample's FY2017 results are not there.
+    """
+    if not results.exists():
+        return {}
+    _, rows = read_rows(results)
+    per_site: dict[tuple[str, str], float] = {}
+    for row in rows:
+        if row["breakdown"].startswith("site="):
+            per_site[(row["indicator_id"], row["breakdown"][5:])] = float(row["value"])
+    out = {}
+    for target, (indicators, unit) in _TYPED_BASES.items():
+        out[target] = (sum(factor * per_site.get((indicator, original), 0.0) for _, original, _, factor in plan
+                           for indicator in indicators), unit)
+    return out
+
+
+def _base_value_lines(text: str, bases: dict[str, tuple[float, str]]) -> str:
+    """Type ``base_value`` after the ``base_fiscal_year`` line of each target of ``bases``."""
+    out, target = [], None
+    for line in text.splitlines(keepends=True):
+        out.append(line)
+        match = re.match(r"^\s+(TGT-\d+):\s*$", line)
+        if match:
+            target = match.group(1)
+        elif target in bases and line.strip().startswith("base_fiscal_year:"):
+            indent = line[:len(line) - len(line.lstrip())]
+            value, unit = bases[target]
+            out.append(f'{indent}base_value: {{value: {value:.6g}, unit: "{unit}", source: "Synthetic: FY2017 of the '
+                       f'generated group (the sample\'s published FY2017 per site times each site\'s factor); no '
+                       f'published run holds it here", confidence: illustrative}}\n')
+            target = None
+    return "".join(out)
+
+
 def make_large_group(dest: Path, scale: float = 1.0, seed: int = 2018, fmt: str = "csv",
                      source: Path | None = None) -> Path:
     """Write a runnable synthetic project of a large group at ``dest`` (see the module docstring).
@@ -293,9 +342,10 @@ def make_large_group(dest: Path, scale: float = 1.0, seed: int = 2018, fmt: str 
     plan = site_plan(template, site_count, random.Random(seed))
     record_rng = random.Random(seed + 1)
     (dest / "parameters").mkdir()
+    bases = base_values(source / "outputs" / "FY2017" / "results.csv", plan)
     for path in sorted((source / "parameters").glob("*.yaml")):
-        (dest / "parameters" / path.name).write_text(_method_lines(path.read_text(encoding="utf-8"), plan),
-                                                     encoding="utf-8")
+        text = _base_value_lines(_method_lines(path.read_text(encoding="utf-8"), plan), bases)
+        (dest / "parameters" / path.name).write_text(text, encoding="utf-8")
 
     for year in YEARS:
         folder = source / "data" / f"FY{year}"
