@@ -697,8 +697,14 @@ def _csv_grid(path: Path, spec: TableSpec, display: str, problems: list[Problem]
         rows = [body[i] for i in kept]
         numbers = numbers[kept]
     transposed = list(zip(*rows)) if rows else [() for _ in header]
-    columns = {name: _strip(np.array(cells, dtype=object)) for name, cells in zip(header, transposed)}
+    padded = '"' in text or _PADDED.search(text) is not None  # else no cell has blanks around it
+    columns = {name: _strip(np.array(cells, dtype=object)) if padded else np.array(cells, dtype=object)
+               for name, cells in zip(header, transposed)}
     return header, columns, np.asarray(numbers, dtype=np.int64)
+
+
+#: A blank (not a line end) at the start or the end of a cell of a CSV text without quotes.
+_PADDED = re.compile(r"(?:^|,)[^\S\n]|[^\S\n](?:,|$)", re.MULTILINE)
 
 
 def _csv_records(text: str) -> tuple[list[list[str]], np.ndarray]:

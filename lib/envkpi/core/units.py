@@ -20,6 +20,7 @@ Units beyond pint's defaults:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 
@@ -184,11 +185,18 @@ def parse_unit(text: str) -> pint.Unit:
     if not isinstance(text, str) or not text.strip():
         raise UnitError("a unit is required (e.g. 'kWh', 't CO2', 'GJ / kL')")
     try:
-        parsed = ureg.parse_units(_SPACES.sub(" ", text.strip()))
+        parsed = _parse_units(_SPACES.sub(" ", text.strip()))
     except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError,
             TypeError, ValueError, AssertionError, SyntaxError) as exc:
         raise UnitError(f"{text!r} is not a unit pint can read ({exc})") from None
     return parsed
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_units(text: str) -> pint.Unit:
+    """pint's parse of a unit string, once per string: a table of 200,000 rows has a handful of units.
+    (A string pint cannot read raises each time; units are immutable, so sharing one is safe.)"""
+    return ureg.parse_units(text)
 
 
 def format_unit(unit: pint.Unit | pint.Quantity | str) -> str:
