@@ -697,14 +697,25 @@ def _csv_grid(path: Path, spec: TableSpec, display: str, problems: list[Problem]
         rows = [body[i] for i in kept]
         numbers = numbers[kept]
     transposed = list(zip(*rows)) if rows else [() for _ in header]
-    padded = '"' in text or _PADDED.search(text) is not None  # else no cell has blanks around it
+    padded = '"' in text or _padded(text)  # else no cell has blanks around it
     columns = {name: _strip(np.array(cells, dtype=object)) if padded else np.array(cells, dtype=object)
                for name, cells in zip(header, transposed)}
     return header, columns, np.asarray(numbers, dtype=np.int64)
 
 
-#: A blank (not a line end) at the start or the end of a cell of a CSV text without quotes.
-_PADDED = re.compile(r"(?:^|,)[^\S\n]|[^\S\n](?:,|$)", re.MULTILINE)
+#: The ASCII characters ``str.strip`` removes, besides the line feed.
+_ASCII_BLANKS = "".join(chr(c) for c in range(128) if chr(c).isspace() and chr(c) != "\n")
+
+
+def _padded(text: str) -> bool:
+    """True when a cell of a CSV text without quotes may start or end with a blank (``str.isspace``):
+    a blank next to a comma, a line end or an end of the text."""
+    present = (c for c in _ASCII_BLANKS if c in text) if text.isascii() else (c for c in set(text) if c.isspace())
+    for blank in (c for c in present if c != "\n"):
+        if (f",{blank}" in text or f"{blank}," in text or f"\n{blank}" in text or f"{blank}\n" in text
+                or text.startswith(blank) or text.endswith(blank)):
+            return True
+    return False
 
 
 def _csv_records(text: str) -> tuple[list[list[str]], np.ndarray]:
