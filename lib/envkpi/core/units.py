@@ -94,7 +94,27 @@ def _build_registry() -> pint.UnitRegistry:
     registry.define("Nm3 = meter ** 3")
     registry.define("JPY = [currency]")
     registry.formatter.default_format = "~"
+    _cache_unit_parsing(registry)
     return registry
+
+
+def _cache_unit_parsing(registry: pint.UnitRegistry) -> None:
+    """Parse each unit string once: pint caches only the names of single units, so a compound unit such
+    as ``"t * km"`` was parsed again each time a quantity was made or converted with it (a calculation of
+    200,000 rows spent most of its time there). The parsed units are immutable containers; no unit is
+    defined after the registry is built, so a string always parses to the same units."""
+    parse = registry.parse_units_as_container
+
+    @functools.lru_cache(maxsize=8192)
+    def cached(input_string: str, as_delta: bool | None, case_sensitive: bool | None):
+        return parse(input_string, as_delta, case_sensitive)
+
+    def parse_units_as_container(input_string, as_delta: bool | None = None, case_sensitive: bool | None = None):
+        if isinstance(input_string, str):
+            return cached(input_string, as_delta, case_sensitive)
+        return parse(input_string, as_delta, case_sensitive)
+
+    registry.parse_units_as_container = parse_units_as_container
 
 
 ureg: pint.UnitRegistry = _build_registry()
