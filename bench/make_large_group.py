@@ -296,6 +296,13 @@ def _base_value_lines(text: str, bases: dict[str, tuple[float, str]]) -> str:
     return "".join(out)
 
 
+def _paris_from_this_year(text: str) -> str:
+    """FY2018's Paris-alignment check starts from FY2018: it reads its base year from a published run, and
+    the generated project has none (FY2017 is not published there)."""
+    return text.replace("\ntargets: {}\n", '\ntargets:\n  paris:\n    base_fiscal_year: {value: 2018, source: "Synthetic: '
+                        'the generated project has no published FY2017, so the Paris alignment starts from this year"}\n')
+
+
 def make_large_group(dest: Path, scale: float = 1.0, seed: int = 2018, fmt: str = "csv",
                      source: Path | None = None) -> Path:
     """Write a runnable synthetic project of a large group at ``dest`` (see the module docstring).
@@ -345,6 +352,8 @@ def make_large_group(dest: Path, scale: float = 1.0, seed: int = 2018, fmt: str 
     bases = base_values(source / "outputs" / "FY2017" / "results.csv", plan)
     for path in sorted((source / "parameters").glob("*.yaml")):
         text = _base_value_lines(_method_lines(path.read_text(encoding="utf-8"), plan), bases)
+        if path.name == "FY2018.yaml":
+            text = _paris_from_this_year(text)
         (dest / "parameters" / path.name).write_text(text, encoding="utf-8")
 
     for year in YEARS:
