@@ -5,6 +5,14 @@ values allowed, plausible ranges, keys). :func:`read_table` parses a CSV file as
 that a value that is not a number is reported with its row instead of breaking a whole column;
 then it checks each cell (kind, unit among those the column allows, plausible range), minimums
 and allowed values with a pandera schema (lazily: all failures at once), and duplicate rows.
+A table may be given as ``<table>.parquet`` in place of ``<table>.csv`` (never both): its cells are
+read as the text a CSV file would hold, and validated the same way, with the same messages; its
+row ``n`` is reported as row ``n + 1``, as if the header were row 1.
+
+The checks run column by column (NumPy and pandas, a table of 200,000 rows in about a second):
+numbers are converted together, other cells once per distinct text, and only the cells found wrong
+are given to :func:`parse_cell` and :func:`plausibility` for their messages, so every message is
+that of the rule applied to the one cell.
 Problems from every table of a family are gathered into one :class:`InputError`, which prints one
 line per problem::
 
@@ -538,12 +546,13 @@ def read_table(
     role: str = "input",
     problems: list[Problem] | None = None,
 ) -> Table | None:
-    """Read and validate one CSV table.
+    """Read and validate one table: its CSV file, or the Parquet file in its place.
 
     Parameters
     ----------
     path : str or Path
-        The CSV file.
+        The CSV file (``<table>.csv``); ``<table>.parquet`` beside it is read instead when it exists,
+        and the two together are a problem naming both.
     spec : TableSpec
         Its columns and rules.
     root : str or Path, optional
@@ -1039,13 +1048,25 @@ def data_dir(root: Path, fiscal_year: int) -> Path:
 
 
 def data_rows(path: Path, root: Path | None = None) -> int:
-    """Number of non-blank data rows of a CSV file (0 for a header-only template).
+    """Number of non-blank data rows of a CSV file (0 for a header-only template), or of a Parquet file
+    (rows with a value in some column).
 
     Raises
     ------
     InputError
-        When the file is not UTF-8 text (naming the encoding it seems to be in).
+        When the file is not UTF-8 text (naming the encoding it seems to be in), or not a readable
+        Parquet file.
     """
+    if Path(path).suffix == ".parquet":
+        problems: list[Problem] = []
+        grid = _parquet_grid(Path(path), _display(Path(path), root), problems)
+        if grid is None:
+            raise InputError(problems)
+        _, columns, numbers = grid
+        blank = np.ones(len(numbers), dtype=bool)
+        for cells in columns.values():
+            blank &= cells == ""
+        return int((~blank).sum())
     text, problem = read_csv_text(Path(path), _display(Path(path), root))
     if problem is not None:
         raise InputError([problem])
