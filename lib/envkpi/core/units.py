@@ -228,6 +228,12 @@ def format_unit(unit: pint.Unit | pint.Quantity | str) -> str:
         unit = unit.units
     if isinstance(unit, str):
         unit = parse_unit(unit)
+    return _format_units(unit)
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_units(unit: pint.Unit) -> str:
+    """:func:`format_unit` of a parsed unit, once per unit (a table of thousands of rows has a few)."""
     if unit == ureg.dimensionless:
         return "dimensionless"
     gas_names = set(GASES.values()) | {"CO2e", "C"}

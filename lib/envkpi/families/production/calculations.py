@@ -218,20 +218,36 @@ def fuel_emissions(fuel_use: pd.DataFrame, fuels: dict, suppliers: dict, city_ga
         ``energy_gj`` [GJ] and ``co2_t`` [t CO2].
     """
     out = fuel_use.copy()
-    energy, co2, heat_values, carbon_factors = [], [], [], []
-    for row in fuel_use.itertuples(index=False):
-        fuel = fuels[row.fuel]
-        heat = suppliers[row.supplier].calorific_value if row.fuel == city_gas else fuel.calorific_value
-        quantity = Quantity(row.quantity, row.unit)
-        energy.append(fuel_energy(quantity, heat.quantity).m_as("GJ"))
-        co2.append(fuel_co2(quantity, heat.quantity, fuel.carbon_factor.quantity).m_as("t CO2"))
-        heat_values.append(heat.text)
-        carbon_factors.append(fuel.carbon_factor.text)
-    out["calorific_value"] = heat_values
-    out["carbon_factor"] = carbon_factors
-    out["energy_gj"] = np.array(energy, dtype=float)
-    out["co2_t"] = np.array(co2, dtype=float)
+    count = len(fuel_use)
+    energy, co2 = np.full(count, np.nan), np.full(count, np.nan)
+    heat_values, carbon_factors = np.empty(count, dtype=object), np.empty(count, dtype=object)
+    supplier = fuel_use["supplier"].where(fuel_use["fuel"] == city_gas, "")
+    quantities = fuel_use["quantity"].to_numpy(dtype=float)
+    for (name, source, unit), at in row_groups(fuel_use.assign(supplier=supplier), ("fuel", "supplier", "unit")):
+        fuel = fuels[name]
+        heat = suppliers[source].calorific_value if name == city_gas else fuel.calorific_value
+        quantity = Quantity(quantities[at], unit)
+        energy[at] = fuel_energy(quantity, heat.quantity).m_as("GJ")
+        co2[at] = fuel_co2(quantity, heat.quantity, fuel.carbon_factor.quantity).m_as("t CO2")
+        heat_values[at] = heat.text
+        carbon_factors[at] = fuel.carbon_factor.text
+    out["calorific_value"] = heat_values.tolist()
+    out["carbon_factor"] = carbon_factors.tolist()
+    out["energy_gj"] = energy
+    out["co2_t"] = co2
     return out
+
+
+def row_groups(frame: pd.DataFrame, columns) -> list[tuple[tuple, np.ndarray]]:
+    """The rows of ``frame`` grouped by the values of ``columns``: (values, row positions).
+
+    A table's formulas are applied to each group at once (its parameters are the same for all its rows),
+    each row's figure being the one it would get alone.
+    """
+    if frame.empty:
+        return []
+    indices = frame.groupby(list(columns), sort=False, dropna=False).indices
+    return [(key if isinstance(key, tuple) else (key,), np.asarray(at)) for key, at in indices.items()]
 
 
 def purchased_emissions(
@@ -269,29 +285,32 @@ def purchased_emissions(
     """
     out = purchased.copy()
     out["country"] = purchased["site_id"].map(countries)
-    energy, co2, energy_factors, factors = [], [], [], []
-    for row, country in zip(purchased.itertuples(index=False), out["country"]):
-        quantity = Quantity(row.quantity, row.unit)
-        if row.carrier == "electricity":
+    count = len(purchased)
+    energy, co2 = np.full(count, np.nan), np.full(count, np.nan)
+    energy_factors, factors = np.empty(count, dtype=object), np.empty(count, dtype=object)
+    quantities = purchased["quantity"].to_numpy(dtype=float)
+    for (carrier_name, country, unit), at in row_groups(out, ("carrier", "country", "unit")):
+        quantity = Quantity(quantities[at], unit)
+        if carrier_name == "electricity":
             factor = electricity_factors[country].quantity
             conversion = electricity_energy_factor
-            energy.append(electricity_primary_energy(quantity, conversion).m_as("GJ"))
+            energy[at] = electricity_primary_energy(quantity, conversion).m_as("GJ")
         else:
-            carrier = heat_carriers[row.carrier]
+            carrier = heat_carriers[carrier_name]
             conversion = carrier.energy_factor.quantity
             if country == JAPAN:
                 factor = carrier.emission_factor.quantity
             else:
                 supply = heat_abroad[country]
                 factor = heat_emission_factor_abroad(supply.fuel_emission_factor.quantity, supply.boiler_efficiency.quantity)
-            energy.append(purchased_heat_energy(quantity, conversion).m_as("GJ"))
-        co2.append(purchased_energy_co2(quantity, factor).m_as("t CO2"))
-        energy_factors.append(quantity_text(conversion))
-        factors.append(quantity_text(factor))
-    out["energy_factor"] = energy_factors
-    out["emission_factor"] = factors
-    out["energy_gj"] = np.array(energy, dtype=float)
-    out["co2_t"] = np.array(co2, dtype=float)
+            energy[at] = purchased_heat_energy(quantity, conversion).m_as("GJ")
+        co2[at] = purchased_energy_co2(quantity, factor).m_as("t CO2")
+        energy_factors[at] = quantity_text(conversion)
+        factors[at] = quantity_text(factor)
+    out["energy_factor"] = energy_factors.tolist()
+    out["emission_factor"] = factors.tolist()
+    out["energy_gj"] = energy
+    out["co2_t"] = co2
     return out
 
 
@@ -365,13 +384,11 @@ def non_co2_emissions(ghg: pd.DataFrame, gwp: dict, gwp_set: str) -> pd.DataFram
     context = gwp_context(gwp_set, {gas: param.quantity for gas, param in gwp.items()})
     out = ghg.copy()
     out["gwp"] = [gwp[gas].value for gas in ghg["gas"]]
-    out["co2e_t"] = np.array(
-        [
-            non_co2_ghg_co2e(Quantity(row.quantity, f"{row.unit} {gas_unit(row.gas)}"), context).m_as("t CO2e")
-            for row in ghg.itertuples(index=False)
-        ],
-        dtype=float,
-    )
+    co2e = np.full(len(ghg), np.nan)
+    quantities = ghg["quantity"].to_numpy(dtype=float)
+    for (gas, unit), at in row_groups(ghg, ("gas", "unit")):
+        co2e[at] = non_co2_ghg_co2e(Quantity(quantities[at], f"{unit} {gas_unit(gas)}"), context).m_as("t CO2e")
+    out["co2e_t"] = co2e
     return out
 
 
