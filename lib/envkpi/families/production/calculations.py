@@ -696,37 +696,37 @@ def chained_intensity_index(history: pd.DataFrame, base_year: int, fiscal_year: 
 
 
 def _chain_year(data: pd.DataFrame, year: int) -> tuple[list[dict], list[tuple]]:
-    """The sites entering A_year, and those left out with the reason."""
-    sites = sorted({s for s, y in data.index if y in (year - 1, year)})
-    rows, skipped = [], []
-    for site in sites:
-        now = data.loc[(site, year)] if (site, year) in data.index else None
-        before = data.loc[(site, year - 1)] if (site, year - 1) in data.index else None
-        reason = None
-        if before is None:
-            reason = f"no data for FY{year - 1} (not yet in operation or not yet in the boundary)"
-        elif now is None:
-            reason = f"no data for FY{year} (closed or left the boundary)"
-        elif not (before["co2_t"] > 0 and before["output"] > 0):
-            reason = f"FY{year - 1} CO2 or output is zero: its intensity cannot be a base"
-        elif not now["output"] > 0:  # zero or missing (NaN)
-            reason = f"FY{year} output is zero or not reported: no intensity"
-        if reason:
-            skipped.append((year, site, reason))
-            continue
-        prior_intensity = before["co2_t"] / before["output"]
-        intensity = now["co2_t"] / now["output"]
-        rows.append({
-            "fiscal_year": year,
-            "site_id": site,
-            "prior_intensity": prior_intensity,
-            "intensity": intensity,
-            "ratio": intensity / prior_intensity,
-            "output": now["output"],
-            "co2_t": now["co2_t"],
-            "prior_intensity_x_output": prior_intensity * now["output"],
-        })
-    return rows, skipped
+    """The sites entering A_year, and those left out with the reason (all sites judged at once)."""
+    years = data.index.get_level_values("fiscal_year")
+    before = data[years == year - 1].droplevel("fiscal_year")
+    now = data[years == year].droplevel("fiscal_year")
+    sites = sorted(set(before.index) | set(now.index))
+    prior, current = before.reindex(sites), now.reindex(sites)
+    with np.errstate(invalid="ignore"):
+        reasons = np.select(
+            [~np.isin(sites, before.index), ~np.isin(sites, now.index),
+             ~((prior["co2_t"] > 0) & (prior["output"] > 0)).to_numpy(), ~(current["output"] > 0).to_numpy()],
+            [f"no data for FY{year - 1} (not yet in operation or not yet in the boundary)",
+             f"no data for FY{year} (closed or left the boundary)",
+             f"FY{year - 1} CO2 or output is zero: its intensity cannot be a base",
+             f"FY{year} output is zero or not reported: no intensity"],  # zero or missing (NaN)
+            default="") if sites else np.array([], dtype=object)
+    skipped = [(year, site, reason) for site, reason in zip(sites, reasons.tolist()) if reason]
+    entering = reasons == ""
+    prior, current = prior[entering], current[entering]
+    prior_intensity = prior["co2_t"] / prior["output"]
+    intensity = current["co2_t"] / current["output"]
+    rows = pd.DataFrame({
+        "fiscal_year": year,
+        "site_id": current.index,
+        "prior_intensity": prior_intensity.to_numpy(),
+        "intensity": intensity.to_numpy(),
+        "ratio": (intensity / prior_intensity).to_numpy(),
+        "output": current["output"].to_numpy(),
+        "co2_t": current["co2_t"].to_numpy(),
+        "prior_intensity_x_output": (prior_intensity * current["output"]).to_numpy(),
+    })
+    return rows.to_dict("records"), skipped
 
 
 # --- sites joining and leaving the group (boundary, PRD-02) --------------------------------------
