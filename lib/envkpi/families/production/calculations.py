@@ -557,30 +557,37 @@ def intensity_series(history: pd.DataFrame, site_co2: pd.Series, output: pd.Data
         ``output_unit``, ``source``. History rows of ``fiscal_year`` or later are not taken.
     """
     current_unit = dict(zip(output["site_id"], output["unit"]))
-    rows = []
-    for row in history[history["fiscal_year"] < fiscal_year].itertuples(index=False):
-        unit = current_unit.get(row.site_id, row.output_unit)
-        rows.append({
-            "site_id": row.site_id,
-            "fiscal_year": int(row.fiscal_year),
-            "co2_t": Quantity(row.co2, row.co2_unit).m_as("t CO2"),
-            "output": Quantity(row.output, row.output_unit).m_as(unit),
-            "output_unit": unit,
-            "source": row.source,
-        })
+    past = history[history["fiscal_year"] < fiscal_year]
+    units = np.array([current_unit.get(site, own) for site, own in zip(past["site_id"], past["output_unit"])],
+                     dtype=object)
+    co2 = _converted(past["co2"].to_numpy(dtype=float), past["co2_unit"].to_numpy(dtype=object), "t CO2")
+    made = _converted(past["output"].to_numpy(dtype=float), past["output_unit"].to_numpy(dtype=object), units)
     outputs = output.set_index("site_id")
-    for site, co2 in site_co2.items():
-        known = site in outputs.index
-        rows.append({
-            "site_id": site,
-            "fiscal_year": fiscal_year,
-            "co2_t": float(co2),
-            "output": float(outputs.loc[site, "output"]) if known else float("nan"),
-            "output_unit": outputs.loc[site, "unit"] if known else "",
-            "source": f"this report (FY{fiscal_year} calculation)" + ("" if known else "; no production output reported"),
-        })
-    series = pd.DataFrame(rows, columns=["site_id", "fiscal_year", "co2_t", "output", "output_unit", "source"])
+    sites = list(site_co2.index)
+    known = pd.Index(sites).isin(outputs.index)
+    this_output = outputs["output"].reindex(sites).to_numpy(dtype=float)
+    this_unit = outputs["unit"].reindex(sites).where(known, "")
+    series = pd.DataFrame({
+        "site_id": [*past["site_id"].tolist(), *sites],
+        "fiscal_year": [*(int(y) for y in past["fiscal_year"]), *([fiscal_year] * len(sites))],
+        "co2_t": [*co2.tolist(), *(float(v) for v in site_co2.to_numpy())],
+        "output": [*made.tolist(), *np.where(known, this_output, np.nan).tolist()],
+        "output_unit": [*units.tolist(), *this_unit.tolist()],
+        "source": [*past["source"].tolist(), *(f"this report (FY{fiscal_year} calculation)"
+                                               + ("" if k else "; no production output reported") for k in known)],
+    }, columns=["site_id", "fiscal_year", "co2_t", "output", "output_unit", "source"])
     return series.sort_values(["site_id", "fiscal_year"], ignore_index=True)
+
+
+def _converted(values: np.ndarray, units: np.ndarray, targets) -> np.ndarray:
+    """``values`` [``units``, one per value] in ``targets`` (one unit, or one per value): the values of each
+    pair of units converted at once, each as it would be alone."""
+    targets = np.full(len(values), targets, dtype=object) if isinstance(targets, str) else np.asarray(targets, dtype=object)
+    out = np.full(len(values), np.nan)
+    for unit, target in dict.fromkeys(zip(units.tolist(), targets.tolist())):
+        at = (units == unit) & (targets == target)
+        out[at] = np.asarray(Quantity(values[at], unit).m_as(target), dtype=float)
+    return out
 
 
 @dataclass(frozen=True)
@@ -704,7 +711,7 @@ def _chain_year(data: pd.DataFrame, year: int) -> tuple[list[dict], list[tuple]]
     prior, current = before.reindex(sites), now.reindex(sites)
     with np.errstate(invalid="ignore"):
         reasons = np.select(
-            [~np.isin(sites, before.index), ~np.isin(sites, now.index),
+            [~pd.Index(sites).isin(before.index), ~pd.Index(sites).isin(now.index),
              ~((prior["co2_t"] > 0) & (prior["output"] > 0)).to_numpy(), ~(current["output"] > 0).to_numpy()],
             [f"no data for FY{year - 1} (not yet in operation or not yet in the boundary)",
              f"no data for FY{year} (closed or left the boundary)",
