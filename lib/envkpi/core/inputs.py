@@ -706,9 +706,12 @@ def _csv_grid(path: Path, spec: TableSpec, display: str, problems: list[Problem]
         rows = [body[i] for i in kept]
         numbers = numbers[kept]
     transposed = list(zip(*rows)) if rows else [() for _ in header]
-    padded = '"' in text or _padded(text)  # else no cell has blanks around it
-    columns = {name: _strip(np.array(cells, dtype=object)) if padded else np.array(cells, dtype=object)
-               for name, cells in zip(header, transposed)}
+    padded = _padded(text) if '"' not in text else True  # else no cell has blanks around it
+    columns = {}
+    for name, cells in zip(header, transposed):
+        cells = np.array(cells, dtype=object)
+        # a column is stripped only when one of its cells starts or ends with a blank
+        columns[name] = _strip(cells) if padded and _padded("\n" + "\n".join(cells) + "\n") else cells
     return header, columns, np.asarray(numbers, dtype=np.int64)
 
 
@@ -737,6 +740,10 @@ def _csv_records(text: str) -> tuple[list[list[str]], np.ndarray]:
     if '"' not in text:
         lines = list(reader)
         return lines, np.arange(1, len(lines) + 1, dtype=np.int64)
+    lines = list(reader)
+    if len(lines) == len(io.StringIO(text, newline="").readlines()):  # no quoted cell spans lines
+        return lines, np.arange(1, len(lines) + 1, dtype=np.int64)
+    reader = csv.reader(io.StringIO(text, newline=""))
     lines, starts, end = [], [], 0
     for record in reader:
         lines.append(record)
