@@ -161,7 +161,8 @@ def show_breakdown(
         f'<table class="envkpi-breakdown"><caption>{entry.id} {html.escape(entry.name_en)} by {html.escape(key)}, '
         f"FY{fiscal_year}</caption><thead><tr><th>{html.escape(key)}</th><th></th><th>{html.escape(entry.unit)}</th>"
         f"</tr></thead><tbody>{rows}</tbody></table>",
-        "\n".join(f"{r.breakdown}: {fmt(r.value, r.unit)}" for r in results),
+        "\n".join([*(f"{r.breakdown}: {fmt(r.value, r.unit)}" for _, r in shown),
+                   *([f"{len(others):,} others: {fmt(sum(r.value for _, r in others), others[0][1].unit)}"] if others else [])]),
         RESULT_MIME,
         {"results": [asdict(r) for r in results]},
     )
