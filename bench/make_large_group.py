@@ -42,7 +42,10 @@ gives 500 sites and 20,000 logistics records.
 Usage::
 
     python bench/make_large_group.py --dest /tmp/w/large --scale 1.0 --seed 2018 [--format parquet]
-    ENVKPI_ROOT=/tmp/w/large envkpi run --fy 2018 --out /tmp/w/large-out
+    cd /tmp/w/large && envkpi run --fy 2018 --out /tmp/w/large-out --only avoided_emissions,product_use,\
+        production,logistics,resources,water,chemicals,compliance,green_products,stakeholders,targets
+
+(``--only`` with every family: a run without it also writes the changes report, rerunning FY2017.)
 
 From Python (no side effect on import)::
 
