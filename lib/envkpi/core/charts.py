@@ -10,7 +10,37 @@ import matplotlib
 import pandas as pd
 from matplotlib.figure import Figure
 
-__all__ = ["stacked_bars", "target_progress"]
+__all__ = ["stacked_bars", "target_progress", "top_and_others", "MAX_BARS", "MAX_STACKS", "TOP_BARS"]
+
+#: A chart with more bars than this shows the TOP_BARS largest and one bar for all the others.
+MAX_BARS = 40
+#: A chart with more stacked segments than this keeps the TOP_BARS largest and one segment for the others.
+MAX_STACKS = 20
+#: Bars (or segments) kept when a chart has too many.
+TOP_BARS = 20
+
+
+def top_and_others(table: pd.DataFrame, *, limit: int = MAX_BARS, top: int = TOP_BARS, axis: int = 0,
+                   noun: str = "others") -> pd.DataFrame:
+    """A table of magnitudes cut to its ``top`` largest rows (``axis=0``) or columns (``axis=1``), the rest
+    summed into one labelled ``<count> others``; unchanged when it has at most ``limit`` of them.
+
+    The largest are those whose sum across the other axis is largest; the others' label comes first, so
+    that in a horizontal bar chart sorted from small to large it is at the bottom.
+
+    Examples
+    --------
+    5,000 sites' Scope 1 and Scope 2 become 20 sites and ``4,980 other sites``.
+    """
+    frame = table if axis == 0 else table.T
+    if len(frame) <= limit:
+        return table
+    order = frame.sum(axis=1).sort_values(ascending=False, kind="stable").index
+    kept, rest = frame.loc[order[:top]], frame.loc[order[top:]]
+    others = pd.DataFrame([rest.sum()], index=[f"{len(rest):,} {noun}"])
+    cut = pd.concat([others, kept.iloc[::-1]])
+    cut.index.name = frame.index.name
+    return cut if axis == 0 else cut.T
 
 
 def stacked_bars(table: pd.DataFrame, *, category: str, stack: str, value: str, unit: str, title: str) -> Figure:
@@ -29,6 +59,7 @@ def stacked_bars(table: pd.DataFrame, *, category: str, stack: str, value: str, 
     """
     pivot = table.pivot_table(index=category, columns=stack, values=value, aggfunc="sum", fill_value=0.0)
     pivot = pivot.loc[pivot.sum(axis=1).sort_values().index]
+    pivot = top_and_others(top_and_others(pivot, limit=MAX_STACKS, axis=1), noun=f"other {category.replace('_', ' ')}s")
     figure = Figure(figsize=(9, 0.35 * len(pivot) + 1.6), layout="constrained")
     axes = figure.subplots()
     left = pd.Series(0.0, index=pivot.index)

@@ -20,6 +20,7 @@ Units beyond pint's defaults:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 
@@ -96,7 +97,27 @@ def _build_registry() -> pint.UnitRegistry:
     registry.define("Nm3 = meter ** 3")
     registry.define("JPY = [currency]")
     registry.formatter.default_format = "~"
+    _cache_unit_parsing(registry)
     return registry
+
+
+def _cache_unit_parsing(registry: pint.UnitRegistry) -> None:
+    """Parse each unit string once: pint caches only the names of single units, so a compound unit such
+    as ``"t * km"`` was parsed again each time a quantity was made or converted with it (a calculation of
+    200,000 rows spent most of its time there). The parsed units are immutable containers; no unit is
+    defined after the registry is built, so a string always parses to the same units."""
+    parse = registry.parse_units_as_container
+
+    @functools.lru_cache(maxsize=8192)
+    def cached(input_string: str, as_delta: bool | None, case_sensitive: bool | None):
+        return parse(input_string, as_delta, case_sensitive)
+
+    def parse_units_as_container(input_string, as_delta: bool | None = None, case_sensitive: bool | None = None):
+        if isinstance(input_string, str):
+            return cached(input_string, as_delta, case_sensitive)
+        return parse(input_string, as_delta, case_sensitive)
+
+    registry.parse_units_as_container = parse_units_as_container
 
 
 ureg: pint.UnitRegistry = _build_registry()
@@ -187,11 +208,18 @@ def parse_unit(text: str) -> pint.Unit:
     if not isinstance(text, str) or not text.strip():
         raise UnitError("a unit is required (e.g. 'kWh', 't CO2', 'GJ / kL')")
     try:
-        parsed = ureg.parse_units(_SPACES.sub(" ", text.strip()))
+        parsed = _parse_units(_SPACES.sub(" ", text.strip()))
     except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError,
             TypeError, ValueError, AssertionError, SyntaxError) as exc:
         raise UnitError(f"{text!r} is not a unit pint can read ({exc})") from None
     return parsed
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_units(text: str) -> pint.Unit:
+    """pint's parse of a unit string, once per string: a table of 200,000 rows has a handful of units.
+    (A string pint cannot read raises each time; units are immutable, so sharing one is safe.)"""
+    return ureg.parse_units(text)
 
 
 def format_unit(unit: pint.Unit | pint.Quantity | str) -> str:
@@ -203,6 +231,12 @@ def format_unit(unit: pint.Unit | pint.Quantity | str) -> str:
         unit = unit.units
     if isinstance(unit, str):
         unit = parse_unit(unit)
+    return _format_units(unit)
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_units(unit: pint.Unit) -> str:
+    """:func:`format_unit` of a parsed unit, once per unit (a table of thousands of rows has a few)."""
     if unit == ureg.dimensionless:
         return "dimensionless"
     gas_names = set(GASES.values()) | {"CO2e", "C"}

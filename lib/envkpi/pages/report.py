@@ -147,24 +147,65 @@ def show_breakdown(
         for label, v in values.items()
     ]
     entry = indicator(indicator_id)
+    shown, others = _largest(list(zip(values.keys(), results)), MAX_ROWS, TOP_ROWS)
     rows = "".join(
         f"<tr><td>{html.escape(str(label))}</td><td>{html.escape((labels or {}).get(label, ''))}</td>"
         f'<td class="num">{html.escape(fmt(r.value, r.unit))}</td></tr>'
-        for (label, _), r in zip(values.items(), results)
+        for label, r in shown
     )
+    if others:
+        rows += (f"<tr><td>{len(others):,} others</td><td>the {len(shown)} largest are shown above; results.csv "
+                 f'has each</td><td class="num">{html.escape(fmt(sum(r.value for _, r in others), others[0][1].unit))}'
+                 "</td></tr>")
     _bundle(
         f'<table class="envkpi-breakdown"><caption>{entry.id} {html.escape(entry.name_en)} by {html.escape(key)}, '
         f"FY{fiscal_year}</caption><thead><tr><th>{html.escape(key)}</th><th></th><th>{html.escape(entry.unit)}</th>"
         f"</tr></thead><tbody>{rows}</tbody></table>",
-        "\n".join(f"{r.breakdown}: {fmt(r.value, r.unit)}" for r in results),
+        "\n".join([*(f"{r.breakdown}: {fmt(r.value, r.unit)}" for _, r in shown),
+                   *([f"{len(others):,} others: {fmt(sum(r.value for _, r in others), others[0][1].unit)}"] if others else [])]),
         RESULT_MIME,
         {"results": [asdict(r) for r in results]},
     )
 
 
+#: A table or a breakdown with more rows than this shows TOP_ROWS of them and one row for the others (a
+#: report of 5,000 sites stays readable and its page small); results.csv and the input files have them all.
+MAX_ROWS = 100
+#: Rows shown of a table or a breakdown longer than MAX_ROWS.
+TOP_ROWS = 20
+
+
+def _largest(pairs: list, limit: int, top: int) -> tuple[list, list]:
+    """The (label, result) rows of a breakdown to show, and the others: all are shown when there are at
+    most ``limit``; otherwise the ``top`` largest, largest first."""
+    if len(pairs) <= limit:
+        return pairs, []
+    order = sorted(range(len(pairs)), key=lambda i: -pairs[i][1].value)
+    return [pairs[i] for i in order[:top]], [pairs[i] for i in order[top:]]
+
+
+def shortened(frame: pd.DataFrame, *, limit: int = MAX_ROWS, top: int = TOP_ROWS,
+              top_by: str | None = None) -> tuple[pd.DataFrame, int]:
+    """The rows of a table to show: all of them, or when there are more than ``limit``, ``top`` rows (the
+    largest by ``top_by`` when given, else the first ones).
+
+    Returns
+    -------
+    tuple
+        (the rows shown, the number of rows left out).
+    """
+    if len(frame) <= limit:
+        return frame, 0
+    ordered = frame.sort_values(top_by, ascending=False, kind="stable") if top_by else frame
+    return ordered.head(top), len(frame) - top
+
+
 def show_table(frame: pd.DataFrame, *, caption: str | None = None, decimals: int | Mapping[str, int] = 1,
-               index: bool = False) -> None:
+               index: bool = False, top_by: str | None = None) -> None:
     """Show a table with numbers formatted (thousands separators, right-aligned) and all text escaped.
+
+    A table longer than :data:`MAX_ROWS` rows shows :data:`TOP_ROWS` of them (the largest by ``top_by``
+    when given, else the first ones) and a last row counting the others.
 
     Parameters
     ----------
@@ -176,13 +217,22 @@ def show_table(frame: pd.DataFrame, *, caption: str | None = None, decimals: int
         Digits after the decimal point, for all float columns or per column.
     index : bool
         Show the index as the first column.
+    top_by : str, optional
+        The column whose largest values are shown when the table is too long to show whole.
     """
-    shown = frame.reset_index() if index else frame.copy()
+    whole = frame.reset_index() if index else frame
+    shown, left_out = shortened(whole, top_by=top_by)
+    shown = shown.copy()
     numeric = {c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c]) and not pd.api.types.is_bool_dtype(shown[c])}
     for column in shown.columns:
         if pd.api.types.is_float_dtype(shown[column]):
             digits = decimals.get(column, 1) if isinstance(decimals, Mapping) else decimals
             shown[column] = shown[column].map(lambda v, d=digits: "" if pd.isna(v) else f"{v:,.{d}f}")
+    if left_out:
+        which = f"the {len(shown)} largest by {top_by}" if top_by else f"the first {len(shown)}"
+        caption = (caption + " — " if caption else "") + f"{which} of {len(whole):,} rows"
+        shown = shown.astype(object)
+        shown.loc[len(shown)] = [f"… {left_out:,} more rows" if i == 0 else None for i in range(len(shown.columns))]
     _show_html_table(shown, numeric, caption)
 
 
@@ -398,9 +448,12 @@ def show_warnings(warnings: Iterable[Problem]) -> None:
     if not warnings:
         return
     count = f"{len(warnings)} input value{'s' if len(warnings) != 1 else ''}"
-    frame = problems_table(warnings)
+    frame, left_out = shortened(problems_table(warnings))
+    frame = frame.copy()
     frame["row"] = frame["row"].map(lambda r: "" if r is None or pd.isna(r) else str(int(r)))
     frame["column"] = frame["column"].fillna("")
+    if left_out:
+        frame.loc[len(frame)] = [f"… {left_out:,} more warnings (envkpi run prints them all)"] + [""] * (len(frame.columns) - 1)
     _show_html_table(frame, {"row"}, f"⚠ Warning: {count} outside the typical range (data/README.md, "
                      "Plausible ranges). The calculation uses "
                      f"{'it' if len(warnings) == 1 else 'them'} as given: check each value and its unit.")

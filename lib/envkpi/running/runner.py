@@ -40,7 +40,7 @@ import yaml
 from envkpi import __version__, families
 from envkpi.core.catalogue import catalogue
 from envkpi.core.columns import YEAR
-from envkpi.core.inputs import Column, InputError, data_rows, parse_cell, read_csv_text, warning_line
+from envkpi.core.inputs import Column, InputError, data_rows, parse_cell, read_csv_text, table_file, warning_line
 from envkpi.core.inputs import data_dir as default_data_dir
 from envkpi.core.parameters import Parameters, carried_over, load_document, parameter_file, what_changed_problems
 from envkpi.core.provenance import code_version, display_path, package_versions, sha256_file
@@ -346,7 +346,7 @@ def preflight(root: Path, parameters, params_path: Path, data_path: Path, names:
     problems += what_changed_problems(parameters, shown)
     for name in names:
         for spec in families.family(name).tables if name in families.names() else ():
-            file = data_path / spec.file_name
+            file = table_file(data_path / spec.file_name)  # <table>.parquet may stand for <table>.csv
             if not file.exists():
                 problems.append(f"{_relative(file, root)}: missing ({name} reads it)")
                 continue

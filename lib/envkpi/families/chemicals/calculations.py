@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import pint
 
@@ -191,10 +192,22 @@ def substance_rows(flows: pd.DataFrame, ranks: Mapping[str, str], coefficients: 
     frame["rank"] = [ranks[s] for s in frame["substance"]]
     frame["coefficient"] = [float(coefficients[r]) for r in frame["rank"]]
     for column in ("handled", "air", "water", "soil", "landfill"):
-        frame[f"{column}_t"] = [in_tonnes(v).m_as("t") for v in flows[column]]
-    frame["releases_t"] = [releases(Quantity(a, "t"), Quantity(w, "t"), Quantity(s, "t")).m_as("t")
-                           for a, w, s in zip(frame["air_t"], frame["water_t"], frame["soil_t"])]
+        frame[f"{column}_t"] = _tonnes(flows[column])
+    frame["releases_t"] = np.asarray(releases(*(Quantity(frame[f"{c}_t"].to_numpy(dtype=float), "t")
+                                                for c in ("air", "water", "soil"))).m_as("t"), dtype=float)
     return frame.reset_index(drop=True)
+
+
+def _tonnes(kilograms: pd.Series) -> np.ndarray:
+    """:func:`in_tonnes` of every value of a column at once [t]."""
+    return np.asarray(Quantity(kilograms.to_numpy(dtype=float), "kg").to("t").m_as("t"), dtype=float)
+
+
+def _sum(values) -> pint.Quantity:
+    """:func:`mass_total` of masses in t given as numbers, added in the same order (a running sum, not a
+    pairwise one, so the total is the one the masses added one by one give)."""
+    values = np.asarray(list(values) if not hasattr(values, "__len__") else values, dtype=float)
+    return Quantity(float(np.add.accumulate(np.concatenate(([0.0], values)))[-1]), "t")
 
 
 def transfer_rows(moves: pd.DataFrame, ranks: Mapping[str, str]) -> pd.DataFrame:
@@ -217,9 +230,9 @@ def transfer_rows(moves: pd.DataFrame, ranks: Mapping[str, str]) -> pd.DataFrame
     frame = moves[["row", "site_id", "substance", "destination", "wma_recycling"]].copy()
     frame.insert(3, "rank", [ranks[s] for s in frame["substance"]])
     frame["wma_recycling"] = frame["wma_recycling"].astype(bool)
-    frame["quantity_t"] = [in_tonnes(v).m_as("t") for v in moves["quantity"]]
+    frame["quantity_t"] = _tonnes(moves["quantity"])
     frame["che03_t"] = frame["quantity_t"]
-    frame["che04_t"] = [0.0 if r else q for q, r in zip(frame["quantity_t"], frame["wma_recycling"])]
+    frame["che04_t"] = np.where(frame["wma_recycling"].to_numpy(dtype=bool), 0.0, frame["quantity_t"].to_numpy(dtype=float))
     return frame.reset_index(drop=True)
 
 
@@ -242,19 +255,25 @@ def by_substance(substances: pd.DataFrame, moves: pd.DataFrame) -> pd.DataFrame:
         (releases + transfers_che04), ``impact_with_recycling_t`` = coefficient × (releases + transfers_che03).
     """
     sums = moves.groupby(["site_id", "substance"])[["che03_t", "che04_t"]].sum()
-    rows = []
-    for item in substances.itertuples(index=False):
-        t3 = float(sums["che03_t"].get((item.site_id, item.substance), 0.0)) if len(sums) else 0.0
-        t4 = float(sums["che04_t"].get((item.site_id, item.substance), 0.0)) if len(sums) else 0.0
-        released = Quantity(item.releases_t, "t")
-        rows.append({
-            "site_id": item.site_id, "substance": item.substance, "rank": item.rank, "coefficient": item.coefficient,
-            "releases_t": item.releases_t, "transfers_che03_t": t3, "recycling_t": t3 - t4, "transfers_che04_t": t4,
-            "impact_t": hazard_weighted_impact(item.coefficient, released, Quantity(t4, "t")).m_as("t"),
-            "impact_with_recycling_t": hazard_weighted_impact(item.coefficient, released, Quantity(t3, "t")).m_as("t"),
-        })
-    return pd.DataFrame(rows, columns=["site_id", "substance", "rank", "coefficient", "releases_t", "transfers_che03_t",
-                                       "recycling_t", "transfers_che04_t", "impact_t", "impact_with_recycling_t"])
+    keys = pd.MultiIndex.from_arrays([substances["site_id"], substances["substance"]])
+    if len(sums):
+        t3 = sums["che03_t"].reindex(keys).fillna(0.0).to_numpy(dtype=float)
+        t4 = sums["che04_t"].reindex(keys).fillna(0.0).to_numpy(dtype=float)
+    else:
+        t3 = t4 = np.zeros(len(substances))
+    released = substances["releases_t"].to_numpy(dtype=float)
+    coefficient = substances["coefficient"].to_numpy(dtype=float)
+    impact, with_recycling = np.full(len(substances), np.nan), np.full(len(substances), np.nan)
+    for value in pd.unique(coefficient):  # the impact of the rows of each hazard coefficient at once
+        at = coefficient == value
+        impact[at] = hazard_weighted_impact(value, Quantity(released[at], "t"), Quantity(t4[at], "t")).m_as("t")
+        with_recycling[at] = hazard_weighted_impact(value, Quantity(released[at], "t"), Quantity(t3[at], "t")).m_as("t")
+    return pd.DataFrame({"site_id": substances["site_id"].tolist(), "substance": substances["substance"].tolist(),
+                         "rank": substances["rank"].tolist(), "coefficient": coefficient, "releases_t": released,
+                         "transfers_che03_t": t3, "recycling_t": t3 - t4, "transfers_che04_t": t4, "impact_t": impact,
+                         "impact_with_recycling_t": with_recycling},
+                        columns=["site_id", "substance", "rank", "coefficient", "releases_t", "transfers_che03_t",
+                                 "recycling_t", "transfers_che04_t", "impact_t", "impact_with_recycling_t"])
 
 
 @dataclass(frozen=True)
@@ -288,7 +307,7 @@ class ChemicalsResult:
 def chemicals_result(substances: pd.DataFrame, moves: pd.DataFrame, table: pd.DataFrame) -> ChemicalsResult:
     """CHE-01 … CHE-04 from :func:`substance_rows`, :func:`transfer_rows` and :func:`by_substance` [t]."""
     def total(values) -> pint.Quantity:
-        return mass_total(Quantity(float(v), "t") for v in values)
+        return _sum(values)
 
     return ChemicalsResult(
         handled=total(substances["handled_t"]),

@@ -6,8 +6,8 @@ Pure calculation functions, after the calculation standard's rows 輸送にお�
 guidebook under the Energy Conservation Act [2]_, by the method each transport record supports: the
 fuel method, the fuel-economy method, the improved ton-kilo method (trucks) or the conventional
 ton-kilo method; international legs are aggregated the same way. The formula functions take and
-return pint quantities; the table functions apply them row by row and return one row per input row
-(with its ``row`` in the source file).
+return pint quantities (scalars, or arrays of them); the table functions apply them to the records of
+each method and fuel at once and return one row per input row (with its ``row`` in the source file).
 
 References
 ----------
@@ -27,6 +27,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import pint
 
@@ -279,45 +280,85 @@ def transport_rows(records: pd.DataFrame, fuels: Mapping, regressions: Mapping,
         One row per record: ``row, record_id, scope, mode, method, fuel, tonne_km, y_l_per_tkm, fuel_l,
         energy_mj_per_tkm, energy_gj, co2_t``; each factor shown where it applies.
     """
-    out = []
-    for record in records.itertuples(index=False):
-        method = record.method
-        work = y = fuel_l = intensity = None
-        fuel = record.fuel
-        if method in ("improved_tonkm", "conventional_tonkm"):
-            work = tonne_km(Quantity(record.cargo_t, "t"), Quantity(record.distance_km, "km"))
-        if method == "fuel":
-            fuel_l = Quantity(record.fuel_used_l, "L")
-        elif method == "fuel_economy":
-            fuel_l = fuel_from_fuel_economy(Quantity(record.vehicle_km, "km"), Quantity(record.fuel_economy_km_per_l, "km / L"))
-        elif method == "improved_tonkm":
-            regression = regressions[fuel]
-            y = improved_tonkm_fuel_intensity(Quantity(record.loading_rate_percent, "percent"),
-                                              Quantity(record.max_payload_kg, "kg"), regression.intercept.value,
-                                              regression.loading_rate_coefficient.value, regression.payload_coefficient.value)
-            fuel_l = fuel_from_tonne_km(work, y)
-        if method == "conventional_tonkm":
-            mode = conventional[record.mode]
-            fuel = str(mode.fuel.value)
-            intensity = mode.energy_intensity.quantity
-            energy = conventional_tonkm_energy(work, intensity)
-            co2 = energy_co2(energy, fuels[fuel].carbon_factor.quantity)
-        else:
-            heat = fuels[fuel].calorific_value.quantity
-            energy = fuel_energy(fuel_l, heat)
-            co2 = fuel_co2(fuel_l, heat, fuels[fuel].carbon_factor.quantity)
-        out.append({
-            "row": record.row, "record_id": record.record_id, "scope": record.scope, "mode": record.mode,
-            "method": method, "fuel": fuel,
-            "tonne_km": None if work is None else work.m_as("t * km"),
-            "y_l_per_tkm": None if y is None else y.m_as("L / (t * km)"),
-            "fuel_l": None if fuel_l is None else fuel_l.m_as("L"),
-            "energy_mj_per_tkm": None if intensity is None else intensity.m_as("MJ / (t * km)"),
-            "energy_gj": energy.m_as("GJ"), "co2_t": co2.m_as("t CO2"),
-        })
     columns = ["row", "record_id", "scope", "mode", "method", "fuel", "tonne_km", "y_l_per_tkm", "fuel_l",
                "energy_mj_per_tkm", "energy_gj", "co2_t"]
-    return pd.DataFrame(out, columns=columns).astype({c: float for c in columns[6:]})
+    count = len(records)
+    out = pd.DataFrame({name: records[name].tolist() for name in columns[:5]}, columns=columns[:5])
+    fuel = records["fuel"].to_numpy(dtype=object).copy()
+    numbers = {name: np.full(count, np.nan) for name in columns[6:]}
+    method = records["method"].to_numpy(dtype=object)
+    keys = np.where(method == "conventional_tonkm", records["mode"].to_numpy(dtype=object), fuel)
+    for kind, key in _groups(method, keys):
+        at = np.flatnonzero((method == kind) & (keys == key))
+        group = records.iloc[at]
+        values = _transport_group(kind, key, group, fuels, regressions, conventional)
+        for name, value in values.items():
+            if name == "fuel":
+                fuel[at] = value
+            else:
+                numbers[name][at] = value
+    out["fuel"] = fuel.tolist()
+    for name in columns[6:]:
+        out[name] = numbers[name]
+    return out[columns].astype({c: float for c in columns[6:]})
+
+
+def _groups(method: np.ndarray, key: np.ndarray) -> list[tuple[str, str]]:
+    """The (method, fuel or mode) pairs of the records, in the order they first appear."""
+    return list(dict.fromkeys(zip(method.tolist(), key.tolist())))
+
+
+def _transport_group(method: str, key: str, group: pd.DataFrame, fuels: Mapping, regressions: Mapping,
+                     conventional: Mapping) -> dict[str, np.ndarray | str]:
+    """:func:`transport_rows` for records of one method and one fuel (one mode for the conventional ton-kilo
+    method): the formulas applied to arrays of quantities, each element as it would be alone.
+
+    The improved ton-kilo regression is evaluated once per distinct loading rate and payload, with the
+    scalar formula (its logarithms are Python's).
+    """
+    def column(name: str, unit: str) -> pint.Quantity:
+        return Quantity(group[name].to_numpy(dtype=float), unit)
+
+    out: dict[str, np.ndarray | str] = {}
+    work = y = fuel_l = None
+    fuel = key
+    if method in ("improved_tonkm", "conventional_tonkm"):
+        work = tonne_km(column("cargo_t", "t"), column("distance_km", "km"))
+    if method == "fuel":
+        fuel_l = column("fuel_used_l", "L")
+    elif method == "fuel_economy":
+        fuel_l = fuel_from_fuel_economy(column("vehicle_km", "km"), column("fuel_economy_km_per_l", "km / L"))
+    elif method == "improved_tonkm":
+        regression = regressions[fuel]
+        pairs = list(zip(group["loading_rate_percent"].to_numpy(dtype=float).tolist(),
+                         group["max_payload_kg"].to_numpy(dtype=float).tolist()))
+        each = {pair: improved_tonkm_fuel_intensity(
+                    Quantity(pair[0], "percent"), Quantity(pair[1], "kg"), regression.intercept.value,
+                    regression.loading_rate_coefficient.value, regression.payload_coefficient.value).m_as("L / (t * km)")
+                for pair in dict.fromkeys(pairs)}
+        y = Quantity(np.array([each[pair] for pair in pairs], dtype=float), "L / (t * km)")
+        fuel_l = fuel_from_tonne_km(work, y)
+    if method == "conventional_tonkm":
+        mode = conventional[key]
+        fuel = str(mode.fuel.value)
+        intensity = mode.energy_intensity.quantity
+        energy = conventional_tonkm_energy(work, intensity)
+        co2 = energy_co2(energy, fuels[fuel].carbon_factor.quantity)
+        out["energy_mj_per_tkm"] = np.full(len(group), intensity.m_as("MJ / (t * km)"))
+        out["fuel"] = fuel
+    else:
+        heat = fuels[fuel].calorific_value.quantity
+        energy = fuel_energy(fuel_l, heat)
+        co2 = fuel_co2(fuel_l, heat, fuels[fuel].carbon_factor.quantity)
+    if work is not None:
+        out["tonne_km"] = work.m_as("t * km")
+    if y is not None:
+        out["y_l_per_tkm"] = y.m_as("L / (t * km)")
+    if fuel_l is not None:
+        out["fuel_l"] = fuel_l.m_as("L")
+    out["energy_gj"] = np.broadcast_to(energy.m_as("GJ"), (len(group),))
+    out["co2_t"] = np.broadcast_to(co2.m_as("t CO2"), (len(group),))
+    return out
 
 
 def totals_by(rows: pd.DataFrame, column: str) -> pd.DataFrame:

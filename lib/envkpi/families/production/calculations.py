@@ -218,20 +218,36 @@ def fuel_emissions(fuel_use: pd.DataFrame, fuels: dict, suppliers: dict, city_ga
         ``energy_gj`` [GJ] and ``co2_t`` [t CO2].
     """
     out = fuel_use.copy()
-    energy, co2, heat_values, carbon_factors = [], [], [], []
-    for row in fuel_use.itertuples(index=False):
-        fuel = fuels[row.fuel]
-        heat = suppliers[row.supplier].calorific_value if row.fuel == city_gas else fuel.calorific_value
-        quantity = Quantity(row.quantity, row.unit)
-        energy.append(fuel_energy(quantity, heat.quantity).m_as("GJ"))
-        co2.append(fuel_co2(quantity, heat.quantity, fuel.carbon_factor.quantity).m_as("t CO2"))
-        heat_values.append(heat.text)
-        carbon_factors.append(fuel.carbon_factor.text)
-    out["calorific_value"] = heat_values
-    out["carbon_factor"] = carbon_factors
-    out["energy_gj"] = np.array(energy, dtype=float)
-    out["co2_t"] = np.array(co2, dtype=float)
+    count = len(fuel_use)
+    energy, co2 = np.full(count, np.nan), np.full(count, np.nan)
+    heat_values, carbon_factors = np.empty(count, dtype=object), np.empty(count, dtype=object)
+    supplier = fuel_use["supplier"].where(fuel_use["fuel"] == city_gas, "")
+    quantities = fuel_use["quantity"].to_numpy(dtype=float)
+    for (name, source, unit), at in row_groups(fuel_use.assign(supplier=supplier), ("fuel", "supplier", "unit")):
+        fuel = fuels[name]
+        heat = suppliers[source].calorific_value if name == city_gas else fuel.calorific_value
+        quantity = Quantity(quantities[at], unit)
+        energy[at] = fuel_energy(quantity, heat.quantity).m_as("GJ")
+        co2[at] = fuel_co2(quantity, heat.quantity, fuel.carbon_factor.quantity).m_as("t CO2")
+        heat_values[at] = heat.text
+        carbon_factors[at] = fuel.carbon_factor.text
+    out["calorific_value"] = heat_values.tolist()
+    out["carbon_factor"] = carbon_factors.tolist()
+    out["energy_gj"] = energy
+    out["co2_t"] = co2
     return out
+
+
+def row_groups(frame: pd.DataFrame, columns) -> list[tuple[tuple, np.ndarray]]:
+    """The rows of ``frame`` grouped by the values of ``columns``: (values, row positions).
+
+    A table's formulas are applied to each group at once (its parameters are the same for all its rows),
+    each row's figure being the one it would get alone.
+    """
+    if frame.empty:
+        return []
+    indices = frame.groupby(list(columns), sort=False, dropna=False).indices
+    return [(key if isinstance(key, tuple) else (key,), np.asarray(at)) for key, at in indices.items()]
 
 
 def purchased_emissions(
@@ -269,29 +285,32 @@ def purchased_emissions(
     """
     out = purchased.copy()
     out["country"] = purchased["site_id"].map(countries)
-    energy, co2, energy_factors, factors = [], [], [], []
-    for row, country in zip(purchased.itertuples(index=False), out["country"]):
-        quantity = Quantity(row.quantity, row.unit)
-        if row.carrier == "electricity":
+    count = len(purchased)
+    energy, co2 = np.full(count, np.nan), np.full(count, np.nan)
+    energy_factors, factors = np.empty(count, dtype=object), np.empty(count, dtype=object)
+    quantities = purchased["quantity"].to_numpy(dtype=float)
+    for (carrier_name, country, unit), at in row_groups(out, ("carrier", "country", "unit")):
+        quantity = Quantity(quantities[at], unit)
+        if carrier_name == "electricity":
             factor = electricity_factors[country].quantity
             conversion = electricity_energy_factor
-            energy.append(electricity_primary_energy(quantity, conversion).m_as("GJ"))
+            energy[at] = electricity_primary_energy(quantity, conversion).m_as("GJ")
         else:
-            carrier = heat_carriers[row.carrier]
+            carrier = heat_carriers[carrier_name]
             conversion = carrier.energy_factor.quantity
             if country == JAPAN:
                 factor = carrier.emission_factor.quantity
             else:
                 supply = heat_abroad[country]
                 factor = heat_emission_factor_abroad(supply.fuel_emission_factor.quantity, supply.boiler_efficiency.quantity)
-            energy.append(purchased_heat_energy(quantity, conversion).m_as("GJ"))
-        co2.append(purchased_energy_co2(quantity, factor).m_as("t CO2"))
-        energy_factors.append(quantity_text(conversion))
-        factors.append(quantity_text(factor))
-    out["energy_factor"] = energy_factors
-    out["emission_factor"] = factors
-    out["energy_gj"] = np.array(energy, dtype=float)
-    out["co2_t"] = np.array(co2, dtype=float)
+            energy[at] = purchased_heat_energy(quantity, conversion).m_as("GJ")
+        co2[at] = purchased_energy_co2(quantity, factor).m_as("t CO2")
+        energy_factors[at] = quantity_text(conversion)
+        factors[at] = quantity_text(factor)
+    out["energy_factor"] = energy_factors.tolist()
+    out["emission_factor"] = factors.tolist()
+    out["energy_gj"] = energy
+    out["co2_t"] = co2
     return out
 
 
@@ -365,13 +384,11 @@ def non_co2_emissions(ghg: pd.DataFrame, gwp: dict, gwp_set: str) -> pd.DataFram
     context = gwp_context(gwp_set, {gas: param.quantity for gas, param in gwp.items()})
     out = ghg.copy()
     out["gwp"] = [gwp[gas].value for gas in ghg["gas"]]
-    out["co2e_t"] = np.array(
-        [
-            non_co2_ghg_co2e(Quantity(row.quantity, f"{row.unit} {gas_unit(row.gas)}"), context).m_as("t CO2e")
-            for row in ghg.itertuples(index=False)
-        ],
-        dtype=float,
-    )
+    co2e = np.full(len(ghg), np.nan)
+    quantities = ghg["quantity"].to_numpy(dtype=float)
+    for (gas, unit), at in row_groups(ghg, ("gas", "unit")):
+        co2e[at] = non_co2_ghg_co2e(Quantity(quantities[at], f"{unit} {gas_unit(gas)}"), context).m_as("t CO2e")
+    out["co2e_t"] = co2e
     return out
 
 
@@ -540,30 +557,37 @@ def intensity_series(history: pd.DataFrame, site_co2: pd.Series, output: pd.Data
         ``output_unit``, ``source``. History rows of ``fiscal_year`` or later are not taken.
     """
     current_unit = dict(zip(output["site_id"], output["unit"]))
-    rows = []
-    for row in history[history["fiscal_year"] < fiscal_year].itertuples(index=False):
-        unit = current_unit.get(row.site_id, row.output_unit)
-        rows.append({
-            "site_id": row.site_id,
-            "fiscal_year": int(row.fiscal_year),
-            "co2_t": Quantity(row.co2, row.co2_unit).m_as("t CO2"),
-            "output": Quantity(row.output, row.output_unit).m_as(unit),
-            "output_unit": unit,
-            "source": row.source,
-        })
+    past = history[history["fiscal_year"] < fiscal_year]
+    units = np.array([current_unit.get(site, own) for site, own in zip(past["site_id"], past["output_unit"])],
+                     dtype=object)
+    co2 = _converted(past["co2"].to_numpy(dtype=float), past["co2_unit"].to_numpy(dtype=object), "t CO2")
+    made = _converted(past["output"].to_numpy(dtype=float), past["output_unit"].to_numpy(dtype=object), units)
     outputs = output.set_index("site_id")
-    for site, co2 in site_co2.items():
-        known = site in outputs.index
-        rows.append({
-            "site_id": site,
-            "fiscal_year": fiscal_year,
-            "co2_t": float(co2),
-            "output": float(outputs.loc[site, "output"]) if known else float("nan"),
-            "output_unit": outputs.loc[site, "unit"] if known else "",
-            "source": f"this report (FY{fiscal_year} calculation)" + ("" if known else "; no production output reported"),
-        })
-    series = pd.DataFrame(rows, columns=["site_id", "fiscal_year", "co2_t", "output", "output_unit", "source"])
+    sites = list(site_co2.index)
+    known = pd.Index(sites).isin(outputs.index)
+    this_output = outputs["output"].reindex(sites).to_numpy(dtype=float)
+    this_unit = outputs["unit"].reindex(sites).where(known, "")
+    series = pd.DataFrame({
+        "site_id": [*past["site_id"].tolist(), *sites],
+        "fiscal_year": [*(int(y) for y in past["fiscal_year"]), *([fiscal_year] * len(sites))],
+        "co2_t": [*co2.tolist(), *(float(v) for v in site_co2.to_numpy())],
+        "output": [*made.tolist(), *np.where(known, this_output, np.nan).tolist()],
+        "output_unit": [*units.tolist(), *this_unit.tolist()],
+        "source": [*past["source"].tolist(), *(f"this report (FY{fiscal_year} calculation)"
+                                               + ("" if k else "; no production output reported") for k in known)],
+    }, columns=["site_id", "fiscal_year", "co2_t", "output", "output_unit", "source"])
     return series.sort_values(["site_id", "fiscal_year"], ignore_index=True)
+
+
+def _converted(values: np.ndarray, units: np.ndarray, targets) -> np.ndarray:
+    """``values`` [``units``, one per value] in ``targets`` (one unit, or one per value): the values of each
+    pair of units converted at once, each as it would be alone."""
+    targets = np.full(len(values), targets, dtype=object) if isinstance(targets, str) else np.asarray(targets, dtype=object)
+    out = np.full(len(values), np.nan)
+    for unit, target in dict.fromkeys(zip(units.tolist(), targets.tolist())):
+        at = (units == unit) & (targets == target)
+        out[at] = np.asarray(Quantity(values[at], unit).m_as(target), dtype=float)
+    return out
 
 
 @dataclass(frozen=True)
@@ -679,37 +703,37 @@ def chained_intensity_index(history: pd.DataFrame, base_year: int, fiscal_year: 
 
 
 def _chain_year(data: pd.DataFrame, year: int) -> tuple[list[dict], list[tuple]]:
-    """The sites entering A_year, and those left out with the reason."""
-    sites = sorted({s for s, y in data.index if y in (year - 1, year)})
-    rows, skipped = [], []
-    for site in sites:
-        now = data.loc[(site, year)] if (site, year) in data.index else None
-        before = data.loc[(site, year - 1)] if (site, year - 1) in data.index else None
-        reason = None
-        if before is None:
-            reason = f"no data for FY{year - 1} (not yet in operation or not yet in the boundary)"
-        elif now is None:
-            reason = f"no data for FY{year} (closed or left the boundary)"
-        elif not (before["co2_t"] > 0 and before["output"] > 0):
-            reason = f"FY{year - 1} CO2 or output is zero: its intensity cannot be a base"
-        elif not now["output"] > 0:  # zero or missing (NaN)
-            reason = f"FY{year} output is zero or not reported: no intensity"
-        if reason:
-            skipped.append((year, site, reason))
-            continue
-        prior_intensity = before["co2_t"] / before["output"]
-        intensity = now["co2_t"] / now["output"]
-        rows.append({
-            "fiscal_year": year,
-            "site_id": site,
-            "prior_intensity": prior_intensity,
-            "intensity": intensity,
-            "ratio": intensity / prior_intensity,
-            "output": now["output"],
-            "co2_t": now["co2_t"],
-            "prior_intensity_x_output": prior_intensity * now["output"],
-        })
-    return rows, skipped
+    """The sites entering A_year, and those left out with the reason (all sites judged at once)."""
+    years = data.index.get_level_values("fiscal_year")
+    before = data[years == year - 1].droplevel("fiscal_year")
+    now = data[years == year].droplevel("fiscal_year")
+    sites = sorted(set(before.index) | set(now.index))
+    prior, current = before.reindex(sites), now.reindex(sites)
+    with np.errstate(invalid="ignore"):
+        reasons = np.select(
+            [~pd.Index(sites).isin(before.index), ~pd.Index(sites).isin(now.index),
+             ~((prior["co2_t"] > 0) & (prior["output"] > 0)).to_numpy(), ~(current["output"] > 0).to_numpy()],
+            [f"no data for FY{year - 1} (not yet in operation or not yet in the boundary)",
+             f"no data for FY{year} (closed or left the boundary)",
+             f"FY{year - 1} CO2 or output is zero: its intensity cannot be a base",
+             f"FY{year} output is zero or not reported: no intensity"],  # zero or missing (NaN)
+            default="") if sites else np.array([], dtype=object)
+    skipped = [(year, site, reason) for site, reason in zip(sites, reasons.tolist()) if reason]
+    entering = reasons == ""
+    prior, current = prior[entering], current[entering]
+    prior_intensity = prior["co2_t"] / prior["output"]
+    intensity = current["co2_t"] / current["output"]
+    rows = pd.DataFrame({
+        "fiscal_year": year,
+        "site_id": current.index,
+        "prior_intensity": prior_intensity.to_numpy(),
+        "intensity": intensity.to_numpy(),
+        "ratio": (intensity / prior_intensity).to_numpy(),
+        "output": current["output"].to_numpy(),
+        "co2_t": current["co2_t"].to_numpy(),
+        "prior_intensity_x_output": (prior_intensity * current["output"]).to_numpy(),
+    })
+    return rows.to_dict("records"), skipped
 
 
 # --- sites joining and leaving the group (boundary, PRD-02) --------------------------------------

@@ -9,6 +9,8 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.figure import Figure
 
+from envkpi.core.charts import top_and_others
+
 from .calculations import ChainedIndex
 
 __all__ = ["emissions_by_site_and_scope", "intensity_index_trend"]
@@ -28,7 +30,7 @@ def emissions_by_site_and_scope(site_totals: pd.DataFrame, fiscal_year: int) -> 
         For the title.
     """
     frame = site_totals[["scope1_t", "scope2_t"]].rename(columns={"scope1_t": "Scope 1", "scope2_t": "Scope 2"})
-    frame = frame.loc[frame.sum(axis=1).sort_values().index]
+    frame = top_and_others(frame.loc[frame.sum(axis=1).sort_values().index], noun="other sites")
     figure = Figure(figsize=(9, 0.32 * len(frame) + 1.6), layout="constrained")
     by_site, by_scope = figure.subplots(1, 2, gridspec_kw={"width_ratios": [3, 1]})
     left = pd.Series(0.0, index=frame.index)

@@ -398,8 +398,9 @@ def _required_rows(tables: dict[str, Table | None], sites: Table | None, boundar
                     present.add(row["site_id"])
             elif table.parsed(index, ("site_id",)):
                 unsure.add(row["site_id"])  # its row may be the one whose key cell is wrong: that is reported
+        known = present | unsure
         for index, site in enumerate(sites.data["site_id"]):
-            if site in inside and site not in present | unsure:
+            if site in inside and site not in known:
                 problems.append(Problem(table.display, None, None, f"no {what} row for site {site} ({sites.display} "
                                         f"row {sites.row_of(index)}, inside the boundary); expected exactly one"))
     return problems

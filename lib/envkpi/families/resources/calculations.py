@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 import pint
 
@@ -37,8 +38,14 @@ __all__ = ["resources_input_purchased", "resources_input_products", "resources_i
 def tonnes(frame: pd.DataFrame, columns: tuple[str, ...], unit_column: str = "unit") -> pd.DataFrame:
     """``frame`` with a column ``<column>_t`` [t] beside each mass column, converted from the row's unit."""
     out = frame.copy()
+    units = frame[unit_column].to_numpy(dtype=object)
     for column in columns:
-        out[f"{column}_t"] = [Quantity(float(v), u).m_as("t") for v, u in zip(frame[column], frame[unit_column])]
+        values = frame[column].to_numpy(dtype=float)
+        masses = np.full(len(frame), np.nan)
+        for unit in pd.unique(units):  # each unit converted once, for all its rows
+            at = units == unit
+            masses[at] = Quantity(values[at], unit).m_as("t")
+        out[f"{column}_t"] = masses
     return out
 
 
@@ -115,24 +122,21 @@ def resources_input_table(rows: pd.DataFrame, waste_by_site: pd.Series, methods:
     """
     masses = tonnes(rows, ("quantity",))
     pivot = masses.pivot_table(index="site_id", columns="item", values="quantity_t", aggfunc="sum")
-    records = []
-    for site in methods:
-        def item(name: str) -> float:
-            return float(pivot.at[site, name]) if site in pivot.index and name in pivot.columns \
-                and pd.notna(pivot.at[site, name]) else float("nan")
-
-        materials, auxiliary, shipped = item("materials"), item("auxiliary_materials"), item("products_shipped")
-        waste = float(waste_by_site.get(site, 0.0))
-        first = resources_input_purchased(Quantity(materials, "t"), Quantity(auxiliary, "t")).m_as("t")
-        second = resources_input_products(Quantity(shipped, "t"), Quantity(auxiliary, "t"), Quantity(waste, "t")).m_as("t")
-        chosen = first if methods[site] == "purchased_materials" else second
-        records.append({"site_id": site, "rows": ", ".join(str(int(r)) for r in rows.loc[rows["site_id"] == site, "row"]),
-                        "materials_t": materials, "auxiliary_materials_t": auxiliary, "products_shipped_t": shipped,
-                        "waste_and_valuables_t": waste, "purchased_method_t": first, "products_method_t": second,
-                        "method": methods[site], "input_t": chosen})
-    return pd.DataFrame(records, columns=["site_id", "rows", "materials_t", "auxiliary_materials_t", "products_shipped_t",
-                                          "waste_and_valuables_t", "purchased_method_t", "products_method_t", "method",
-                                          "input_t"])
+    sites = list(methods)
+    items = pivot.reindex(index=sites, columns=["materials", "auxiliary_materials", "products_shipped"])
+    materials, auxiliary, shipped = (items[name].to_numpy(dtype=float) for name in items.columns)
+    waste = np.array([float(waste_by_site.get(site, 0.0)) for site in sites], dtype=float)
+    first = np.asarray(resources_input_purchased(Quantity(materials, "t"), Quantity(auxiliary, "t")).m_as("t"), dtype=float)
+    second = np.asarray(resources_input_products(Quantity(shipped, "t"), Quantity(auxiliary, "t"),
+                                                 Quantity(waste, "t")).m_as("t"), dtype=float)
+    chosen = np.where([methods[site] == "purchased_materials" for site in sites], first, second)
+    used = rows.groupby("site_id", sort=False)["row"].agg(lambda r: ", ".join(str(int(v)) for v in r))
+    return pd.DataFrame({"site_id": sites, "rows": [used.get(site, "") for site in sites],
+                         "materials_t": materials, "auxiliary_materials_t": auxiliary, "products_shipped_t": shipped,
+                         "waste_and_valuables_t": waste, "purchased_method_t": first, "products_method_t": second,
+                         "method": [methods[site] for site in sites], "input_t": chosen},
+                        columns=["site_id", "rows", "materials_t", "auxiliary_materials_t", "products_shipped_t",
+                                 "waste_and_valuables_t", "purchased_method_t", "products_method_t", "method", "input_t"])
 
 
 def methods_text(methods: dict[str, str]) -> str:
@@ -354,8 +358,9 @@ def factory_waste_table(rows: pd.DataFrame) -> pd.DataFrame:
         ``row, site_id, stream``, each mass ``*_t`` [t] and ``final_disposal_t`` [t] (:func:`final_disposal`).
     """
     out = tonnes(rows, WASTE_MASSES)
-    out["final_disposal_t"] = [final_disposal(Quantity(landfill, "t"), Quantity(residue, "t")).m_as("t")
-                               for landfill, residue in zip(out["landfilled_t"], out["incineration_residue_t"])]
+    out["final_disposal_t"] = np.asarray(final_disposal(Quantity(out["landfilled_t"].to_numpy(dtype=float), "t"),
+                                                        Quantity(out["incineration_residue_t"].to_numpy(dtype=float), "t")
+                                                        ).m_as("t"), dtype=float)
     return out[["row", "site_id", "stream", *(f"{m}_t" for m in WASTE_MASSES), "final_disposal_t"]]
 
 

@@ -360,11 +360,11 @@ def _required_rows(tables: dict[str, Table | None], sites: Table, inside: set[st
         table = tables[name]
         if table is None:
             continue
-        for index, row in enumerate(table.data.to_dict("records")):
-            if table.parsed(index, ("site_id", key)):
-                present[name].add((row["site_id"], row[key]))
-            elif table.parsed(index, ("site_id",)):
-                unsure[name].add(row["site_id"])  # its row may be the one whose key cell is wrong: that is reported
+        known, site_known = table.parsed_rows(("site_id", key)), table.parsed_rows(("site_id",))
+        present[name] = set(zip(table.data["site_id"][known], table.data[key][known]))
+        # a row whose key cell is wrong may be the one missing: that is reported, the site is not judged
+        unsure[name] = set(table.data["site_id"][site_known & ~known])
+    sites_with_waste = {site for site, _ in present["factory_waste"]}
     for index, site in enumerate(sites.data["site_id"]):
         if site not in inside:
             continue
@@ -377,7 +377,7 @@ def _required_rows(tables: dict[str, Table | None], sites: Table, inside: set[st
                                         f"{methods[site]} ({INPUT_METHODS[methods[site]][0]}) needs one row of each of "
                                         f"{', '.join(wanted[methods[site]])}"))
         if tables["factory_waste"] is not None and site not in unsure["factory_waste"]:
-            if not any(s == site for s, _ in present["factory_waste"]):
+            if site not in sites_with_waste:
                 problems.append(Problem(tables["factory_waste"].display, None, None,
                                         f"no row for site {site} ({where}); expected one row per stream it generates "
                                         f"({', '.join(WASTE_STREAMS)})"))

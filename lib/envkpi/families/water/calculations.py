@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import pint
 
@@ -187,8 +188,15 @@ def water_use_rows(water_use: pd.DataFrame, sources: Mapping[str, object] | None
     """
     frame = water_use[["row", "site_id", "source", "quantity", "unit"]].copy()
     frame.insert(3, "source_name", [str(getattr((sources or {}).get(s), "value", "")) for s in frame["source"]])
-    frame["m3_per_unit"] = [VOLUME_UNITS[u].m_as("m**3") for u in frame["unit"]]
-    frame["volume_m3"] = [water_volume(q, u).m_as("m**3") for q, u in zip(frame["quantity"], frame["unit"])]
+    units = frame["unit"].to_numpy(dtype=object)
+    quantities = frame["quantity"].to_numpy(dtype=float)
+    per_unit, volumes = np.full(len(frame), np.nan), np.full(len(frame), np.nan)
+    for unit in pd.unique(units):  # the rows of each unit at once
+        at = units == unit
+        per_unit[at] = VOLUME_UNITS[unit].m_as("m**3")
+        volumes[at] = np.asarray(water_volume(quantities[at], unit).m_as("m**3"), dtype=float)
+    frame["m3_per_unit"] = per_unit
+    frame["volume_m3"] = volumes
     return frame.reset_index(drop=True)
 
 

@@ -15,6 +15,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from envkpi.core.columns import SITE
@@ -181,12 +182,18 @@ def _volumes(table: Table | None) -> tuple[list[Problem], list[Problem]]:
     column = WATER_USE.column("quantity")
     plausible = _SITE_SOURCE_VOLUME
     problems, warnings = [], []
-    for index, row in enumerate(table.data.to_dict("records")):
-        if not table.parsed(index, ("quantity", "unit")) or row["quantity"] is None or row["quantity"] < 0:
-            continue
-        if isinstance(row["quantity"], float) and math.isnan(row["quantity"]):
-            continue
-        volume = water_volume(row["quantity"], row["unit"]).m_as("m**3")
+    quantities = pd.to_numeric(table.data["quantity"], errors="coerce").to_numpy(dtype=float)
+    units = table.data["unit"].to_numpy(dtype=object)
+    judged = table.parsed_rows(("quantity", "unit")) & ~np.isnan(quantities) & ~(quantities < 0)
+    volumes = np.full(len(quantities), np.nan)
+    for unit in pd.unique(units[judged]):  # each unit converted once, for all its rows
+        at = judged & (units == unit)
+        volumes[at] = np.asarray(water_volume(quantities[at], unit).m_as("m**3"), dtype=float)
+    low, high = plausible.typical
+    flagged = judged & ((volumes > plausible.error_above) | ((volumes > high) if high is not None else False))
+    for index in np.flatnonzero(flagged).tolist():
+        row = {"unit": units[index]}
+        volume = float(volumes[index])
         shown = f"{table.raw[index]['quantity']!r} {row['unit']}"
         if row["unit"] != "m3":
             shown += f" (= {_number(volume)} m³)"
@@ -215,11 +222,12 @@ def _required_rows(tables: dict[str, Table | None], sites: Table | None, boundar
         table = tables[name]
         if table is None:
             continue
-        present = {row["site_id"] for index, row in enumerate(table.data.to_dict("records"))
-                   if table.parsed(index, ("site_id",))}
-        unsure = {table.raw[index]["site_id"] for index in range(len(table.data)) if not table.parsed(index, ("site_id",))}
+        read = table.parsed_rows(("site_id",))
+        present = set(table.data["site_id"][read])
+        unsure = set(table.raw.column("site_id")[~read]) if len(table.raw) else set()
+        known = present | unsure
         for index, site in enumerate(sites.data["site_id"]):
-            if site in inside and site not in present | unsure:
+            if site in inside and site not in known:
                 problems.append(Problem(table.display, None, None, f"no {what} row for site {site} ({sites.display} "
                                         f"row {sites.row_of(index)}, inside the boundary); {expected}"))
     return problems
