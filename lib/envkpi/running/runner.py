@@ -233,6 +233,7 @@ def _execute_fresh(root: Path, name: str, output: Path, parameters: dict, cwd: P
         papermill.execute_notebook(
             str(root / "notebooks" / f"{name}.ipynb"), str(output), parameters=parameters,
             kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
+            request_save_on_cell_execute=False,  # written once, at the end (or at the failing cell), not after every cell
             resources={"metadata": {"path": str(cwd or root)}},
         )
     except papermill.PapermillExecutionError as exc:
