@@ -302,11 +302,27 @@ def test_a_lock_file_left_by_a_dead_process_does_not_block(tmp_path):
 
 # --- runs killed at any moment -----------------------------------------------------------------
 
-def wait_for_a_notebook_in_staging(run: subprocess.Popen, outputs: Path) -> None:
+def wait_for_a_kernel(run: subprocess.Popen, outputs: Path) -> None:
+    """Until the run has claimed its staging folder and a notebook's kernel (a child process) is running."""
     for _ in range(3000):
-        if run.poll() is not None or list(outputs.glob(f".staging-FY{FY}-*/*.ipynb")):
+        if run.poll() is not None:
+            return
+        if list(outputs.glob(f".staging-FY{FY}-*")) and any(
+                b"ipykernel" in cmdline for cmdline in _cmdlines_of_children(run.pid)):
             return
         time.sleep(0.1)
+
+
+def _cmdlines_of_children(pid: int) -> list[bytes]:
+    """The command lines of the processes whose parent is ``pid`` (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append((entry / "cmdline").read_bytes())
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
 
 
 @pytest.mark.parametrize("point", ["notebooks", "export", "swap", "exchange"])
@@ -319,9 +335,9 @@ def test_a_run_killed_at_any_point_leaves_the_previous_outputs_and_the_next_run_
     outputs = previous.parent
     before = hashes(previous)
     if point == "notebooks":
-        killed = subprocess.Popen([sys.executable, "-m", "envkpi.cli", "run", "--fy", str(FY), *ONLY], cwd=project,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        wait_for_a_notebook_in_staging(killed, outputs)
+        killed = subprocess.Popen([sys.executable, "-m", "envkpi.cli", "run", "--fy", str(FY), *ONLY, "--no-cache"],
+                                  cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        wait_for_a_kernel(killed, outputs)  # the notebooks are being executed (not taken from the cache)
         os.killpg(killed.pid, signal.SIGKILL)
         pid, returncode = killed.pid, killed.wait()
     else:
