@@ -15,6 +15,7 @@ import yaml
 from envkpi import families
 from envkpi.core.provenance import library_digest, sha256_file
 from envkpi.running.cache import ExecutionCache, KeyContext, execution_key
+from envkpi.running import runner
 from envkpi.running.runner import run_year
 
 FY = 2018
@@ -263,3 +264,26 @@ def test_a_reused_execution_is_byte_identical_to_a_fresh_one(project, tmp_path):
     table = project / "data" / f"FY{FY}" / "water_use.csv"
     table.write_bytes(table.read_bytes() + b"\n")
     assert run(cache_dir=cache)[0] == [False]
+
+
+def test_a_family_known_valid_is_not_read_again_but_its_warnings_are_still_given(project, tmp_path):
+    """The inputs of a family whose key is unchanged are not validated again before the run: its warnings come
+    from the cache, the same lines as when they were found."""
+    table = project / "data" / f"FY{FY}" / "purchased_energy.csv"
+    lines = table.read_text(encoding="utf-8").splitlines(keepends=True)
+    fields = lines[7].split(",")  # row 8 of the file: a site's electricity
+    fields[2] = "2500000"  # twenty times its usual amount: plausible, never silent
+    lines[7] = ",".join(fields)
+    table.write_text("".join(lines), encoding="utf-8")
+    warned: list[list[str]] = []
+    for _ in range(2):
+        found: list[str] = []
+        original = runner._print_warning
+        runner._print_warning = found.append
+        try:
+            run_year(FY, root=project, only=["production"], out=tmp_path / "out", cache_dir=tmp_path / "cache")
+        finally:
+            runner._print_warning = original
+        warned.append(found)
+    assert warned[0] == warned[1] and any("purchased_energy.csv, row 8, column 'quantity'" in line for line in warned[0])
+    assert list((tmp_path / "cache").rglob("*.valid.json"))
