@@ -41,12 +41,10 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import nbformat
 
 from envkpi import families
 from envkpi.core.provenance import environment_digest, history_record, library_digest, sha256_file
@@ -205,7 +203,7 @@ def execution_key(context: KeyContext, name: str, notebook_parameters: Mapping[s
                       "library": context.library, "environment": context.environment})
 
 
-def _brought_up_to_date(data: bytes, root: Path, cwd: Path) -> bytes | None:
+def _brought_up_to_date(data: bytes, root: Path, cwd: Path, hash_file: Callable[[Path], str]) -> bytes | None:
     """The stored notebook ``data`` as a fresh execution would write it now, or None when it is stale.
 
     Every file its provenance lists is hashed again: an input or history file that changed makes it
@@ -213,11 +211,11 @@ def _brought_up_to_date(data: bytes, root: Path, cwd: Path) -> bytes | None:
     sections the family reads: when the file changed elsewhere (another family's section), the recorded
     hash is replaced by the file's current one, which is what a fresh execution would record. A relative
     path is of the project ``root``, else of ``cwd``, the execution's working folder (the results of
-    the other families that a family reads).
+    the other families that a family reads). ``hash_file`` hashes a file (the run's, which hashed most of
+    them for the key already).
     """
     text = data.decode("utf-8")
-    notebook = nbformat.reads(text, as_version=4)
-    for cell in notebook.cells:
+    for cell in json.loads(text).get("cells", []):
         for output in cell.get("outputs", []):
             for record in output.get("data", {}).get(PROVENANCE_MIME, {}).get("files", []):
                 path = Path(record["path"])
@@ -231,7 +229,7 @@ def _brought_up_to_date(data: bytes, root: Path, cwd: Path) -> bytes | None:
                 if role.startswith("history") and "FY" in role:
                     now = history_record(path, int(role.rsplit("FY", 1)[-1])).sha256
                 else:
-                    now = sha256_file(path)
+                    now = hash_file(path)
                 if now == record["sha256"]:
                     continue
                 if role != "parameters":
@@ -257,11 +255,11 @@ class ExecutionCache:
     def _path(self, key: Key) -> Path:
         return self.folder / key.digest[:2] / f"{key.digest}.ipynb"
 
-    def load(self, key: Key, cwd: Path | None = None) -> bytes | None:
+    def load(self, key: Key, cwd: Path | None = None, hash_file: Callable[[Path], str] = sha256_file) -> bytes | None:
         """The executed notebook stored under ``key``, brought up to date (:func:`_brought_up_to_date`), if
         there is one and it is not stale."""
         try:
-            return _brought_up_to_date(self._path(key).read_bytes(), self.root, cwd or self.root)
+            return _brought_up_to_date(self._path(key).read_bytes(), self.root, cwd or self.root, hash_file)
         except (OSError, ValueError):
             return None
 

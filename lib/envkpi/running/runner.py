@@ -213,7 +213,7 @@ def _execute(root: Path, name: str, staging: Path, parameters: dict, cwd: Path |
     if key is None:
         return _execute_fresh(root, name, output, parameters, cwd, started)
     with caching.store.claim(key):  # a run executing the same key meanwhile is waited for
-        cached = caching.store.load(key, cwd)
+        cached = caching.store.load(key, cwd, caching.context.file)
         if cached is not None:
             output.write_bytes(cached)
             results, checks = collect(nbformat.reads(cached.decode("utf-8"), as_version=4), name)

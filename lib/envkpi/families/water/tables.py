@@ -11,7 +11,6 @@ in every file. ``data/README.md`` documents the same columns, units and plausibl
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
