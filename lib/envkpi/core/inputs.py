@@ -39,15 +39,18 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 import pint
-from pandera.errors import SchemaErrors
 
 from envkpi.core.provenance import FileRecord, file_record
 from envkpi.core.units import Quantity, UnitError, parse_unit, ureg
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
+    from pandera.errors import SchemaErrors
 
 __all__ = ["data_dir", "data_rows", "table_file", "RawCells", "with_rows", "warnings_of", "hourly_series_problems", "Column", "Plausible", "TableSpec", "Problem", "InputError", "Table", "read_table", "read_csv_text",
            "parse_cell", "raise_problems", "check_rows", "warning_line"]
@@ -420,6 +423,8 @@ def plausibility(column: Column, value: float, text: str, unit: str | None,
 
 
 def _schema(spec: TableSpec, references: Mapping[str, Iterable[str]]) -> pa.DataFrameSchema:
+    import pandera.pandas as pa  # when a table is validated: a run whose inputs are known valid never needs it
+
     columns = {}
     for column in spec.columns:
         checks = []
@@ -872,6 +877,8 @@ def _validate(path: Path, spec: TableSpec, root, references, role, display: str,
     table = Table(spec=spec, data=data, display=display, record=record, rows=numbers.tolist(),
                   raw=RawCells(texts, count), failed=failed,
                   warnings=[warning for *_, warning in sorted(warnings, key=lambda item: item[:2])])
+    from pandera.errors import SchemaErrors
+
     try:
         _schema(spec, references).validate(data, lazy=True)
     except SchemaErrors as exc:

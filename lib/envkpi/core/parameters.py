@@ -23,6 +23,7 @@ message shows at most :data:`MAX_PROBLEMS_SHOWN` of them.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import functools
 import math
@@ -777,7 +778,14 @@ def _read_text(path: Path, display: str, wanted_by: str | None) -> str:
 
 
 def _read_yaml(path: Path, display: str, wanted_by: str | None = None) -> dict:
+    """The mapping of a parameter file; a file read before with the same text is not parsed again (a run reads
+    the year's files several times), and each caller gets its own copy."""
     text = _read_text(path, display, wanted_by)
+    return copy.deepcopy(_parsed_yaml(text, display))
+
+
+@functools.lru_cache(maxsize=32)
+def _parsed_yaml(text: str, display: str) -> dict:
     refused = _anchors_and_aliases(text, display)
     if refused:
         raise ParameterError(refused)

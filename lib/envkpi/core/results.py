@@ -85,8 +85,8 @@ def collect(notebook, name: str) -> tuple[list[ResultRow], list[tuple[str, Check
 
     Parameters
     ----------
-    notebook : NotebookNode
-        The executed notebook.
+    notebook : NotebookNode or dict
+        The executed notebook (or its JSON, as ``json.loads`` gives it).
     name : str
         Its name (the family's, e.g. ``<family>``), written in the ``notebook`` column.
 
@@ -96,7 +96,7 @@ def collect(notebook, name: str) -> tuple[list[ResultRow], list[tuple[str, Check
         Result rows in the order they appear, and ``(cell_id, Check)`` pairs.
     """
     rows, checks = [], []
-    for cell in notebook.cells:
+    for cell in notebook["cells"]:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             for payload in data.get(RESULT_MIME, {}).get("results", []):

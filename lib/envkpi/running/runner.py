@@ -19,22 +19,22 @@ killed between the two renames of a swap, retired beside it, for the next run to
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import nbformat
-import papermill
-import papermill.iorw
 import yaml
 
 from envkpi import __version__, families
@@ -68,11 +68,6 @@ from envkpi.cycle.publication import (
 from envkpi.cycle.review import code_changed_cells, source_notebook
 from envkpi.cycle.series import published_years
 from envkpi.families import load_parameters
-from envkpi.pages.audit import write_audit_pages
-from envkpi.pages.databook import DATABOOK_CSV, DATABOOK_XLSX, databook, databook_csv, write_databook
-from envkpi.pages.failure import Failure, failed_checks, failure_html, notebook_error
-from envkpi.pages.html import export_html, page_cache, render_pages
-from envkpi.pages.site import index_html
 from envkpi.running.cache import (
     ExecutionCache,
     Key,
@@ -85,6 +80,11 @@ from envkpi.running.cache import (
 from envkpi.running.outfolder import check as check_output_folder
 from envkpi.running.outfolder import claim, keep_failed, remove, replace
 
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
+
+    from envkpi.pages.failure import Failure
+
 __all__ = ["KERNEL_NAME", "RunError", "RunRefused", "RunSummary", "available_notebooks", "ensure_kernel", "run_year"]
 
 #: The Jupyter kernel every notebook declares: the Python of the project's own environment.
@@ -92,20 +92,25 @@ KERNEL_NAME = "envkpi"
 KERNEL_LOG_LEVEL = "--IPKernelApp.log_level=CRITICAL"
 
 
-class _LocalFiles(papermill.iorw.LocalHandler):
-    """Papermill's local file I/O without its working-directory switching.
+@functools.cache
+def _papermill():
+    """Papermill, imported on the first notebook executed (a run that reuses every notebook never needs it),
+    with its local file I/O replaced by one that does not switch the working directory.
 
     Papermill reads and writes notebooks inside ``chdir(cwd)``, with ``cwd`` kept in one module-wide
     handler that concurrent executions overwrite: notebooks run in threads would change the working
     directory of the whole process under each other. The runner passes absolute paths only, so the
     switching is not needed; without it, nothing in a run changes the process's working directory.
     """
+    import papermill
+    import papermill.iorw
 
-    def cwd(self, new_path):
-        return None
+    class LocalFiles(papermill.iorw.LocalHandler):
+        def cwd(self, new_path):
+            return None
 
-
-papermill.iorw.papermill_io.register("local", _LocalFiles())
+    papermill.iorw.papermill_io.register("local", LocalFiles())
+    return papermill
 
 
 class RunError(RuntimeError):
@@ -186,6 +191,19 @@ def ensure_kernel() -> None:
     spec_file.write_text(json.dumps(spec, indent=1), encoding="utf-8")
 
 
+_KERNEL_LOCK = threading.Lock()
+_kernel_checked: list[bool] = []
+
+
+def _ensure_kernel_once() -> None:
+    """:func:`ensure_kernel`, once per process, before the first notebook is executed (a run that reuses every
+    notebook from the cache starts no kernel and needs no kernelspec)."""
+    with _KERNEL_LOCK:
+        if not _kernel_checked:
+            ensure_kernel()
+            _kernel_checked.append(True)
+
+
 def available_notebooks(root: Path) -> list[str]:
     """Family notebooks present in ``notebooks/``, in catalogue family order."""
     present = {p.stem for p in (root / "notebooks").glob("*.ipynb")}
@@ -216,7 +234,8 @@ def _execute(root: Path, name: str, staging: Path, parameters: dict, cwd: Path |
         cached = caching.store.load(key, cwd, caching.context.file)
         if cached is not None:
             output.write_bytes(cached)
-            results, checks = collect(nbformat.reads(cached.decode("utf-8"), as_version=4), name)
+            # stored after a validated execution: read as JSON, without nbformat's schema validation again
+            results, checks = collect(json.loads(cached), name)
             return NotebookRun(name, time.perf_counter() - started, results, checks, key=key, reused=True)
         run = _execute_fresh(root, name, output, parameters, cwd, started)
         run.key = key
@@ -227,6 +246,10 @@ def _execute(root: Path, name: str, staging: Path, parameters: dict, cwd: Path |
 
 def _execute_fresh(root: Path, name: str, output: Path, parameters: dict, cwd: Path | None, started: float) -> NotebookRun:
     """Execute notebook ``name`` into ``output`` with Papermill, and collect its results and checks."""
+    import nbformat
+
+    papermill = _papermill()
+    _ensure_kernel_once()
     try:
         # The kernel starts in ``cwd``, the metadata path nbclient is given. Papermill's own ``cwd`` changes the
         # working directory of this whole process, which notebooks running in other threads would share.
@@ -243,8 +266,11 @@ def _execute_fresh(root: Path, name: str, output: Path, parameters: dict, cwd: P
     return NotebookRun(name, time.perf_counter() - started, results, checks)
 
 
-def _describe_failure(output: Path, name: str, exc: papermill.PapermillExecutionError) -> str:
-    """Name the notebook, the failing cell (its id, as in the executed notebook) and the cause."""
+def _describe_failure(output: Path, name: str, exc) -> str:
+    """Name the notebook, the failing cell (its id, as in the executed notebook) and the cause of ``exc``,
+    a ``papermill.PapermillExecutionError``."""
+    import nbformat
+
     where = f"In [{exc.exec_count}]"
     try:
         notebook = nbformat.read(output, as_version=4)
@@ -264,12 +290,14 @@ def _relative(path: Path, root: Path) -> str:
 _RUN_METADATA = ("start_time", "end_time", "duration")
 
 
-def _finish_notebook(root: Path, staging: Path, out: Path, run: NotebookRun) -> tuple[dict[str, float], nbformat.NotebookNode]:
+def _finish_notebook(root: Path, staging: Path, out: Path, run: NotebookRun) -> tuple[dict[str, float], NotebookNode]:
     """Make the executed notebook the same from one run to the next.
 
     Papermill's paths become relative, the id of the cell it injects (random) becomes stable, and its
     timings move out of the notebook: they are returned, per cell id, for the manifest, with the notebook.
     """
+    import nbformat
+
     path = staging / f"{run.name}.ipynb"
     notebook = nbformat.read(path, as_version=4)
     meta = notebook.metadata.get("papermill", {})
@@ -293,6 +321,8 @@ def _finish_notebook(root: Path, staging: Path, out: Path, run: NotebookRun) -> 
 
 def _provenance_of(path: Path) -> list[dict]:
     """The files an executed notebook says it read (its provenance outputs)."""
+    import nbformat
+
     files = []
     for cell in nbformat.read(path, as_version=4).cells:
         for output in cell.get("outputs", []):
@@ -537,22 +567,23 @@ def run_year(
     plan = _resolve(fiscal_year, root, only=only, params=params, data=data, out=out, force_out=force_out)
     caching = _Caching.at(cache_dir or default_cache_dir(plan.root), plan.root) if cache else None
     _check_ready(plan, progress, caching)
-    ensure_kernel()
 
     # the output folder is locked until the outputs are in place
-    with claim(plan.out, plan.root, force=force_out, progress=progress) as staging, \
-            page_cache(caching.store.folder if caching else None):
+    with claim(plan.out, plan.root, force=force_out, progress=progress) as staging:
         runs = _execute_families(plan, staging, workers, progress, caching)
         results = _collect_results(plan, runs, staging, reason, today, progress)
         if results.reproduced:
             seconds = time.perf_counter() - plan.clock
             progress(f"FY{fiscal_year}: done in {seconds:.1f} s")
             return RunSummary(fiscal_year, None, runs, seconds)
-        _write_databook(plan, staging, results, progress)
-        runs = [*runs, *_run_changes_report(plan, staging, results.restating, workers, progress, caching)]
-        timings = _write_pages(plan, staging, runs, results, progress, workers)
-        seconds = _write_run_manifest(plan, staging, runs, timings, results.restating)
-        target = _audit_and_place(plan, staging, results, progress, workers)
+        from envkpi.pages.html import page_cache  # the pages' modules (nbconvert, matplotlib) only when pages are made
+
+        with page_cache(caching.store.folder if caching else None):
+            _write_databook(plan, staging, results, progress)
+            runs = [*runs, *_run_changes_report(plan, staging, results.restating, workers, progress, caching)]
+            timings = _write_pages(plan, staging, runs, results, progress, workers)
+            seconds = _write_run_manifest(plan, staging, runs, timings, results.restating)
+            target = _audit_and_place(plan, staging, results, progress, workers)
     progress(f"FY{fiscal_year}: done in {seconds:.1f} s")
     return RunSummary(fiscal_year, target, runs, seconds)
 
@@ -665,6 +696,8 @@ def _collect_results(plan: _Plan, runs: list[NotebookRun], staging: Path, reason
                   key=lambda r: (order[r.indicator_id], r.breakdown != ""))
     duplicates = duplicate_headlines(rows)
     if duplicates:
+        from envkpi.pages.failure import Failure
+
         twice = [f"indicator reported twice: {d}" for d in duplicates]
         _stop(root, staging, out, twice, plan.fiscal_year, [Failure("", None, "Every indicator is reported once", d)
                                                             for d in twice])
@@ -687,6 +720,8 @@ def _write_databook(plan: _Plan, staging: Path, results: _Results, progress: Cal
     Its bytes depend on the figures only (:mod:`envkpi.pages.databook`), so a rerun that reproduces a
     published year would write the same file (and writes nothing at all).
     """
+    from envkpi.pages.databook import DATABOOK_CSV, DATABOOK_XLSX, databook, databook_csv, write_databook
+
     earlier = published_years(plan.root / "outputs", plan.fiscal_year)
     this = results.restating.label if results.restating else f"FY{plan.fiscal_year}, the results of this run (results.csv)"
     book = databook(plan.fiscal_year, results.rows, earlier, this)
@@ -735,6 +770,10 @@ def _write_pages(plan: _Plan, staging: Path, runs: list[NotebookRun], results: _
     dict
         The timings of the cells, by notebook name and cell id, for the manifest.
     """
+    from envkpi.pages.databook import DATABOOK_XLSX
+    from envkpi.pages.html import export_html, render_pages
+    from envkpi.pages.site import index_html
+
     progress("  exporting HTML (reader's and auditor's pages), the year's index page and the manifest")
     notice = results.restating.notice_html() if results.restating else ""
     finished = {run.name: _finish_notebook(plan.root, staging, plan.out, run) for run in runs}
@@ -791,6 +830,8 @@ def _audit_and_place(plan: _Plan, staging: Path, results: _Results, progress: Ca
     Path
         Where the outputs went: the output folder, or the restatement folder of a published year.
     """
+    from envkpi.pages.audit import write_audit_pages
+
     write_audit_pages(plan.out, staging, workers=workers)
     return _place(staging, plan.out, results.rows, results.restating, progress, plan.root)
 
@@ -842,18 +883,24 @@ def _execute_all(root: Path, names, staging: Path, parameters: dict, workers: in
 
 def _stop_on_problems(runs: list[NotebookRun], root: Path, staging: Path, out: Path, fiscal_year: int) -> None:
     problems = [run.error for run in runs if run.error]
-    failures = [notebook_error(run.name, run.error) for run in runs if run.error]
     for run in runs:
         problems += [f"{run.name}.ipynb, cell {cell_id!r}: check failed: {check.name} ({check.detail})"
                      for cell_id, check in run.checks if not check.passed]
-        failures += failed_checks(run.name, run.checks)
     if problems:
+        from envkpi.pages.failure import failed_checks, notebook_error
+
+        failures = [notebook_error(run.name, run.error) for run in runs if run.error]
+        for run in runs:
+            failures += failed_checks(run.name, run.checks)
         _stop(root, staging, out, problems, fiscal_year, failures)
+
 
 
 def _stop(root: Path, staging: Path, out: Path, problems: list[str], fiscal_year: int, failures: list[Failure]) -> None:
     """Fail the run: keep the executed notebooks in ``<name>.failed`` (never over a folder envkpi did not write),
     with ``failure.html``, the page that names each failure with its figures."""
+    from envkpi.pages.failure import failure_html
+
     page = ""
     try:
         notebooks = sorted(p.stem for p in staging.glob("*.ipynb"))
@@ -957,6 +1004,8 @@ def _reproduced(root: Path, out: Path, staging: Path, names: Sequence[str], prog
     if changed:
         progress("  but its code differs from the published notebooks (code changed since review): "
                  + "; ".join(f"{name}: {', '.join(cells)}" for name, cells in changed.items()))
+        from envkpi.pages.audit import write_audit_pages
+
         write_audit_pages(out, source_notebooks=root / "notebooks")
 
 
@@ -975,6 +1024,8 @@ def _place(staging: Path, out: Path, rows: list[ResultRow], restating: Restateme
         raise RunError(_not_placed(exc, target, root)) from None
     progress(f"  {_relative(out, root)} is published and this run differs: restatement written to "
              f"{_relative(target, root)} (reason: {restating.reason})")
+    from envkpi.pages.audit import write_audit_pages
+
     write_audit_pages(out)  # the pages of the figures it replaces say so, with the reviews it made stale
     return target
 
@@ -983,7 +1034,7 @@ def _code_changes(staging: Path, published: Path, names: Sequence[str]) -> dict[
     """The code cells whose source differs between this run's notebooks and the published ones, by notebook."""
     changed = {}
     for name in names:
-        mine, theirs = source_notebook(staging, name), source_notebook(published, name)
+        mine, theirs = source_notebook(staging, name, validate=False), source_notebook(published, name, validate=False)
         cells = code_changed_cells(mine, theirs) if mine is not None and theirs is not None else []
         if cells:
             changed[name] = cells
