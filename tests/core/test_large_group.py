@@ -43,6 +43,9 @@ def test_the_same_seed_gives_the_same_files_and_the_counts_follow_the_scale(tmp_
     sites = rows(first / "data" / "FY2018" / "sites.csv")
     assert len(sites) == 40 and len({s["site_id"] for s in sites}) == 40
     assert len(rows(first / "data" / "FY2018" / "transport_records.csv")) == 1_600
+    shipments = rows(first / "data" / "FY2018" / "product_shipments.csv")  # 1,000,000 × 0.008
+    assert len(shipments) == 8_000 and len({s["shipment_id"] for s in shipments}) == 8_000
+    assert not (first / "data" / "FY2018" / "product_use.csv").exists()
     assert not (first / "outputs").exists()
     assert all(int(r["fiscal_year"]) < 2018 for r in rows(first / "data" / "history" / "site_history.csv"))
     used = {r["site_id"] for r in rows(first / "data" / "FY2018" / "fuel_use.csv")}

@@ -144,6 +144,9 @@ class Family:
         The pydantic model of its parameter section.
     tables : tuple of TableSpec
         The input tables it reads from the year's folder (``data/FY<yyyy>/``), in reading order.
+    alternatives : tuple of TableSpec
+        Tables of the year's folder that may be given in place of one of ``tables``
+        (:attr:`envkpi.core.inputs.TableSpec.instead_of`), from which its loader derives that table.
     load_inputs : callable
         ``load_inputs(parameters, folder, root)``: reads and validates its inputs as its notebook does
         (with the default history and reference files), returning them with their ``warnings``, or
@@ -181,6 +184,7 @@ class Family:
     section: type[BaseModel]
     tables: tuple[TableSpec, ...]
     load_inputs: Callable[[Parameters, Path, Path], Any]
+    alternatives: tuple[TableSpec, ...] = ()
     reads: tuple[str, ...] = ()
     reference_tables: tuple[TableSpec, ...] = ()
     histories: tuple[History, ...] = ()

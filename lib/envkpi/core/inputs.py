@@ -121,6 +121,10 @@ class TableSpec:
 
     ``may_be_empty``: a header-only file is a filled table with no rows (a register of events where
     none happened is a result, zero), not an empty template; the preflight does not refuse it.
+
+    ``instead_of``: the name of a table that this one may be given in place of, a more detailed form
+    (a ledger of shipments in place of a table of totals) from which the family's loader derives it;
+    one of the two is given, never both.
     """
 
     name: str
@@ -128,6 +132,7 @@ class TableSpec:
     columns: tuple[Column, ...]
     unique: tuple[str, ...] = ()
     may_be_empty: bool = False
+    instead_of: str | None = None
 
     @property
     def file_name(self) -> str:

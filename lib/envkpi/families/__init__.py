@@ -111,9 +111,10 @@ def histories() -> tuple[History, ...]:
 
 
 def all_tables() -> tuple[TableSpec, ...]:
-    """Every table spec, for the data dictionary (``data/README.md``): the year's tables, then the
-    history and reference tables."""
-    extra = [h.spec for h in histories()] + [t for f in families() for t in f.reference_tables]
+    """Every table spec, for the data dictionary (``data/README.md``): the year's tables, those that may be
+    given in place of one of them, then the history and reference tables."""
+    extra = ([t for f in families() for t in f.alternatives] + [h.spec for h in histories()]
+             + [t for f in families() for t in f.reference_tables])
     return (*year_tables(), *extra)
 
 

@@ -183,7 +183,7 @@ def execution_key(context: KeyContext, name: str, notebook_parameters: Mapping[s
                   "across years": {p.name: [_value_at(context.document(p.resolve()), path) for path in family.across_years]
                                    for p in years}}
     inputs: dict[str, str] = {}
-    for spec in family.tables:
+    for spec in (*family.tables, *family.alternatives):
         stem = Path(spec.file_name).stem
         for file in sorted(data_path.glob(f"{stem}.*")) or [data_path / spec.file_name]:
             inputs[f"data:{file.name}"] = context.file(file)

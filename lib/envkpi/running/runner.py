@@ -376,10 +376,16 @@ def preflight(root: Path, parameters, params_path: Path, data_path: Path, names:
                 f"carried_over_from" for path, year in carried_over(parameters)]
     problems += what_changed_problems(parameters, shown)
     for name in names:
-        for spec in families.family(name).tables if name in families.names() else ():
+        declared = families.family(name) if name in families.names() else None
+        for spec in declared.tables if declared else ():
             file = table_file(data_path / spec.file_name)  # <table>.parquet may stand for <table>.csv
-            if not file.exists():
-                problems.append(f"{_relative(file, root)}: missing ({name} reads it)")
+            instead = [table_file(data_path / other.file_name) for other in declared.alternatives
+                       if other.instead_of == spec.name]
+            if not file.exists() and any(f.exists() for f in instead):
+                file = next(f for f in instead if f.exists())  # the family's loader says if both are given
+            elif not file.exists():
+                problems.append(f"{_relative(file, root)}: missing ({name} reads it"
+                                + "".join(f"; or give {_relative(f, root)} in its place" for f in instead) + ")")
                 continue
             try:
                 empty = data_rows(file, root) == 0

@@ -16,6 +16,7 @@ FAMILY = Family(
     name="product_use",
     section=ProductUse,
     tables=tables.TABLES,
+    alternatives=tables.ALTERNATIVES,
     load_inputs=tables.load_inputs,
     reads=("product_regions",),
     reconciliations=(

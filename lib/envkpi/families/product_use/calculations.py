@@ -29,7 +29,8 @@ from envkpi.core.results import Check
 from envkpi.core.units import Quantity
 
 __all__ = ["STANDARD_CATEGORIES", "product_use_emissions", "product_use_table", "product_use_total",
-           "category_coverage", "product_use_checks"]
+           "best_selling_models", "total_with_best_model_units", "units_sold_reading", "category_coverage",
+           "product_use_checks"]
 
 #: The categories the standard lists for CO2-04 (※1), with their names in the standard. Keys are the
 #: category keys of the input data; the list ends with "など" (and others) in the standard.
@@ -119,6 +120,74 @@ def product_use_table(rows: pd.DataFrame, regions: dict[str, Region], lifetimes:
     out["emission_factor"] = factor_text
     out["co2_t"] = np.array(co2, dtype=float)
     return out
+
+
+def best_selling_models(shipments: pd.DataFrame) -> pd.DataFrame:
+    r"""The rows of ``product_use`` derived from a ledger of shipments: per category and region, the
+    best-selling model, its consumption and the units of the category (CO2-04, ※2).
+
+    Parameters
+    ----------
+    shipments : DataFrame
+        Validated rows of ``product_shipments`` with ``row, shipment_id, category, region, model,
+        model_kwh_per_year`` [kWh/y] and ``units`` [count]; every row of a model in a region gives the
+        same consumption (the loader checks it).
+
+    Returns
+    -------
+    DataFrame
+        One row per category and region, in the order of their first shipment: ``row`` (the first
+        ledger row of the best-selling model), ``category, region, model, model_kwh_per_year``
+        [kWh/y], ``units_sold`` (every model of the category in the region) [count], ``model_units``
+        (the best-selling model's own) [count], ``models`` (models shipped) and ``shipments`` (ledger
+        rows).
+
+    Notes
+    -----
+    ※2 reads 商品カテゴリーの各地域で最多販売台数の機種を選定: in each region, the model of the category
+    with the most units sold. :math:`N_{c,r} = \sum_{m} n_{c,r,m}` and the best-selling model is
+    :math:`\arg\max_m n_{c,r,m}`; models that tie are resolved towards the higher consumption (the
+    larger, conservative figure), then the model name. Indicator CO2-04; standard [1]_.
+    """
+    keys = ["category", "region"]
+    per_model = shipments.groupby([*keys, "model"], sort=False).agg(
+        row=("row", "first"), model_kwh_per_year=("model_kwh_per_year", "first"), model_units=("units", "sum"))
+    per_model = per_model.reset_index()
+    ranked = per_model.sort_values([*keys, "model_units", "model_kwh_per_year", "model"],
+                                   ascending=[True, True, False, False, True], kind="stable")
+    best = ranked.drop_duplicates(keys).set_index(keys)
+    groups = shipments.groupby(keys, sort=False)
+    best["units_sold"] = groups["units"].sum()
+    best["models"] = groups["model"].nunique()
+    best["shipments"] = groups.size()
+    first_row = groups["row"].min()
+    best = best.loc[first_row.sort_values(kind="stable").index].reset_index()
+    columns = ["row", *keys, "model", "model_kwh_per_year", "units_sold", "model_units", "models", "shipments"]
+    return best[columns].astype({"units_sold": float, "model_units": float, "models": int, "shipments": int})
+
+
+def total_with_best_model_units(products: pd.DataFrame, regions: dict[str, Region],
+                                lifetimes: dict[str, Param]) -> pint.Quantity | None:
+    """CO2-04 under the other reading of 販売台数: the units of the best-selling model only (not every model
+    of the category) [t CO2]; None when the inputs give no per-model units (``product_use.csv``).
+
+    Parameters are those of :func:`product_use_table`; ``products`` from :func:`best_selling_models`.
+    """
+    if "model_units" not in products:
+        return None
+    return product_use_total(product_use_table(products.assign(units_sold=products["model_units"]), regions, lifetimes))
+
+
+def units_sold_reading(total: pint.Quantity, other: pint.Quantity | None, shipment_rows: int | None) -> tuple[str, dict]:
+    """The sentence that gives CO2-04 under the other reading of 販売台数, as ``(template, values)`` for
+    :func:`envkpi.pages.report.say`; without per-model units, the sentence says the figure cannot be given."""
+    if other is None:
+        return ("The other reading (the best-selling model's own units) needs the units of every model: "
+                "give product_shipments.csv in place of product_use.csv to see it.", {})
+    return ("From {rows} shipment rows. Read with the best-selling model's own units only, CO2-04 would be {other} "
+            "instead of {total} ({share} of it).",
+            {"rows": f"{shipment_rows:,}", "other": other, "total": total,
+             "share": f"{other.m_as('t CO2') / total.m_as('t CO2'):.1%}" if total.m_as("t CO2") else "n/a"})
 
 
 def product_use_total(table: pd.DataFrame) -> pint.Quantity:
