@@ -200,3 +200,51 @@ def test_a_long_table_is_shortened_to_its_largest_rows():
     shown, left_out = shortened(frame, top_by="co2_t")
     assert left_out == 480 and shown["co2_t"].tolist() == list(np.arange(499.0, 479.0, -1))
     assert shortened(frame.head(100))[1] == 0
+
+
+def _rows_text(rows: list[list[str]], end: str = "\n") -> str:
+    return end.join(",".join(row) for row in [HEADER, *rows]) + end
+
+
+UNQUOTED = {
+    "good": _rows_text([r for r in GOOD if "," not in "".join(r)]),
+    "bad": _rows_text([r for r in BAD if "," not in "".join(r)]),
+    "windows line ends": _rows_text(GOOD[:1] + GOOD[2:], "\r\n"),
+    "blank lines inside and at the end": _rows_text(GOOD[:1]).rstrip("\n") + "\n\n\n" + ",".join(GOOD[2]) + "\n\n",
+    "a record too short": _rows_text([GOOD[0], GOOD[0][:-2]]),
+    "a record too long": _rows_text([GOOD[0] + ["extra"]]),
+    "blanks around cells": _rows_text([[" M9 ", "JP-01 ", " 7", "kWh", "", "true", " a note "]]),
+    "no line end at the end": _rows_text(GOOD[:1]).rstrip("\n"),
+    "a lone carriage return": _rows_text(GOOD[:1]).replace("\n", "\r", 1),
+    "header only": _rows_text([]),
+    "blank first line": "\n" + _rows_text(GOOD[:1]),
+}
+
+
+@pytest.mark.parametrize("text", list(UNQUOTED.values()), ids=list(UNQUOTED))
+def test_an_unquoted_csv_reads_the_same_through_the_fast_path(tmp_path, monkeypatch, text):
+    # a CSV text without quotes is read by pandas' C parser; it must give what the general reader gives, or
+    # leave the text to it: the same frame, rows, raw cells, warnings and problems
+    (tmp_path / "data").mkdir()
+    path = tmp_path / "data" / "meters.csv"
+    path.write_bytes(text.encode("utf-8"))
+    fast, fast_problems = read(path, tmp_path)
+    from envkpi.core import inputs
+
+    monkeypatch.setattr(inputs, "_unquoted_grid", lambda text: None)
+    general, general_problems = read(path, tmp_path)
+    assert fast_problems == general_problems
+    assert (fast is None) == (general is None)
+    if general is not None:
+        pd.testing.assert_frame_equal(fast.data, general.data)
+        assert fast.rows == general.rows
+        assert list(fast.raw) == list(general.raw)
+        assert fast.warnings == general.warnings
+
+
+def test_the_fast_path_takes_a_large_unquoted_table(tmp_path):
+    from envkpi.core.inputs import _unquoted_grid
+
+    text = _rows_text([["M1", "JP-01", "1", "kWh", "", "true", ""]] * 3)
+    header, columns, numbers = _unquoted_grid(text)
+    assert header == HEADER and list(numbers) == [2, 3, 4] and list(columns["meter"]) == ["M1"] * 3
