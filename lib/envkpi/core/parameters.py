@@ -54,6 +54,7 @@ from pydantic import (
 )
 
 from envkpi.core.catalogue import catalogue
+from envkpi.core.inputs import ENCODINGS
 from envkpi.core.provenance import FileRecord, file_record
 from envkpi.core.units import GASES, UnitError, format_unit, gas_unit, parse_unit, ureg
 
@@ -64,6 +65,8 @@ __all__ = [
     "Plausible",
     "Explanation",
     "Parameters",
+    "Inputs",
+    "INPUT_ENCODINGS",
     "ParameterError",
     "WHAT_CHANGED_PLACEHOLDER",
     "what_changed_placeholder",
@@ -495,6 +498,38 @@ class Changes(Strict):
     explanation_tolerance: Threshold
 
 
+#: The encodings a CSV input may be declared in (``inputs.encodings``).
+INPUT_ENCODINGS = ENCODINGS
+
+
+class Inputs(Strict):
+    """How the year's input files are read: ``encodings`` declares the encoding of a CSV file of the year's
+    folder that is not UTF-8, by file name (``product_use.csv: cp932``, as Japanese Excel saves *CSV*).
+    A file not declared is read as UTF-8 (a UTF-8 byte-order mark is accepted)."""
+
+    encodings: dict[str, str] = {}
+
+    @field_validator("encodings")
+    @classmethod
+    def _known(cls, encodings: dict[str, str]) -> dict[str, str]:
+        problems = []
+        checked = {}
+        for name, encoding in encodings.items():
+            if not isinstance(name, str) or not name.endswith(".csv") or "/" in name or "\\" in name:
+                problems.append(f"{name}: expected the name of a CSV file of the year's folder, e.g. product_use.csv")
+                continue
+            value = str(encoding).strip().lower().replace("_", "-")
+            if value not in INPUT_ENCODINGS:
+                hint = "; Shift_JIS as Japanese Excel writes it is cp932" if value in ("shift-jis", "sjis", "ms932") else ""
+                problems.append(f"{name}: unknown encoding {encoding!r}; expected one of {', '.join(INPUT_ENCODINGS)}"
+                                + hint)
+                continue
+            checked[name] = value
+        if problems:
+            raise ValueError("\n".join(problems))
+        return checked
+
+
 _SIGNED_PERCENT = re.compile(r"^\s*(?P<sign>[+\-−])\s*(?P<number>\d+(?:\.\d*)?|\.\d+)\s*%\s*$")
 
 #: What an explanation looks like, for messages and the new year's template.
@@ -577,6 +612,7 @@ class Parameters(Strict):
     product_regions: dict[str, Region]
     changes: Changes
     explanations: dict[str, Explanation] = {}  # indicator id → the change since last year and why
+    inputs: Inputs = Inputs()  # how the year's input files are read (declared encodings)
 
     _files: list[FileRecord] = PrivateAttr(default_factory=list)
     _origins: dict[tuple[str, ...], str] = PrivateAttr(default_factory=dict)

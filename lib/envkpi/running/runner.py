@@ -40,7 +40,7 @@ import yaml
 from envkpi import __version__, families
 from envkpi.core.catalogue import catalogue
 from envkpi.core.columns import YEAR
-from envkpi.core.inputs import Column, InputError, data_rows, parse_cell, read_csv_text, table_file, warning_line
+from envkpi.core.inputs import Column, InputError, parse_cell, read_csv_text, table_file, table_rows, warning_line
 from envkpi.core.inputs import data_dir as default_data_dir
 from envkpi.core.parameters import Parameters, carried_over, load_document, parameter_file, what_changed_problems
 from envkpi.core.provenance import code_version, display_path, package_versions, sha256_file
@@ -378,21 +378,29 @@ def preflight(root: Path, parameters, params_path: Path, data_path: Path, names:
     for name in names:
         declared = families.family(name) if name in families.names() else None
         for spec in declared.tables if declared else ():
-            file = table_file(data_path / spec.file_name)  # <table>.parquet may stand for <table>.csv
-            instead = [table_file(data_path / other.file_name) for other in declared.alternatives
-                       if other.instead_of == spec.name]
-            if not file.exists() and any(f.exists() for f in instead):
-                file = next(f for f in instead if f.exists())  # the family's loader says if both are given
-            elif not file.exists():
-                problems.append(f"{_relative(file, root)}: missing ({name} reads it"
-                                + "".join(f"; or give {_relative(f, root)} in its place" for f in instead) + ")")
+            # <table>.parquet or <table>.xlsx may stand for <table>.csv, or sheets <table> of year workbooks; so may a
+            # table declared to be given in its place (the family's loader says if both are given)
+            instead = [other for other in declared.alternatives if other.instead_of == spec.name]
+            for given in (spec, *instead):
+                file = table_file(data_path / given.file_name)
+                try:
+                    rows = table_rows(data_path / given.file_name, root,
+                                      encoding=parameters.inputs.encodings.get(given.file_name))
+                except InputError:  # not UTF-8, two files: the validation below names the file and the problem
+                    rows = 1
+                if rows is not None:
+                    break
+            if rows is None:
+                file = table_file(data_path / spec.file_name)
+                problems.append(f"{_relative(file, root)}: missing ({name} reads it); expected {spec.name}.csv, "
+                                f"{spec.name}.parquet or {spec.name}.xlsx, or a sheet {spec.name!r} in a workbook "
+                                f"(*.xlsx) of {_relative(data_path, root)}"
+                                + "".join(f"; or {other.name}.csv (or .parquet, .xlsx) in its place" for other in instead))
                 continue
-            try:
-                empty = data_rows(file, root) == 0
-            except InputError:  # not UTF-8: the validation below names the file and the encoding
-                empty = False
-            if empty and not spec.may_be_empty:
-                problems.append(f"{_relative(file, root)}: no rows — an empty template; fill it")
+            empty = rows == 0
+            sheet = f", sheet {given.name!r}" if file.suffix == ".xlsx" and file.stem != given.name else ""
+            if empty and not given.may_be_empty:
+                problems.append(f"{_relative(file, root)}{sheet}: no rows — an empty template; fill it")
     previous = parameters.fiscal_year - 1
     needs = [(root / history.path, history.what) for name in names if name in families.names()
              for history in families.family(name).histories if history.needed(parameters, previous)]

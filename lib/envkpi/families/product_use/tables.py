@@ -82,10 +82,12 @@ def load_product_use_inputs(params: Parameters, folder: str | Path, *, root: str
     folder = Path(folder)
     ledger = table_file(folder / PRODUCT_SHIPMENTS.file_name)
     if not ledger.exists():
-        table = read_table(folder / PRODUCT_USE.file_name, PRODUCT_USE, root=root, references=references)
-        return ProductUseInputs(with_rows(table), [*params.files, table.record], sorted(table.warnings))
+        table = read_table(folder / PRODUCT_USE.file_name, PRODUCT_USE, root=root, references=references,
+                           encodings=params.inputs.encodings)
+        return ProductUseInputs(with_rows(table), [*params.files, *table.records], sorted(table.warnings))
     problems: list[Problem] = []
-    shipments = read_table(ledger, PRODUCT_SHIPMENTS, root=root, references=references, problems=problems)
+    shipments = read_table(ledger, PRODUCT_SHIPMENTS, root=root, references=references, problems=problems,
+                           encodings=params.inputs.encodings)
     totals = table_file(folder / PRODUCT_USE.file_name)
     if totals.exists():
         problems.append(Problem(shipments.display if shipments else str(ledger), None, None,
@@ -95,7 +97,7 @@ def load_product_use_inputs(params: Parameters, folder: str | Path, *, root: str
         problems += ledger_problems(shipments)
     raise_problems(problems, shipments.warnings if shipments is not None else ())
     rows = with_rows(shipments)
-    return ProductUseInputs(best_selling_models(rows), [*params.files, shipments.record], sorted(shipments.warnings),
+    return ProductUseInputs(best_selling_models(rows), [*params.files, *shipments.records], sorted(shipments.warnings),
                             len(rows))
 
 
