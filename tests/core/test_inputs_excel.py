@@ -359,7 +359,8 @@ def test_the_preflight_says_what_a_missing_table_may_be_given_as(project):
     (project / "data" / "FY2018" / "product_use.csv").unlink()
     assert run_preflight(project) == [
         "data/FY2018/product_use.csv: missing (product_use reads it); expected product_use.csv, product_use.parquet "
-        "or product_use.xlsx, or a sheet 'product_use' in a workbook (*.xlsx) of data/FY2018"]
+        "or product_use.xlsx, or a sheet 'product_use' in a workbook (*.xlsx) of data/FY2018; or product_shipments.csv "
+        "(or .parquet, .xlsx) in its place"]
 
 
 def test_the_preflight_reads_a_table_from_the_sheets_of_site_workbooks(project):

@@ -89,7 +89,9 @@ def test_a_shipment_ledger_in_place_of_product_use_gives_the_same_rows(data_copy
                      warn=lambda line: None) == []
     (project / YEAR_DIR / "product_shipments.csv").unlink()
     assert preflight(project, params, project / "parameters" / "FY2018.yaml", project / YEAR_DIR, ["product_use"]) == [
-        f"{YEAR_DIR}/product_use.csv: missing (product_use reads it; or give {YEAR_DIR}/product_shipments.csv in its place)"]
+        f"{YEAR_DIR}/product_use.csv: missing (product_use reads it); expected product_use.csv, product_use.parquet or "
+        f"product_use.xlsx, or a sheet 'product_use' in a workbook (*.xlsx) of {YEAR_DIR}; or product_shipments.csv "
+        "(or .parquet, .xlsx) in its place"]
 
 
 def test_a_ledger_and_product_use_together_are_refused(data_copy):
