@@ -17,6 +17,7 @@ FAMILY = Family(
     section=ProductUse,
     tables=tables.TABLES,
     load_inputs=tables.load_inputs,
+    references=tables.table_references,
     reads=("product_regions",),
     reconciliations=(
         BreakdownSum("CO2-04", "category", "CO2-04: sum over categories = total"),

@@ -35,6 +35,11 @@ class ProductUseInputs(NamedTuple):
     warnings: list[Problem]
 
 
+def table_references(params: Parameters, spec: TableSpec | None = None) -> dict[str, list[str]]:
+    """The known keys of ``product_use.csv`` from the parameters: regions and categories."""
+    return {"region": list(params.product_regions), "category": list(params.product_use.lifetimes)}
+
+
 def load_product_use_inputs(params: Parameters, folder: str | Path, *, root: str | Path | None = None) -> ProductUseInputs:
     """Read and validate ``product_use.csv`` (CO2-04): known categories and regions, whole and plausible counts.
 
@@ -44,7 +49,7 @@ def load_product_use_inputs(params: Parameters, folder: str | Path, *, root: str
         The validated rows (with ``row``), the files read (parameters first) and the warnings.
     """
     __tracebackhide__ = True
-    references = {"region": list(params.product_regions), "category": list(params.product_use.lifetimes)}
+    references = table_references(params)
     table = read_table(Path(folder) / PRODUCT_USE.file_name, PRODUCT_USE, root=root, references=references)
     return ProductUseInputs(with_rows(table), [*params.files, table.record], sorted(table.warnings))
 
