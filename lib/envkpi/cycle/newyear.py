@@ -445,6 +445,9 @@ def template_dictionary(specs: Iterable[TableSpec], *, fiscal_year: int | None =
         "- Keys (site ids, fuels, suppliers, regions, categories, host products …) must be spelled exactly",
         f"  as in `sites.csv` and the keys of `parameters/{year}.yaml` (with `parameters/common.yaml`).",
         "- The full dictionary, with the formulas and examples, is `data/README.md`.",
+        f"- To collect the tables from sites and departments: `envkpi forms --fy {fiscal_year or '<yyyy>'}` writes an Excel",
+        "  form per table (`--site JP-01` or `--site all`: per site) with drop-down lists, number checks and last",
+        "  year's values; a returned form is put in this folder as it is (see the main README, \"Collection forms\").",
         "",
         "Read by the run but not in this folder (they serve every year): "
         + ", ".join(f"`{history.path}`" for history in histories())
