@@ -256,3 +256,21 @@ def _parameters(project: Path):
     from envkpi.families import load_parameters
 
     return load_parameters(project / "parameters" / "FY2018.yaml", root=project)
+
+
+def test_new_year_mentions_the_forms_and_they_are_written_for_the_new_year(tmp_path):
+    project = copy_project(tmp_path / "project")
+    result = envkpi("new-year", "2019", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "envkpi forms --fy 2019" in result.stderr
+    assert "envkpi forms --fy 2019" in (project / "data" / "FY2019" / "README.md").read_text(encoding="utf-8")
+    result = envkpi("forms", "--fy", "2019", "--site", "all", cwd=project)
+    assert result.returncode == 0, result.stderr
+    # the new year's register is an empty template: the site ids are FY2018's, and the command says so
+    assert "data/FY2018/sites.csv" in result.stderr and "Traceback" not in result.stderr
+    written = sorted(p.stem for p in (project / "forms" / "FY2019").glob("*.xlsx"))
+    assert SITE in written and len(written) > 1
+    sheet = openpyxl.load_workbook(project / "forms" / "FY2019" / f"{SITE}.xlsx")["fuel_use"]
+    assert f"quantity FY2018 {REFERENCE_SUFFIX}" in [cell.value for cell in sheet[1]]
+    result = envkpi("forms", "--fy", "2019", "--site", "XX-99", "--out", str(tmp_path / "other"), cwd=project)
+    assert result.returncode == 2 and "'XX-99' is not in the group in FY2019" in result.stderr and SITE in result.stderr
