@@ -541,12 +541,12 @@ def write_table_forms(context: FormContext, out: Path, specs: Sequence[TableSpec
         When a form exists already and ``force`` is not given (nothing is written).
     """
     out = Path(out)
-    targets = [out / f"{spec.name}.xlsx" for spec in specs]
-    _refuse_existing(targets, force)
+    paths = [out / f"{spec.name}.xlsx" for spec in specs]
+    _refuse_existing(paths, force)
     out.mkdir(parents=True, exist_ok=True)
-    for spec, target in zip(specs, targets):
+    for spec, target in zip(specs, paths):
         _save(_workbook([_sheet(spec, context)], context, site=None), target)
-    return targets
+    return paths
 
 
 def site_tables(specs: Iterable[TableSpec]) -> list[TableSpec]:
@@ -574,12 +574,12 @@ def write_site_forms(context: FormContext, out: Path, specs: Sequence[TableSpec]
                          f"expected one of {', '.join(context.sites) or '(no sites in the register)'} or 'all'")
     tables = site_tables(specs)
     out = Path(out)
-    targets = [out / _file_name(site) for site in sites]
-    _refuse_existing(targets, force)
+    paths = [out / _file_name(site) for site in sites]
+    _refuse_existing(paths, force)
     out.mkdir(parents=True, exist_ok=True)
-    for site, target in zip(sites, targets):
+    for site, target in zip(sites, paths):
         _save(_workbook([_sheet(spec, context, site) for spec in tables], context, site=site), target)
-    return targets
+    return paths
 
 
 def forms(root: Path, fiscal_year: int, *, site: str | None = None, out: Path | None = None,
