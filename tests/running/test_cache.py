@@ -89,7 +89,8 @@ def test_the_key_is_the_same_for_the_same_contents(project):
 
 
 @pytest.mark.parametrize("change", ["notebook", "own parameter", "shared parameter", "read parameter",
-                                    "parameter of another year", "input", "sites", "history rows before the year"])
+                                    "parameter of another year", "input", "sites", "history rows before the year",
+                                    "declared encoding", "year workbook", "table as a workbook"])
 def test_a_change_to_a_part_of_the_key_changes_it(project, change):
     before = key_of(project)
     year_file = project / "parameters" / f"FY{FY}.yaml"
@@ -118,6 +119,18 @@ def test_a_change_to_a_part_of_the_key_changes_it(project, change):
         append_to_csv_row(project / "data" / f"FY{FY}" / "water_use.csv")
     elif change == "sites":
         append_to_csv_row(project / "data" / f"FY{FY}" / "sites.csv")
+    elif change == "declared encoding":  # the shared section inputs: how a file of the year is read
+        set_parameter(year_file, "inputs", {"encodings": {"water_use.csv": "cp932"}})
+    elif change == "year workbook":  # a workbook of the folder not named after a table: a sheet may be a table
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        book.active.title = "water_use"
+        book.save(project / "data" / f"FY{FY}" / "site_forms.xlsx")
+    elif change == "table as a workbook":
+        import openpyxl
+
+        openpyxl.Workbook().save(project / "data" / f"FY{FY}" / "water_use.xlsx")
     elif change == "history rows before the year":
         before = key_of(project, "production")
         history = project / "data" / "history" / "site_history.csv"

@@ -49,7 +49,8 @@ from pandera.errors import SchemaErrors
 from envkpi.core.provenance import FileRecord, file_record
 from envkpi.core.units import Quantity, UnitError, parse_unit, ureg
 
-__all__ = ["data_dir", "data_rows", "table_file", "RawCells", "with_rows", "warnings_of", "hourly_series_problems", "Column", "Plausible", "TableSpec", "Problem", "InputError", "Table", "read_table", "read_csv_text",
+__all__ = ["data_dir", "data_rows", "table_file", "table_sources", "table_rows", "year_workbooks", "japanese_header",
+           "ENCODINGS", "RawCells", "with_rows", "warnings_of", "hourly_series_problems", "Column", "Plausible", "TableSpec", "Problem", "InputError", "Table", "read_table", "read_csv_text",
            "parse_cell", "raise_problems", "check_rows", "warning_line"]
 
 #: At most this many problems are printed; the rest are counted (all are kept in ``InputError.problems``).
@@ -109,6 +110,11 @@ class Column:
             raise ValueError(f"column {self.name}: a column that may be left out of the header cannot be required")
 
 
+#: The names of the tables declared (every :class:`TableSpec`): a workbook named after one of them is that
+#: table's file, any other workbook of a folder is a year workbook (a sheet per table).
+_TABLE_NAMES: set[str] = set()
+
+
 @dataclass(frozen=True)
 class TableSpec:
     """An input table: file name, description, columns, and the columns that must be unique together.
@@ -125,6 +131,9 @@ class TableSpec:
     columns: tuple[Column, ...]
     unique: tuple[str, ...] = ()
     may_be_empty: bool = False
+
+    def __post_init__(self) -> None:
+        _TABLE_NAMES.add(self.name)
 
     @property
     def file_name(self) -> str:
@@ -179,7 +188,18 @@ class InputError(ValueError):
             f"{count} problem{'s' if count != 1 else ''} in the input data "
             "(rows are line numbers of the file; the header is row 1):"
         )
-        super().__init__("\n".join([header, *(f"  {line}" for line in lines)]))
+        hints = _hints(self.problems)
+        super().__init__("\n".join([header, *(f"  {line}" for line in lines), *hints]))
+
+
+def _hints(problems: Sequence[Problem]) -> list[str]:
+    """Lines after the problems: how to declare the encoding of the CSV files that look like CP932."""
+    files = sorted({Path(p.file).name for p in problems if _CP932_GUESS in p.message})
+    if not files:
+        return []
+    declared = ", ".join(f"{name}: cp932" for name in files)
+    return [f"A CSV file saved by Japanese Excel may also be read as it is: declare its encoding in the year's "
+            f"parameters (parameters/FY<yyyy>.yaml), inputs: {{encodings: {{{declared}}}}}."]
 
 
 def raise_problems(problems: Iterable[Problem], warnings: Iterable[Problem] = ()) -> None:
@@ -227,6 +247,11 @@ class Table:
 
     ``failed`` holds the cells (data row position, column) that have a problem: their value in
     ``data`` is not to be trusted, and rules between columns or tables skip the rows that need them.
+
+    A table read from several places (the sheets named after it in several year workbooks) has one
+    ``record`` per file in ``records`` (``record`` is the first), the place of each source in ``places``
+    (``data/FY2019/a.xlsx, sheet 'fuel_use'``) and the source of each data row in ``source_of``: each row
+    is located in its own workbook and sheet (:meth:`place`, :meth:`problem`, :meth:`where`).
     """
 
     spec: TableSpec
@@ -238,6 +263,15 @@ class Table:
     clean: bool = True  # False when the table has problems of its own (it may still be partly usable)
     failed: set[tuple[int, str]] = field(default_factory=set)
     warnings: list[Problem] = field(default_factory=list)
+    records: list[FileRecord] = field(default_factory=list)  # every file read (default: [record])
+    places: list[str] = field(default_factory=list)  # the display of each source (default: [display])
+    source_of: list[int] = field(default_factory=list)  # the source of each data row (default: all the first)
+
+    def __post_init__(self) -> None:
+        if not self.records:
+            self.records = [self.record]
+        if not self.places:
+            self.places = [self.display]
 
     @property
     def spec_columns(self) -> set[str]:
@@ -247,9 +281,17 @@ class Table:
         """File line (header = 1) where the data row at position ``index`` starts."""
         return self.rows[index]
 
+    def place(self, index: int) -> str:
+        """The file (and sheet) that the data row at position ``index`` comes from, as messages show it."""
+        return self.places[self.source_of[index]] if self.source_of else self.display
+
+    def where(self, index: int) -> str:
+        """The data row at ``index`` as another message refers to it: ``data/FY2018/sites.csv row 16``."""
+        return f"{self.place(index)} row {self.row_of(index)}"
+
     def problem(self, index: int, column: str | None, message: str) -> Problem:
         """A :class:`Problem` located at data row ``index`` and ``column`` of this table."""
-        return Problem(self.display, self.row_of(index), column, message)
+        return Problem(self.place(index), self.row_of(index), column, message)
 
     def parsed(self, index: int, columns: Iterable[str] | None = None) -> bool:
         """True when the cells ``columns`` (default: all) of data row ``index`` have no problem."""
@@ -471,6 +513,16 @@ def _rows_text(rows: list[int]) -> str:
     return ("row " if len(rows) == 1 else "rows ") + ", ".join(map(str, rows))
 
 
+def _others_text(table: Table, index: int, others: list[int]) -> str:
+    """The rows ``others`` as the message of row ``index`` names them: ``rows 3, 4``, with their workbook and
+    sheet when they are not in that of row ``index`` (a table from several workbooks)."""
+    here = table.place(index)
+    if all(table.place(i) == here for i in others):
+        return _rows_text([table.row_of(i) for i in others])
+    return ", ".join(f"row {table.row_of(i)}" + ("" if table.place(i) == here else f" of {table.place(i)}")
+                     for i in others)
+
+
 def _duplicate_problems(table: Table) -> list[Problem]:
     """Rows the same as another in every cell, and rows with the key of another (``spec.unique``).
 
@@ -490,10 +542,10 @@ def _duplicate_problems(table: Table) -> list[Problem]:
     repeated = {}
     for group in _groups(cells, names, np.flatnonzero(cells.duplicated(keep=False).to_numpy())):
         for index in group:
-            repeated[index] = [table.row_of(i) for i in group if i != index]
+            repeated[index] = [i for i in group if i != index]
     named = spec.unique or tuple(c.name for c in spec.columns if c.kind == "text")[:2]
     for index, others in repeated.items():
-        problems.append(table.problem(index, None, f"duplicate of {_rows_text(others)} ({key_text(index, named)}): "
+        problems.append(table.problem(index, None, f"duplicate of {_others_text(table, index, others)} ({key_text(index, named)}): "
                                       "the same in every cell, so it would be counted twice; delete one"))
     if spec.unique:
         keyed = np.flatnonzero(table.parsed_rows(spec.unique))
@@ -503,9 +555,9 @@ def _duplicate_problems(table: Table) -> list[Problem]:
             for index in group:
                 if index in repeated:
                     continue
-                others = [table.row_of(i) for i in group if i != index]
+                others = [i for i in group if i != index]
                 problems.append(table.problem(index, None, f"duplicate row for {key_text(index, spec.unique)} "
-                                              f"(also {_rows_text(others)}); expected one row per {', '.join(spec.unique)}"))
+                                              f"(also {_others_text(table, index, others)}); expected one row per {', '.join(spec.unique)}"))
     return problems
 
 
@@ -545,14 +597,17 @@ def read_table(
     references: Mapping[str, Iterable[str]] | None = None,
     role: str = "input",
     problems: list[Problem] | None = None,
+    encodings: Mapping[str, str] | None = None,
 ) -> Table | None:
-    """Read and validate one table: its CSV file, or the Parquet file in its place.
+    """Read and validate one table: its CSV file, or the Parquet file or Excel workbook in its place, or
+    the sheets named after it in the year workbooks of its folder.
 
     Parameters
     ----------
     path : str or Path
-        The CSV file (``<table>.csv``); ``<table>.parquet`` beside it is read instead when it exists,
-        and the two together are a problem naming both.
+        The CSV file (``<table>.csv``); ``<table>.parquet`` or ``<table>.xlsx`` beside it is read
+        instead when it exists (two of them together are a problem naming both), and the sheets named
+        ``<table>`` of the other workbooks of the folder (:func:`year_workbooks`) when no such file exists.
     spec : TableSpec
         Its columns and rules.
     root : str or Path, optional
@@ -564,6 +619,9 @@ def read_table(
         tables before raising: the table is returned with ``clean=False`` when it has problems, and
         ``None`` when it cannot be read at all (no file, a broken header, not UTF-8). Otherwise an
         :class:`InputError` is raised at once.
+    encodings : mapping, optional
+        CSV file name (``product_use.csv``) → its declared encoding (one of :data:`ENCODINGS`; the
+        year's parameters, ``inputs.encodings``). A file not named is UTF-8.
 
     Returns
     -------
@@ -572,7 +630,7 @@ def read_table(
     """
     __tracebackhide__ = True
     found: list[Problem] = []
-    table = _read(Path(path), spec, root, references or {}, role, found)
+    table = _read(Path(path), spec, root, references or {}, role, found, encodings or {})
     if table is not None:
         table.clean = not found
     if problems is not None:
@@ -582,14 +640,29 @@ def read_table(
     return table
 
 
-def read_csv_text(path: Path, display: str) -> tuple[str | None, Problem | None]:
-    """The text of a CSV file that must be UTF-8 (a UTF-8 byte-order mark is dropped).
+#: The encodings a CSV file may be declared in (the year's parameters, ``inputs.encodings``).
+ENCODINGS = ("utf-8", "utf-8-sig", "cp932")
+
+_CP932_GUESS = "it looks like Shift_JIS/CP932 (Japanese Excel); "
+
+
+def read_csv_text(path: Path, display: str, encoding: str | None = None) -> tuple[str | None, Problem | None]:
+    """The text of a CSV file: UTF-8 (a UTF-8 byte-order mark is dropped) unless declared otherwise.
+
+    Parameters
+    ----------
+    path : Path
+    display : str
+        The file as messages name it.
+    encoding : str, optional
+        Its declared encoding, one of :data:`ENCODINGS` (default, ``utf-8`` and ``utf-8-sig``: UTF-8
+        with or without a byte-order mark).
 
     Returns
     -------
     tuple
         (text, None), or (None, a :class:`Problem` naming the file, the line of the first byte that
-        is not UTF-8 and the encoding the file seems to be in: UTF-16, Shift_JIS/CP932 or Windows-1252).
+        cannot be read and the encoding the file seems to be in: UTF-16, Shift_JIS/CP932 or Windows-1252).
 
     Raises
     ------
@@ -600,12 +673,35 @@ def read_csv_text(path: Path, display: str) -> tuple[str | None, Problem | None]
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data:
         return None, Problem(display, None, None, "not UTF-8 text: it looks like UTF-16 (Excel's 'Unicode Text'); "
                                                   "save it as 'CSV UTF-8 (comma delimited)'")
+    if encoding == "cp932":
+        return _cp932_text(data, display)
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         return None, Problem(display, line, None, f"not UTF-8 text (byte 0x{data[exc.start]:02X} cannot be read as "
                                                   f"UTF-8); {_likely_encoding(data)}save it as UTF-8 CSV")
+
+
+def _cp932_text(data: bytes, display: str) -> tuple[str | None, Problem | None]:
+    """The text of a file declared CP932, or the problem naming its line: a byte that is not CP932, or a file
+    that is UTF-8 text beyond ASCII (read as CP932 it would be garbled)."""
+    if not data.isascii():
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            line = data.count(b"\n", 0, next(i for i, b in enumerate(data) if b > 127)) + 1
+            return None, Problem(display, line, None, "declared cp932 in the year's parameters (inputs.encodings), "
+                                 "but it is UTF-8 text; remove the declaration or declare it utf-8")
+    try:
+        return data.decode("cp932"), None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return None, Problem(display, line, None, f"not CP932 text (byte 0x{data[exc.start]:02X} cannot be read as "
+                             "CP932), as the year's parameters declare it (inputs.encodings); save it as CSV from "
+                             "Japanese Excel, or as UTF-8 CSV and remove the declaration")
 
 
 def _likely_encoding(data: bytes) -> str:
@@ -616,7 +712,7 @@ def _likely_encoding(data: bytes) -> str:
         text = None
     if text is not None and any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"
                                 for ch in text):
-        return "it looks like Shift_JIS/CP932 (Japanese Excel); "
+        return _CP932_GUESS
     try:
         data.decode("cp1252")
         return "it looks like Windows-1252 (Excel in Western Europe); "
@@ -624,61 +720,156 @@ def _likely_encoding(data: bytes) -> str:
         return ""
 
 
-def _read(path: Path, spec: TableSpec, root, references, role, problems: list[Problem]) -> Table | None:
-    source = _source_file(path, root, problems)
-    if source is None:
-        return None
-    display = _display(source, root)
-    if source.suffix == ".parquet":
-        grid = _parquet_grid(source, display, problems)
-    else:
-        grid = _csv_grid(source, spec, display, problems)
-    if grid is None:
-        return None
-    header, columns, numbers = grid
-    if not _header_fits(header, spec, display, problems):
-        return None
-    return _validate(source, spec, root, references, role, display, columns, numbers, problems)
+@dataclass(frozen=True)
+class _Source:
+    """Where (part of) a table is read from: a CSV, Parquet or Excel file of the table, or a sheet of a year
+    workbook (``sheet`` set: the sheet named after the table)."""
+
+    path: Path
+    sheet: str | None = None
+
+    @property
+    def kind(self) -> str:
+        return "sheet" if self.sheet is not None else self.path.suffix.lstrip(".")
 
 
-def _source_file(path: Path, root, problems: list[Problem]) -> Path | None:
-    """The file the table ``path`` (``<table>.csv``) is read from: the CSV, or ``<table>.parquet`` in its place.
+_PER_TABLE = (".csv", ".parquet", ".xlsx")
 
-    Both present is a problem naming the two files (None is returned); neither present leaves ``path``,
-    whose reading then says that the file is not found.
+
+def _read(path: Path, spec: TableSpec, root, references, role, problems: list[Problem],
+          encodings: Mapping[str, str]) -> Table | None:
+    sources = _sources(path, root, problems, excel=role == "input")
+    if sources is None:
+        return None
+    if not sources:
+        accepted = _accepted(path, root) if path.suffix in _PER_TABLE and role == "input" else ""
+        problems.append(Problem(_display(path, root), None, None, f"file not found; expected a CSV table with columns "
+                                f"{', '.join(c.name for c in spec.columns)}{accepted}"))
+        return None
+    parts = []
+    for source in sources:
+        display = _display(source.path, root)
+        if source.kind == "parquet":
+            grid = _parquet_grid(source.path, display, problems)
+        elif source.kind in ("xlsx", "sheet"):
+            grid = _xlsx_grid(source.path, source.sheet or spec.name, display, problems)
+            display = grid[0] if grid is not None else display
+            grid = grid[1:] if grid is not None else None
+        else:
+            grid = _csv_grid(source.path, spec, display, problems, encodings.get(source.path.name))
+        if grid is None:
+            continue
+        header, columns, numbers = grid[:3]
+        header, columns, renamed = _named_columns(header, columns, spec, display, problems)
+        if not _header_fits(header, spec, display, problems):
+            continue
+        preset = {(position, renamed[text]): message for (position, text), message in
+                  (grid[3] if len(grid) > 3 else {}).items() if text in renamed}
+        parts.append((source, display, columns, numbers, preset))
+    if len(parts) != len(sources):
+        return None
+    return _validate(parts, spec, root, references, role, problems)
+
+
+def _accepted(path: Path, root) -> str:
+    """What a table may be given as, for a message saying it is missing."""
+    folder = _display(path.parent, root)
+    return (f"; accepted: {path.stem}.csv, {path.stem}.parquet or {path.stem}.xlsx, or a sheet {path.stem!r} "
+            f"in an Excel workbook (*.xlsx) of {folder}")
+
+
+def year_workbooks(folder: str | Path) -> list[Path]:
+    """The year workbooks of a folder: its ``*.xlsx`` files not named after a table (nor Excel's lock files
+    ``~$*.xlsx``), in file-name order. Their sheets named after tables give rows to those tables."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob("*.xlsx") if not p.name.startswith("~$") and p.stem not in _TABLE_NAMES
+                  and p.is_file())
+
+
+def _sources(path: Path, root, problems: list[Problem], excel: bool = True) -> list[_Source] | None:
+    """Where the table ``path`` (``<table>.csv``) is read from: its CSV, Parquet or Excel file, or else the
+    sheets named after it in the year workbooks of its folder (several: their rows one after the other).
+
+    Two files of the table, or a file and a sheet, are a problem naming both (None is returned); nothing
+    gives an empty list. Without ``excel`` (history and reference tables) only CSV and Parquet are read.
     """
-    if path.suffix not in (".csv", ".parquet"):
-        return path
-    csv_file, parquet_file = path.with_suffix(".csv"), path.with_suffix(".parquet")
-    if csv_file.exists() and parquet_file.exists():
-        problems.append(Problem(_display(csv_file, root), None, None,
-                                f"both {_display(csv_file, root)} and {_display(parquet_file, root)} exist; "
+    if path.suffix not in _PER_TABLE:
+        return [_Source(path)] if path.exists() else []
+    files = [f for f in (path.with_suffix(suffix) for suffix in _PER_TABLE[:None if excel else 2]) if f.exists()]
+    sheets = [_Source(book, path.stem) for book in (year_workbooks(path.parent) if excel else ())
+              if path.stem in _sheet_names(book, _display(book, root), problems)]
+    if len(files) > 1:
+        shown = [_display(f, root) for f in files]
+        listed = " and ".join(shown) if len(shown) == 2 else f"{', '.join(shown[:-1])} and {shown[-1]}"
+        problems.append(Problem(shown[0], None, None, f"{'both ' if len(shown) == 2 else ''}{listed} exist; "
                                 "expected one file per table: delete or rename one of them"))
         return None
-    return parquet_file if parquet_file.exists() else csv_file
+    if files and sheets:
+        books = ", ".join(_display(s.path, root) for s in sheets)
+        problems.append(Problem(_display(files[0], root), None, None, f"table {path.stem} is given twice: by "
+                                f"{_display(files[0], root)} and by the sheet {path.stem!r} of {books}; expected "
+                                "one of them: delete the file or the sheet"))
+        return None
+    return [_Source(f) for f in files] or sheets
+
+
+def table_sources(path: str | Path, root: str | Path | None = None) -> list[Path]:
+    """The files the table ``<table>.csv`` is read from: its CSV, Parquet or Excel file, or the year workbooks
+    of its folder with a sheet named after it (none when nothing gives it). Two files of the table, or a
+    file and a sheet, give them all (reading the table names the problem)."""
+    path = Path(path)
+    found: list[Problem] = []
+    sources = _sources(path, root, found)
+    if sources is None:
+        files = [f for f in (path.with_suffix(suffix) for suffix in _PER_TABLE) if f.exists()]
+        return files + [b for b in year_workbooks(path.parent) if path.stem in _sheet_names(b, str(b), [])]
+    return [s.path for s in sources]
 
 
 def table_file(path: str | Path) -> Path:
-    """The file that the table ``<table>.csv`` is read from: ``<table>.parquet`` when only that one exists.
+    """The file that the table ``<table>.csv`` is read from: ``<table>.parquet`` or ``<table>.xlsx`` when only
+    that one exists, or the first year workbook with a sheet named after the table.
 
     Otherwise ``path`` itself (which may not exist). A caller checking that a table is there (``envkpi
-    run``'s preflight) sees a table given as Parquet.
+    run``'s preflight) sees a table given as Parquet or in Excel.
     """
     path = Path(path)
-    parquet = path.with_suffix(".parquet")
-    if path.suffix == ".csv" and not path.exists() and parquet.exists():
-        return parquet
-    return path
+    if path.suffix != ".csv" or path.exists():
+        return path
+    sources = table_sources(path)
+    return sources[0] if sources else path
 
 
-def _csv_grid(path: Path, spec: TableSpec, display: str, problems: list[Problem]):
+def table_rows(path: str | Path, root: str | Path | None = None, encoding: str | None = None) -> int | None:
+    """The non-blank data rows of the table ``<table>.csv`` (0 for a header-only template), summed over the
+    files and sheets that give it; None when nothing gives it.
+
+    Raises
+    ------
+    InputError
+        When one of them cannot be read (see :func:`data_rows`).
+    """
+    path = Path(path)
+    found: list[Problem] = []
+    sources = _sources(path, root, found)
+    if sources is None:
+        raise InputError(found)
+    if not sources:
+        return None
+    return sum(data_rows(s.path, root, encoding=encoding, sheet=s.sheet or path.stem) for s in sources)
+
+
+def _csv_grid(path: Path, spec: TableSpec, display: str, problems: list[Problem], encoding: str | None = None):
     """The cells of a CSV file: (header, {column: stripped texts}, file row of each record), or None.
 
     Blank lines are skipped; a record with another number of fields than the header is a problem and is
-    skipped. Records are located by the file line where they start (a quoted cell may span lines).
+    skipped. Records are located by the file line where they start (a quoted cell may span lines). The file
+    is UTF-8 unless ``encoding`` declares it otherwise (:func:`read_csv_text`).
     """
     try:
-        text, undecodable = read_csv_text(path, display)
+        text, undecodable = read_csv_text(path, display, encoding)
     except FileNotFoundError:
         problems.append(Problem(display, None, None, f"file not found; expected a CSV table with columns "
                                 f"{', '.join(c.name for c in spec.columns)}"))
@@ -805,6 +996,230 @@ def _text_of(value) -> str:
     return str(value)
 
 
+# --- Excel workbooks ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Sheet:
+    """A worksheet as the reader sees it: the text of each cell (row by row, from row 1), the problem of a
+    cell that has no value to read (Excel row and column number → message), the merged ranges (min row,
+    min column, max row, max column, ``A1:B1``)."""
+
+    rows: tuple[tuple[str, ...], ...]
+    issues: Mapping[tuple[int, int], str]
+    merged: tuple[tuple[int, int, int, int, str], ...]
+
+
+@functools.lru_cache(maxsize=16)
+def _load_workbook(path: str, stamp: tuple[int, int]) -> dict[str, _Sheet]:
+    """The sheets of a workbook, by name, in the workbook's order (cached while the file is unchanged).
+
+    Read twice with openpyxl: with the values Excel computed and saved (``data_only``), and with the
+    formulas, to tell a formula whose value was never saved from an empty cell.
+    """
+    import openpyxl
+
+    values = openpyxl.load_workbook(path, data_only=True)
+    formulas = openpyxl.load_workbook(path, data_only=False, read_only=True)
+    sheets = {}
+    for sheet in values.worksheets:
+        formula_cells = set()
+        for row in formulas[sheet.title].iter_rows():
+            for cell in row:
+                if getattr(cell, "data_type", None) == "f":
+                    formula_cells.add((cell.row, cell.column))
+        rows, issues = [], {}
+        for row in sheet.iter_rows():
+            texts = []
+            for cell in row:
+                value = cell.value
+                if cell.data_type == "e":
+                    issues[(cell.row, cell.column)] = (f"Excel error {value} in the cell; expected a value: correct the "
+                                                       "formula or type the value")
+                    texts.append(str(value))
+                elif value is None and (cell.row, cell.column) in formula_cells:
+                    issues[(cell.row, cell.column)] = ("formula without a computed value; open and save the workbook "
+                                                       "in Excel")
+                    texts.append("=")
+                else:
+                    texts.append(_cell_text(value))
+            rows.append(tuple(texts))
+        merged = tuple((r.min_row, r.min_col, r.max_row, r.max_col, r.coord) for r in sheet.merged_cells.ranges)
+        sheets[sheet.title] = _Sheet(tuple(rows), issues, merged)
+    formulas.close()
+    return sheets
+
+
+def _workbook(path: Path, display: str, problems: list[Problem]) -> dict[str, _Sheet] | None:
+    """The sheets of the workbook ``path``, or None with a problem naming it when it cannot be read."""
+    try:
+        stat = path.stat()
+        return _load_workbook(str(path.resolve()), (stat.st_mtime_ns, stat.st_size))
+    except Exception as exc:  # noqa: BLE001 — any unreadable file is a problem of the input
+        problems.append(Problem(display, None, None, f"not a readable Excel workbook ({type(exc).__name__}: "
+                                f"{str(exc)[:200]}); expected an .xlsx file saved by Excel"))
+        return None
+
+
+def _sheet_names(path: Path, display: str, problems: list[Problem]) -> list[str]:
+    """The names of the sheets of a workbook ([] with a problem when it cannot be read)."""
+    sheets = _workbook(path, display, problems)
+    return list(sheets) if sheets is not None else []
+
+
+def _cell_text(value) -> str:
+    """An Excel cell's value as the text a CSV file would hold: a whole number without ``.0`` (``1240``), other
+    numbers as Python writes them (``0.41``), ``true``/``false``, a date as ``2018-04-01`` and a date and
+    time as ``2018-04-01T13:00:00``, an empty cell as ``''``; a text as it is."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 2 ** 53 else repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() and value.tzinfo is None \
+            else value.isoformat()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _sheet_of(sheets: Mapping[str, _Sheet], wanted: str) -> str:
+    """The sheet of a table's own workbook: the one named after the table, else the first."""
+    return wanted if wanted in sheets else next(iter(sheets))
+
+
+def _xlsx_grid(path: Path, sheet: str, display: str, problems: list[Problem]):
+    """The cells of a sheet as the texts a CSV file would hold: (place, header, {column: texts}, Excel row of
+    each record, {(position, column): problem of the cell}), or None.
+
+    The header is row 1; a column with an empty header and no value is left out, and so are the empty rows
+    at the end. A merged range in the header row is a problem that stops the reading; one among the data
+    (outside the reference columns) a problem of its rows. The place is ``<file>, sheet '<name>'``.
+    """
+    sheets = _workbook(path, display, problems)
+    if sheets is None:
+        return None
+    if not sheets:
+        problems.append(Problem(display, None, None, "no sheet in the workbook; expected one"))
+        return None
+    name = _sheet_of(sheets, sheet)
+    place = f"{display}, sheet {name!r}"
+    grid = sheets[name]
+    if not grid.rows or not any(cell.strip() for cell in grid.rows[0]):
+        problems.append(Problem(place, None, None, "empty sheet; expected a header row in row 1"))
+        return None
+    width = max((len(row) for row in grid.rows), default=0)
+    rows = [tuple(cell.strip() for cell in row) + ("",) * (width - len(row)) for row in grid.rows]
+    header = list(rows[0])
+    body = rows[1:]
+    while body and not any(body[-1]):
+        body.pop()
+    keep = [i for i in range(width) if header[i] or any(row[i] for row in body)]
+    stop = False
+    for min_row, min_col, max_row, max_col, coord in grid.merged:
+        columns = [i for i in range(min_col - 1, max_col) if i < width]
+        if min_row == 1:
+            problems.append(Problem(place, 1, None, f"merged cells {coord} in the header row; expected one column "
+                                    "name per cell: unmerge them"))
+            stop = True
+        elif any(not header[i].endswith(_REFERENCE) for i in columns) and min_row <= len(body) + 1:
+            problems.append(Problem(place, min_row, None, f"merged cells {coord}; expected one value per cell: "
+                                    "unmerge them"))
+    if stop:
+        return None
+    numbers = np.arange(2, len(body) + 2, dtype=np.int64)
+    cells = {}
+    issues = {}
+    for i in keep:
+        cells.setdefault(header[i], np.array([row[i] for row in body], dtype=object))
+        for (row, column), message in grid.issues.items():
+            if column == i + 1 and 2 <= row <= len(body) + 1:
+                issues[(row - 2, header[i])] = message
+    return place, [header[i] for i in keep], cells, numbers, issues
+
+
+# --- the header: units in brackets, reference columns, Japanese headers --------------------------------
+
+#: A header cell ending so is a column of reference values that is not read (an Excel form's values of the
+#: year before).
+_REFERENCE = "(reference, not read)"
+
+_BRACKETED = re.compile(r"(.*?)\s+\[([^\[\]]*)\]")
+
+#: A bracketed unit that gives no unit: ``[—]``, ``[]``.
+_NO_UNIT = ("", "—", "-", "–")
+
+
+def _split_unit(text: str) -> tuple[str, str | None]:
+    """A header cell's column name and the unit it gives in brackets (``quantity [t]`` → ``quantity``, ``t``)."""
+    match = _BRACKETED.fullmatch(text)
+    if match is None:
+        return text, None
+    return match.group(1).strip(), match.group(2).strip()
+
+
+def _unit_problem(column: Column, given: str) -> str | None:
+    """What is wrong with the unit ``given`` in brackets in the header of ``column`` (None when it is right, or
+    the column has no fixed unit)."""
+    if given in _NO_UNIT or column.unit is None or column.unit_column is not None or given == column.unit:
+        return None
+    try:
+        same = _scale(given, column.unit) == 1.0
+    except Exception:  # noqa: BLE001 — a text pint cannot read is not the column's unit
+        same = False
+    return None if same else f"header says {given}; the column is in {column.unit}"
+
+
+@functools.lru_cache(maxsize=1)
+def _japanese() -> dict:
+    """The Japanese headers of the columns (``aliases_ja.yaml``): ``columns`` (column name → header) and
+    ``tables`` (table → column name → header, where a name means something else in that table)."""
+    import yaml
+
+    with open(Path(__file__).with_name("aliases_ja.yaml"), encoding="utf-8") as handle:
+        document = yaml.safe_load(handle) or {}
+    return {"columns": dict(document.get("columns") or {}), "tables": dict(document.get("tables") or {})}
+
+
+def japanese_header(table: str, column: str) -> str | None:
+    """The Japanese header that stands for ``column`` of ``table`` (``拠点コード`` for ``site_id``), or None."""
+    document = _japanese()
+    return (document["tables"].get(table) or {}).get(column) or document["columns"].get(column)
+
+
+def _named_columns(header: list[str], columns: dict[str, np.ndarray], spec: TableSpec, display: str,
+                   problems: list[Problem]):
+    """The header read as column names: a reference column left out, a unit in brackets taken off (and
+    checked against the column's fixed unit, a problem in row 1 when it is another), a Japanese header
+    replaced by its column's name. Returns (names, {name: texts}, {header cell: name})."""
+    aliases = {}
+    for column in spec.columns:
+        alias = japanese_header(spec.name, column.name)
+        if alias:
+            aliases[alias] = column.name
+    names, cells, renamed = [], {}, {}
+    known = {c.name: c for c in spec.columns}
+    for text in header:
+        if text.endswith(_REFERENCE):
+            continue
+        name, unit = _split_unit(text)
+        name = aliases.get(name, name)
+        names.append(name)
+        renamed[text] = name
+        if text in columns and name not in cells:
+            cells[name] = columns[text]
+        if unit is not None and name in known:
+            message = _unit_problem(known[name], unit)
+            if message:
+                problems.append(Problem(display, 1, name, message))
+    return names, cells, renamed
+
+
 def _header_fits(header: list[str], spec: TableSpec, display: str, problems: list[Problem]) -> bool:
     """Report the columns missing, unknown or given twice; True when the table can be read."""
     expected = [c.name for c in spec.columns]
@@ -822,26 +1237,45 @@ def _header_fits(header: list[str], spec: TableSpec, display: str, problems: lis
     return not (missing or twice)
 
 
-def _validate(path: Path, spec: TableSpec, root, references, role, display: str, columns: dict[str, np.ndarray],
-              numbers: np.ndarray, problems: list[Problem]) -> Table:
+def _validate(parts: list, spec: TableSpec, root, references, role, problems: list[Problem]) -> Table:
     """Parse and check the cells of a table read (column by column, vectorised) into a :class:`Table`.
 
-    The problems and warnings are those of :func:`parse_cell` and :func:`plausibility` applied to each
-    cell, in the order of the rows (a row's cell problems first, then its plausibility), with the
-    same messages: the cells are parsed per distinct text, or as numbers in one go, and only the cells
-    found wrong are given to those functions for their message.
+    ``parts`` holds what each source gave: (source, display, {column: texts}, row numbers, {(position,
+    column): problem already found in the cell}), in reading order; their rows are put one after the other
+    and each is located in its own source. The problems and warnings are those of :func:`parse_cell` and
+    :func:`plausibility` applied to each cell, in the order of the rows (a row's cell problems first, then
+    its plausibility), with the same messages: the cells are parsed per distinct text, or as numbers in one
+    go, and only the cells found wrong are given to those functions for their message. A cell with a
+    problem of its own (an Excel error, a formula without its value) is reported with it instead.
     """
     expected = [c.name for c in spec.columns]
+    places = [display for _, display, *_ in parts]
+    sizes = [len(numbers) for *_, numbers, _ in parts]
+    texts = {name: _joined([columns.get(name, np.full(size, "", dtype=object))
+                            for (_, _, columns, *_), size in zip(parts, sizes)]) for name in expected}
+    numbers = np.concatenate([np.asarray(n, dtype=np.int64) for *_, n, _ in parts]) if parts else np.empty(0, np.int64)
+    source = np.repeat(np.arange(len(parts)), sizes)
+    offsets = np.cumsum([0, *sizes])
+    preset = {(int(offsets[k]) + position, name): message for k, (*_, cells) in enumerate(parts)
+              for (position, name), message in cells.items()}
     count = len(numbers)
-    texts = {name: columns.get(name, np.full(count, "", dtype=object)) for name in expected}
     blank = np.ones(count, dtype=bool)
-    for cells in columns.values():
+    for cells in texts.values():
         blank &= cells == ""
     if blank.any():
         keep = ~blank
+        moved = np.cumsum(keep) - 1
+        preset = {(int(moved[i]), name): message for (i, name), message in preset.items() if keep[i]}
         texts = {name: cells[keep] for name, cells in texts.items()}
-        numbers = numbers[keep]
+        numbers, source = numbers[keep], source[keep]
         count = len(numbers)
+    where = [places[k] for k in source] if len(parts) > 1 else None
+    display = places[0] if len(parts) == 1 else (
+        f"{', '.join(_display(s.path, root) for s, *_ in parts)}, sheet {spec.name!r}")
+
+    def at(index: int) -> str:
+        return where[index] if where is not None else display
+
     found: list[tuple[int, int, int, Problem]] = []  # (data row, phase, column position, problem)
     failed: set[tuple[int, str]] = set()
     values: dict[str, np.ndarray] = {}
@@ -850,10 +1284,14 @@ def _validate(path: Path, spec: TableSpec, root, references, role, display: str,
         parsed, errors = _parse_column(column, texts[column.name])
         values[column.name] = parsed
         bad[column.name] = np.zeros(count, dtype=bool)
+        errors = [(index, message) for index, message in errors if (index, column.name) not in preset]
+        errors += [(index, message) for (index, name), message in preset.items() if name == column.name]
         for index, message in errors:
-            found.append((index, 0, position, Problem(display, int(numbers[index]), column.name, message)))
+            found.append((index, 0, position, Problem(at(index), int(numbers[index]), column.name, message)))
             failed.add((index, column.name))
             bad[column.name][index] = True
+            if (index, column.name) in preset:
+                values[column.name][index] = None
     warnings: list[tuple[int, int, Problem]] = []
     for position, column in enumerate(spec.columns):
         if not column.plausible:
@@ -861,23 +1299,32 @@ def _validate(path: Path, spec: TableSpec, root, references, role, display: str,
         judged = _plausibility_column(column, values, texts, bad)
         for index, error, warning in judged:
             if error:
-                found.append((index, 1, position, Problem(display, int(numbers[index]), column.name, error)))
+                found.append((index, 1, position, Problem(at(index), int(numbers[index]), column.name, error)))
                 failed.add((index, column.name))
                 values[column.name][index] = None
             elif warning:
-                warnings.append((index, position, Problem(display, int(numbers[index]), column.name, warning)))
+                warnings.append((index, position, Problem(at(index), int(numbers[index]), column.name, warning)))
     problems.extend(problem for *_, problem in sorted(found, key=lambda item: item[:3]))
     data = _frame(values, expected, count)
-    record = file_record(path, root=root, role=role, rows=count)
-    table = Table(spec=spec, data=data, display=display, record=record, rows=numbers.tolist(),
+    records = [file_record(s.path, root=root, role=role, rows=int((source == k).sum()))
+               for k, (s, *_) in enumerate(parts)]
+    table = Table(spec=spec, data=data, display=display, record=records[0], rows=numbers.tolist(),
                   raw=RawCells(texts, count), failed=failed,
-                  warnings=[warning for *_, warning in sorted(warnings, key=lambda item: item[:2])])
+                  warnings=[warning for *_, warning in sorted(warnings, key=lambda item: item[:2])],
+                  records=records, places=places, source_of=source.tolist() if len(parts) > 1 else [])
     try:
         _schema(spec, references).validate(data, lazy=True)
     except SchemaErrors as exc:
         problems.extend(_schema_problems(exc, table, spec, references))
     problems.extend(_duplicate_problems(table))
     return table
+
+
+def _joined(arrays: list[np.ndarray]) -> np.ndarray:
+    """Object arrays one after the other (the one array itself when there is one)."""
+    if len(arrays) == 1:
+        return arrays[0]
+    return np.concatenate(arrays) if arrays else np.empty(0, dtype=object)
 
 
 def _frame(values: dict[str, np.ndarray], names: list[str], count: int) -> pd.DataFrame:
@@ -1054,27 +1501,45 @@ def data_dir(root: Path, fiscal_year: int) -> Path:
     return root / "data" / f"FY{fiscal_year}"
 
 
-def data_rows(path: Path, root: Path | None = None) -> int:
-    """Number of non-blank data rows of a CSV file (0 for a header-only template), or of a Parquet file
-    (rows with a value in some column).
+def data_rows(path: Path, root: Path | None = None, *, encoding: str | None = None, sheet: str | None = None) -> int:
+    """Number of non-blank data rows of a CSV file (0 for a header-only template), or of a Parquet file or an
+    Excel sheet (rows with a value in some column; in a workbook, the columns not marked ``(reference, not
+    read)``).
+
+    Parameters
+    ----------
+    path : Path
+    root : Path, optional
+    encoding : str, optional
+        The declared encoding of a CSV file (:func:`read_csv_text`).
+    sheet : str, optional
+        The sheet of a workbook (default, and when there is no such sheet: the one named after the file,
+        else the first).
 
     Raises
     ------
     InputError
         When the file is not UTF-8 text (naming the encoding it seems to be in), or not a readable
-        Parquet file.
+        Parquet file or workbook.
     """
-    if Path(path).suffix == ".parquet":
+    path = Path(path)
+    if path.suffix in (".parquet", ".xlsx"):
         problems: list[Problem] = []
-        grid = _parquet_grid(Path(path), _display(Path(path), root), problems)
+        display = _display(path, root)
+        if path.suffix == ".parquet":
+            grid = _parquet_grid(path, display, problems)
+        else:
+            grid = _xlsx_grid(path, sheet or path.stem, display, problems)
+            grid = grid[1:] if grid is not None else None
         if grid is None:
             raise InputError(problems)
-        _, columns, numbers = grid
+        header, columns, numbers = grid[:3]
         blank = np.ones(len(numbers), dtype=bool)
-        for cells in columns.values():
-            blank &= cells == ""
+        for name, cells in columns.items():
+            if not name.endswith(_REFERENCE):
+                blank &= cells == ""
         return int((~blank).sum())
-    text, problem = read_csv_text(Path(path), _display(Path(path), root))
+    text, problem = read_csv_text(path, _display(path, root), encoding)
     if problem is not None:
         raise InputError([problem])
     return sum(1 for number, row in enumerate(csv.reader(io.StringIO(text, newline="")))

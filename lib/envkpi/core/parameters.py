@@ -494,6 +494,38 @@ class Changes(Strict):
     explanation_tolerance: Threshold
 
 
+#: The encodings a CSV input may be declared in (``inputs.encodings``); as :data:`envkpi.core.inputs.ENCODINGS`.
+INPUT_ENCODINGS = ("utf-8", "utf-8-sig", "cp932")
+
+
+class Inputs(Strict):
+    """How the year's input files are read: ``encodings`` declares the encoding of a CSV file of the year's
+    folder that is not UTF-8, by file name (``product_use.csv: cp932``, as Japanese Excel saves *CSV*).
+    A file not declared is read as UTF-8 (a UTF-8 byte-order mark is accepted)."""
+
+    encodings: dict[str, str] = {}
+
+    @field_validator("encodings")
+    @classmethod
+    def _known(cls, encodings: dict[str, str]) -> dict[str, str]:
+        problems = []
+        checked = {}
+        for name, encoding in encodings.items():
+            if not isinstance(name, str) or not name.endswith(".csv") or "/" in name or "\\" in name:
+                problems.append(f"{name}: expected the name of a CSV file of the year's folder, e.g. product_use.csv")
+                continue
+            value = str(encoding).strip().lower().replace("_", "-")
+            if value not in INPUT_ENCODINGS:
+                hint = "; Shift_JIS as Japanese Excel writes it is cp932" if value in ("shift-jis", "sjis", "ms932") else ""
+                problems.append(f"{name}: unknown encoding {encoding!r}; expected one of {', '.join(INPUT_ENCODINGS)}"
+                                + hint)
+                continue
+            checked[name] = value
+        if problems:
+            raise ValueError("\n".join(problems))
+        return checked
+
+
 _SIGNED_PERCENT = re.compile(r"^\s*(?P<sign>[+\-−])\s*(?P<number>\d+(?:\.\d*)?|\.\d+)\s*%\s*$")
 
 #: What an explanation looks like, for messages and the new year's template.
@@ -576,6 +608,7 @@ class Parameters(Strict):
     product_regions: dict[str, Region]
     changes: Changes
     explanations: dict[str, Explanation] = {}  # indicator id → the change since last year and why
+    inputs: Inputs = Inputs()  # how the year's input files are read (declared encodings)
 
     _files: list[FileRecord] = PrivateAttr(default_factory=list)
     _origins: dict[tuple[str, ...], str] = PrivateAttr(default_factory=dict)

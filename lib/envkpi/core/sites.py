@@ -85,9 +85,9 @@ def rows_out_of_the_group(tables: dict[str, Table | None], sites: Table, fiscal_
         if in_group(first, last, fiscal_year):
             continue
         if last is not None and last < fiscal_year:
-            why[site] = f"{site} closed after FY{last} ({sites.display} row {sites.row_of(index)}, last_fiscal_year)"
+            why[site] = f"{site} closed after FY{last} ({sites.where(index)}, last_fiscal_year)"
         else:
-            why[site] = (f"{site} joins the group in FY{first} ({sites.display} row {sites.row_of(index)}, "
+            why[site] = (f"{site} joins the group in FY{first} ({sites.where(index)}, "
                          "first_fiscal_year)")
     problems = []
     for table in tables.values():
@@ -120,7 +120,7 @@ def history_problems(history: Table, sites: Table, fiscal_year: int) -> list[Pro
         if site not in register:
             continue  # its years could not be read: that is reported
         position, first, last = register[site]
-        where = f"{sites.display} row {sites.row_of(position)}"
+        where = f"{sites.where(position)}"
         if first is not None and year < first:
             problems.append(history.problem(index, "fiscal_year", f"got {year}, before FY{first}, the first fiscal year "
                                             f"of {site} ({where}, first_fiscal_year); expected FY{first} or later"))

@@ -12,7 +12,8 @@ contents (:func:`execution_key`), never of dates or paths of files:
     its report shows across years (``Family.across_years``) in every year's file; and the values it is
     executed with (``fiscal_year``, the files passed);
 ``inputs``
-    the bytes of its input tables in the year's folder, its reference tables, the rows before the
+    the bytes of its input tables in the year's folder (``<table>.*``: CSV, Parquet, Excel) and of the
+    year workbooks there (any other ``*.xlsx``: a sheet may give rows to its tables), its reference tables, the rows before the
     year of its history files (as its provenance records them, so that publishing a year does not
     change the key of the years before it), and for a family that reads the results of the others,
     those rows and the published results of earlier years;
@@ -48,7 +49,7 @@ from pathlib import Path
 
 from envkpi import families
 from envkpi.core.provenance import environment_digest, history_record, library_digest, sha256_file
-from envkpi.core.inputs import Problem
+from envkpi.core.inputs import Problem, year_workbooks
 from envkpi.core.paths import write_atomically
 from envkpi.core.results import PROVENANCE_MIME
 
@@ -187,6 +188,8 @@ def execution_key(context: KeyContext, name: str, notebook_parameters: Mapping[s
         stem = Path(spec.file_name).stem
         for file in sorted(data_path.glob(f"{stem}.*")) or [data_path / spec.file_name]:
             inputs[f"data:{file.name}"] = context.file(file)
+    for book in year_workbooks(data_path):  # its sheets named after tables give rows to those tables
+        inputs[f"data:{book.name}"] = context.file(book)
     for spec in family.reference_tables:
         inputs[f"reference:{spec.file_name}"] = context.file(root / "data" / "reference" / spec.file_name)
     for history in family.histories:

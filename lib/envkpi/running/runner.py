@@ -40,7 +40,7 @@ import yaml
 from envkpi import __version__, families
 from envkpi.core.catalogue import catalogue
 from envkpi.core.columns import YEAR
-from envkpi.core.inputs import Column, InputError, data_rows, parse_cell, read_csv_text, table_file, warning_line
+from envkpi.core.inputs import Column, InputError, parse_cell, read_csv_text, table_file, table_rows, warning_line
 from envkpi.core.inputs import data_dir as default_data_dir
 from envkpi.core.parameters import Parameters, carried_over, load_document, parameter_file, what_changed_problems
 from envkpi.core.provenance import code_version, display_path, package_versions, sha256_file
@@ -347,14 +347,19 @@ def preflight(root: Path, parameters, params_path: Path, data_path: Path, names:
     problems += what_changed_problems(parameters, shown)
     for name in names:
         for spec in families.family(name).tables if name in families.names() else ():
-            file = table_file(data_path / spec.file_name)  # <table>.parquet may stand for <table>.csv
-            if not file.exists():
-                problems.append(f"{_relative(file, root)}: missing ({name} reads it)")
-                continue
+            # <table>.parquet or <table>.xlsx may stand for <table>.csv, or sheets <table> of year workbooks
+            file = table_file(data_path / spec.file_name)
             try:
-                empty = data_rows(file, root) == 0
-            except InputError:  # not UTF-8: the validation below names the file and the encoding
-                empty = False
+                rows = table_rows(data_path / spec.file_name, root,
+                                  encoding=parameters.inputs.encodings.get(spec.file_name))
+            except InputError:  # not UTF-8, two files: the validation below names the file and the problem
+                rows = 1
+            if rows is None:
+                problems.append(f"{_relative(file, root)}: missing ({name} reads it); expected {spec.name}.csv, "
+                                f"{spec.name}.parquet or {spec.name}.xlsx, or a sheet {spec.name!r} in a workbook "
+                                f"(*.xlsx) of {_relative(data_path, root)}")
+                continue
+            empty = rows == 0
             if empty and not spec.may_be_empty:
                 problems.append(f"{_relative(file, root)}: no rows — an empty template; fill it")
     previous = parameters.fiscal_year - 1

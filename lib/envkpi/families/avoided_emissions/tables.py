@@ -160,8 +160,9 @@ class AvoidedInputs:
             raise AttributeError(name) from None
 
 
-def _read_family(specs, folder: Path, root, references: dict, problems: list[Problem]) -> dict:
-    return {spec.name: read_table(folder / spec.file_name, spec, root=root, references=references, problems=problems)
+def _read_family(specs, folder: Path, root, references: dict, problems: list[Problem], encodings=None) -> dict:
+    return {spec.name: read_table(folder / spec.file_name, spec, root=root, references=references, problems=problems,
+                                  encodings=encodings)
             for spec in specs}
 
 
@@ -194,9 +195,9 @@ def load_avoided_inputs(params: Parameters, folder: str | Path, temperature_file
     # vacuum-insulation hosts have their own list: that table is read with its own references
     problems: list[Problem] = []
     specs = [s for s in TABLES if s is not VACUUM_INSULATION]
-    tables = _read_family(specs, Path(folder), root, table_references(params), problems)
+    tables = _read_family(specs, Path(folder), root, table_references(params), problems, params.inputs.encodings)
     tables.update(_read_family([VACUUM_INSULATION], Path(folder), root, table_references(params, VACUUM_INSULATION),
-                               problems))
+                               problems, params.inputs.encodings))
     temperature = read_table(temperature_file, OUTDOOR_TEMPERATURE, root=root, role="reference", problems=problems)
     history = read_table(history_file, AVOIDED_HISTORY, root=root, role="history", problems=problems)
     if temperature is not None:
@@ -211,7 +212,7 @@ def load_avoided_inputs(params: Parameters, folder: str | Path, temperature_file
         tables=frames,
         temperature=series,
         history=with_rows(history),
-        files=[*params.files, *(t.record for t in tables.values()), temperature.record,
+        files=[*params.files, *(r for t in tables.values() for r in t.records), temperature.record,
                history_record(history_file, params.fiscal_year, root=root)],
         warnings=sorted(warnings),
     )

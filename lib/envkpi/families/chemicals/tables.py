@@ -119,12 +119,12 @@ def load_chemicals_inputs(params: Parameters, folder: str | Path, *, root: str |
     folder = Path(folder)
     method = params.chemicals
     problems: list[Problem] = []
-    sites = read_table(folder / SITES.file_name, SITES, root=root, problems=problems)
+    sites = read_table(folder / SITES.file_name, SITES, root=root, encodings=params.inputs.encodings, problems=problems)
     references = {}
     if sites is not None:
         references["site_id"] = [s for s in sites.data["site_id"] if s]
     tables: dict[str, Table | None] = {
-        spec.name: read_table(folder / spec.file_name, spec, root=root, references=references, problems=problems)
+        spec.name: read_table(folder / spec.file_name, spec, root=root, encodings=params.inputs.encodings, references=references, problems=problems)
         for spec in TABLES[1:]
     }
     boundary = None
@@ -158,7 +158,7 @@ def load_chemicals_inputs(params: Parameters, folder: str | Path, *, root: str |
         chemical_substances=frames["chemical_substances"],
         chemical_transfers=frames["chemical_transfers"],
         excluded_rows=excluded,
-        files=[*params.files, sites.record, *(t.record for t in tables.values())],
+        files=[*params.files, *sites.records, *(r for t in tables.values() for r in t.records)],
         warnings=sorted(warnings),
     )
 
@@ -197,7 +197,7 @@ def _required_rows(table: Table | None, sites: Table | None, boundary: pd.DataFr
     for index, site in enumerate(sites.data["site_id"]):
         if site in inside and site not in present:
             problems.append(Problem(table.display, None, None, f"no managed-substance row for site {site} "
-                                    f"({sites.display} row {sites.row_of(index)}, inside the boundary); expected at "
+                                    f"({sites.where(index)}, inside the boundary); expected at "
                                     "least one (handled 0 if the site handled no managed substance)"))
     return problems
 

@@ -137,8 +137,8 @@ def load_compliance_inputs(params: Parameters, folder: str | Path, *, root: str 
     __tracebackhide__ = True
     folder = Path(folder)
     problems: list[Problem] = []
-    sites = read_table(folder / SITES.file_name, SITES, root=root, problems=problems)
-    incidents = read_table(folder / COMPLIANCE_INCIDENTS.file_name, COMPLIANCE_INCIDENTS, root=root, problems=problems)
+    sites = read_table(folder / SITES.file_name, SITES, root=root, encodings=params.inputs.encodings, problems=problems)
+    incidents = read_table(folder / COMPLIANCE_INCIDENTS.file_name, COMPLIANCE_INCIDENTS, root=root, encodings=params.inputs.encodings, problems=problems)
     boundary = None
     known = [s for s in sites.data["site_id"] if s] if sites is not None else None
     if sites is not None:
@@ -165,7 +165,7 @@ def load_compliance_inputs(params: Parameters, folder: str | Path, *, root: str 
         boundary=boundary,
         incidents=counted,
         excluded_rows=excluded,
-        files=[*params.files, sites.record, incidents.record],
+        files=[*params.files, *sites.records, *incidents.records],
         warnings=sorted(warnings),
     )
 

@@ -312,7 +312,7 @@ def load_green_products_inputs(params: Parameters, folder: str | Path, history_f
     method = params.green_products
     regions = tuple(params.product_regions)
     problems: list[Problem] = []
-    tables = {spec.name: read_table(folder / spec.file_name, spec, root=root, problems=problems) for spec in TABLES}
+    tables = {spec.name: read_table(folder / spec.file_name, spec, root=root, encodings=params.inputs.encodings, problems=problems) for spec in TABLES}
     history = read_table(history_file, GREEN_PRODUCTS_HISTORY, root=root, role="history", problems=problems)
     rules = {
         "consumer_product_efficiency": [(_one_of("region", regions, "product_regions"), ("region",))],
@@ -358,7 +358,7 @@ def load_green_products_inputs(params: Parameters, folder: str | Path, history_f
         pv=frames["pv_shipments"], lighting=frames["lighting_sales"], air_quality=frames["air_quality_products"],
         houses=frames["detached_houses"], smart_cities=frames["smart_cities"],
         batteries=frames["automotive_batteries"], b2b=frames["b2b_green_products"], history=past,
-        files=[*params.files, *(tables[spec.name].record for spec in TABLES),
+        files=[*params.files, *(r for spec in TABLES for r in tables[spec.name].records),
                history_record(history_file, params.fiscal_year, root=root)],
         warnings=sorted(warnings),
     )

@@ -305,8 +305,8 @@ def load_logistics_inputs(params: Parameters, folder: str | Path, history_file: 
     fiscal_year = params.fiscal_year
     section = params.logistics
     problems: list[Problem] = []
-    records = read_table(folder / TRANSPORT_RECORDS.file_name, TRANSPORT_RECORDS, root=root, problems=problems)
-    weight = read_table(folder / SHIPPED_WEIGHT.file_name, SHIPPED_WEIGHT, root=root, problems=problems)
+    records = read_table(folder / TRANSPORT_RECORDS.file_name, TRANSPORT_RECORDS, root=root, encodings=params.inputs.encodings, problems=problems)
+    weight = read_table(folder / SHIPPED_WEIGHT.file_name, SHIPPED_WEIGHT, root=root, encodings=params.inputs.encodings, problems=problems)
     history = read_table(history_file, LOGISTICS_HISTORY, root=root, role="history", problems=problems)
     if records is not None:
         problems += _record_problems(records, params)
@@ -372,12 +372,12 @@ def load_logistics_inputs(params: Parameters, folder: str | Path, history_file: 
         previous_frame["method_reported"] = previous_frame["method"]
         changed = previous_frame["record_id"].isin(list(changes))
         previous_frame["method"] = previous_frame["method"].where(~changed, previous_frame["record_id"].map(changes))
-        files = [previous.record, previous_weight.record]
+        files = [*previous.records, *previous_weight.records]
     past = with_rows(history).iloc[used].reset_index(drop=True)
     return LogisticsInputs(
         fiscal_year=fiscal_year, records=frame, weight=weights, history=past, changes=changes,
         previous_records=previous_frame, previous_weight=previous_weights,
-        files=[*params.files, records.record, weight.record, *files,
+        files=[*params.files, *records.records, *weight.records, *files,
                history_record(history_file, fiscal_year, root=root)],
         warnings=sorted(warnings),
     )

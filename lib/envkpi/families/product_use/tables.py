@@ -50,8 +50,8 @@ def load_product_use_inputs(params: Parameters, folder: str | Path, *, root: str
     """
     __tracebackhide__ = True
     references = table_references(params)
-    table = read_table(Path(folder) / PRODUCT_USE.file_name, PRODUCT_USE, root=root, references=references)
-    return ProductUseInputs(with_rows(table), [*params.files, table.record], sorted(table.warnings))
+    table = read_table(Path(folder) / PRODUCT_USE.file_name, PRODUCT_USE, root=root, encodings=params.inputs.encodings, references=references)
+    return ProductUseInputs(with_rows(table), [*params.files, *table.records], sorted(table.warnings))
 
 
 def load_inputs(params: Parameters, folder: Path, root: Path) -> ProductUseInputs:

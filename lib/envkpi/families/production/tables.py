@@ -243,12 +243,12 @@ def load_production_inputs(
     __tracebackhide__ = True
     folder = Path(folder)
     problems: list[Problem] = []
-    sites = read_table(folder / SITES.file_name, SITES, root=root, problems=problems)
+    sites = read_table(folder / SITES.file_name, SITES, root=root, encodings=params.inputs.encodings, problems=problems)
     references = table_references(params)
     if sites is not None:  # without a site register, site ids cannot be judged: say only that
         references["site_id"] = [s for s in sites.data["site_id"] if s]
     tables: dict[str, Table | None] = {
-        spec.name: read_table(folder / spec.file_name, spec, root=root, references=references, problems=problems)
+        spec.name: read_table(folder / spec.file_name, spec, root=root, encodings=params.inputs.encodings, references=references, problems=problems)
         for spec in TABLES[1:]
     }
     # The history's site ids are judged as of each row's year (history_problems), not here against
@@ -286,7 +286,7 @@ def load_production_inputs(
         production_output=frames["production_output"],
         history=past,
         excluded_rows=excluded,
-        files=[*params.files, sites.record, *(t.record for t in tables.values()),
+        files=[*params.files, *sites.records, *(r for t in tables.values() for r in t.records),
                history_record(history_file, params.fiscal_year, root=root)],
         warnings=sorted(warnings),
     )
@@ -407,8 +407,8 @@ def _required_rows(tables: dict[str, Table | None], sites: Table | None, boundar
         known = present | unsure
         for index, site in enumerate(sites.data["site_id"]):
             if site in inside and site not in known:
-                problems.append(Problem(table.display, None, None, f"no {what} row for site {site} ({sites.display} "
-                                        f"row {sites.row_of(index)}, inside the boundary); expected exactly one"))
+                problems.append(Problem(table.display, None, None, f"no {what} row for site {site} ({sites.where(index)}, "
+                                        f"inside the boundary); expected exactly one"))
     return problems
 
 

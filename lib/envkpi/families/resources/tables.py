@@ -235,12 +235,12 @@ def load_resources_inputs(params: Parameters, folder: str | Path, *, root: str |
     folder = Path(folder)
     section = params.resources
     problems: list[Problem] = []
-    sites = read_table(folder / SITES.file_name, SITES, root=root, problems=problems)
+    sites = read_table(folder / SITES.file_name, SITES, root=root, encodings=params.inputs.encodings, problems=problems)
     references = table_references(params)
     if sites is not None:
         references["site_id"] = [s for s in sites.data["site_id"] if s]
     tables: dict[str, Table | None] = {
-        spec.name: read_table(folder / spec.file_name, spec, root=root, references=references, problems=problems)
+        spec.name: read_table(folder / spec.file_name, spec, root=root, encodings=params.inputs.encodings, references=references, problems=problems)
         for spec in TABLES[1:]
     }
     boundary = None
@@ -268,7 +268,7 @@ def load_resources_inputs(params: Parameters, folder: str | Path, *, root: str |
         boundary=boundary,
         excluded_rows=excluded,
         methods=methods,
-        files=[*params.files, sites.record, *(t.record for t in tables.values())],
+        files=[*params.files, *sites.records, *(r for t in tables.values() for r in t.records)],
         warnings=sorted(warnings),
         **frames,
     )
@@ -374,7 +374,7 @@ def _required_rows(tables: dict[str, Table | None], sites: Table, inside: set[st
     for index, site in enumerate(sites.data["site_id"]):
         if site not in inside:
             continue
-        where = f"{sites.display} row {sites.row_of(index)}, inside the boundary"
+        where = f"{sites.where(index)}, inside the boundary"
         if tables["resource_input"] is not None and site not in unsure["resource_input"]:
             missing = [item for item in wanted[methods[site]] if (site, item) not in present["resource_input"]]
             if missing:

@@ -133,7 +133,7 @@ def load_stakeholders_inputs(params: Parameters, folder: str | Path, history_fil
     fiscal_year = params.fiscal_year
     first = int(params.stakeholders.first_fiscal_year.value)
     problems: list[Problem] = []
-    education = read_table(folder / ENVIRONMENTAL_EDUCATION.file_name, ENVIRONMENTAL_EDUCATION, root=root,
+    education = read_table(folder / ENVIRONMENTAL_EDUCATION.file_name, ENVIRONMENTAL_EDUCATION, root=root, encodings=params.inputs.encodings,
                            problems=problems)
     history = read_table(history_file, STAKEHOLDERS_HISTORY, root=root, role="history", problems=problems)
     if fiscal_year < first:
@@ -171,7 +171,7 @@ def load_stakeholders_inputs(params: Parameters, folder: str | Path, history_fil
         past["participants_as_published"] = pd.NA
     return StakeholdersInputs(
         fiscal_year=fiscal_year, first_fiscal_year=first, education=with_rows(education), history=past,
-        files=[*params.files, education.record, history_record(history_file, fiscal_year, root=root)],
+        files=[*params.files, *education.records, history_record(history_file, fiscal_year, root=root)],
         warnings=sorted(warnings),
     )
 

@@ -123,12 +123,12 @@ def load_water_inputs(params: Parameters, folder: str | Path, *, root: str | Pat
     __tracebackhide__ = True
     folder = Path(folder)
     problems: list[Problem] = []
-    sites = read_table(folder / SITES.file_name, SITES, root=root, problems=problems)
+    sites = read_table(folder / SITES.file_name, SITES, root=root, encodings=params.inputs.encodings, problems=problems)
     references = {}
     if sites is not None:  # without a site register, site ids cannot be judged: say only that
         references["site_id"] = [s for s in sites.data["site_id"] if s]
     tables: dict[str, Table | None] = {
-        spec.name: read_table(folder / spec.file_name, spec, root=root, references=references, problems=problems)
+        spec.name: read_table(folder / spec.file_name, spec, root=root, encodings=params.inputs.encodings, references=references, problems=problems)
         for spec in TABLES[1:]
     }
     boundary = None
@@ -152,7 +152,7 @@ def load_water_inputs(params: Parameters, folder: str | Path, *, root: str | Pat
         water_use=frames["water_use"],
         water_risk_assessment=frames["water_risk_assessment"],
         excluded_rows=excluded,
-        files=[*params.files, sites.record, *(t.record for t in tables.values())],
+        files=[*params.files, *sites.records, *(r for t in tables.values() for r in t.records)],
         warnings=sorted(warnings),
     )
 
@@ -227,8 +227,8 @@ def _required_rows(tables: dict[str, Table | None], sites: Table | None, boundar
         known = present | unsure
         for index, site in enumerate(sites.data["site_id"]):
             if site in inside and site not in known:
-                problems.append(Problem(table.display, None, None, f"no {what} row for site {site} ({sites.display} "
-                                        f"row {sites.row_of(index)}, inside the boundary); {expected}"))
+                problems.append(Problem(table.display, None, None, f"no {what} row for site {site} ({sites.where(index)}, "
+                                        f"inside the boundary); {expected}"))
     return problems
 
 
