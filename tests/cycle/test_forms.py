@@ -153,7 +153,7 @@ def test_a_form_per_table_with_units_validations_protection_and_last_years_value
 
 def test_the_dictionary_sheet_lists_every_column(written):
     _, tables, _ = written
-    spec = family("production").tables[0]
+    spec = next(s for s in year_tables() if s.name == "fuel_use")
     sheet = openpyxl.load_workbook(tables[spec.name])[DICTIONARY_SHEET]
     rows = [row for row in sheet.iter_rows(values_only=True)]
     assert "collection form" in rows[0][0] and any(f"data/FY2018/{spec.name}.xlsx" in (r[0] or "") for r in rows)
@@ -206,22 +206,24 @@ def test_the_run_of_filled_forms_gives_the_same_results(collected, tmp_path_fact
     assert (out / "results.csv").read_bytes() == (ROOT / "outputs" / "FY2018" / "results.csv").read_bytes()
 
 
-def test_a_site_form_is_read_beside_the_other_sites_rows(written, tmp_path):
-    _, _, per_site = written
-    project = copy_project(tmp_path / "project")
-    folder = project / "data" / "FY2018"
-    workbook = openpyxl.load_workbook(per_site)
-    for spec in site_tables(year_tables()):
-        fill(workbook, spec, csv_rows(folder / spec.file_name, lambda row: row["site_id"] == SITE))
-        others = csv_rows(folder / spec.file_name, lambda row: row["site_id"] != SITE)
-        with open(folder / spec.file_name, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=[c.name for c in spec.columns], lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(others)
-    workbook.save(folder / per_site.name)
-    for spec in site_tables(year_tables()):
+def test_site_forms_are_read_together_as_the_tables(written, tmp_path):
+    """Every site returns its form: the workbooks dropped in the data folder, in place of the CSV files of
+    the per-site tables, give the same rows (one after the other, workbook by workbook)."""
+    project, _, _ = written
+    site_forms, _ = forms(project, 2018, site="all", out=tmp_path / "sites")
+    copy = copy_project(tmp_path / "project")
+    folder = copy / "data" / "FY2018"
+    specs = site_tables(year_tables())
+    for path in site_forms:
+        workbook = openpyxl.load_workbook(path)
+        for spec in specs:
+            fill(workbook, spec, csv_rows(folder / spec.file_name, lambda row, site=path.stem: row["site_id"] == site))
+        workbook.save(folder / path.name)
+    for spec in specs:
+        (folder / spec.file_name).unlink()
+    for spec in specs:
         whole = read_table(ROOT / "data" / "FY2018" / spec.file_name, spec, root=ROOT).data
-        split = read_table(folder / spec.file_name, spec, root=project).data
+        split = read_table(folder / spec.file_name, spec, root=copy).data
         key = [c.name for c in spec.columns]
         pd.testing.assert_frame_equal(split.sort_values(key, ignore_index=True, na_position="first"),
                                       whole.sort_values(key, ignore_index=True, na_position="first"),
@@ -234,7 +236,7 @@ def test_a_form_filled_outside_its_validation_is_rejected_with_sheet_row_and_col
     _, tables, _ = written
     project = copy_project(tmp_path / "project")
     folder = project / "data" / "FY2018"
-    spec = family("production").tables[0]
+    spec = next(s for s in year_tables() if s.name == "fuel_use")
     rows = csv_rows(folder / spec.file_name)
     rows[2] = {**rows[2], "fuel": "whale_oil"}  # not in the list: row 4 of the sheet
     rows[4] = {**rows[4], "quantity": "-5"}  # below the minimum 0: row 6
