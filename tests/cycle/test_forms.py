@@ -276,3 +276,39 @@ def test_new_year_mentions_the_forms_and_they_are_written_for_the_new_year(tmp_p
     assert f"quantity FY2018 {REFERENCE_SUFFIX}" in [cell.value for cell in sheet[1]]
     result = envkpi("forms", "--fy", "2019", "--site", "XX-99", "--out", str(tmp_path / "other"), cwd=project)
     assert result.returncode == 2 and "'XX-99' is not in the group in FY2019" in result.stderr and SITE in result.stderr
+
+
+def test_prefilled_rows_are_filled_in_place_and_an_emptied_row_is_skipped(written, tmp_path):
+    """As a person fills a form: the values typed in the rows prefilled with last year's keys, a row that
+    does not apply emptied (its keys cleared, last year's reference values left), new rows below."""
+    _, tables, _ = written
+    spec = next(s for s in year_tables() if s.name == "purchased_energy")
+    copy = copy_project(tmp_path / "project")
+    folder = copy / "data" / "FY2018"
+    wanted = {(r["site_id"], r["carrier"]): r for r in csv_rows(folder / spec.file_name)}
+    workbook = openpyxl.load_workbook(tables[spec.name])
+    sheet = workbook[spec.name]
+    at = {name: index for index, cell in enumerate(sheet[1], start=1) if (name := column_of(cell.value, spec))}
+    kinds = {c.name: c.kind for c in spec.columns}
+    row, emptied = 2, []
+    while sheet.cell(row=row, column=at["site_id"]).value is not None:
+        key = (sheet.cell(row=row, column=at["site_id"]).value, sheet.cell(row=row, column=at["carrier"]).value)
+        record = wanted.pop(key, None) if row > 2 else None  # the first row is emptied, its record moved below
+        for name, index in at.items():
+            sheet.cell(row=row, column=index).value = typed(record[name], kinds[name]) if record else None
+        if record is None:
+            emptied.append(row)
+        row += 1
+    assert emptied and sheet.cell(row=emptied[0], column=at["quantity"] + 1).value is not None  # reference left
+    for record in wanted.values():  # new rows, and the row emptied above
+        for name, index in at.items():
+            sheet.cell(row=row, column=index, value=typed(record[name], kinds[name]))
+        row += 1
+    workbook.save(folder / f"{spec.name}.xlsx")
+    (folder / spec.file_name).unlink()
+    read = read_table(folder / spec.file_name, spec, root=copy)
+    whole = read_table(ROOT / "data" / "FY2018" / spec.file_name, spec, root=ROOT)
+    keys = list(spec.unique)
+    pd.testing.assert_frame_equal(read.data.sort_values(keys, ignore_index=True),
+                                  whole.data.sort_values(keys, ignore_index=True), check_dtype=False)
+    assert not set(emptied) & set(read.rows)
