@@ -34,9 +34,10 @@ ROOT = Path(__file__).resolve().parents[2]
 SITE = "JP-01"
 
 
-def copy_project(target: Path) -> Path:
-    for folder in ("parameters", "data", "notebooks"):
-        shutil.copytree(ROOT / folder, target / folder)
+def copy_project(target: Path, published: tuple[str, ...] = ()) -> Path:
+    """A copy of the project's parameters, data and notebooks, with the ``published`` years' outputs."""
+    for folder in ("parameters", "data", "notebooks", *(f"outputs/{year}" for year in published)):
+        shutil.copytree(ROOT / folder, target / folder, ignore=shutil.ignore_patterns(".staging-*", "*.failed"))
     return target
 
 
@@ -101,7 +102,7 @@ def written(tmp_path_factory):
 def collected(written, tmp_path_factory):
     """A project whose FY2018 tables are all given as filled forms (the CSV files removed)."""
     _, tables, _ = written
-    project = copy_project(tmp_path_factory.mktemp("collected") / "project")
+    project = copy_project(tmp_path_factory.mktemp("collected") / "project", published=("FY2017",))
     folder = project / "data" / "FY2018"
     for spec in year_tables():
         fill_form(tables[spec.name], spec, csv_rows(folder / spec.file_name), folder / f"{spec.name}.xlsx")
