@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from commands import envkpi
 
-from envkpi.core.inputs import InputError, TableSpec, read_table
+from envkpi.core.inputs import InputError, TableSpec, japanese_header, read_table
 from envkpi.core.sites import SITES
 from envkpi.cycle.forms import (
     DICTIONARY_SHEET,
@@ -162,6 +162,8 @@ def test_the_dictionary_sheet_lists_every_column(written):
     listed = [r for r in rows[head + 1:] if r[0] == spec.name]
     assert [r[1] for r in listed] == [c.name for c in spec.columns]
     assert [r[2] for r in listed] == [header_text(c) for c in spec.columns]
+    assert listed[[c.name for c in spec.columns].index("site_id")][3] == japanese_header(spec.name, "site_id")
+    assert all(r[3] for r in listed)  # every column has its Japanese header
 
 
 def test_a_form_per_site_holds_the_site_tables_with_that_sites_rows(written):

@@ -25,7 +25,7 @@ which the run ignores. The site register is prefilled whole (confirm it); regist
 (``may_be_empty``) and tables keyed by record identifiers are not prefilled.
 
 A ``dictionary`` sheet explains how to fill and return the form and lists every column of the tables:
-header, Japanese name (when ``envkpi/core/aliases_ja.yaml`` gives one), kind, unit, required, minimum,
+header, Japanese header (``envkpi/core/aliases_ja.yaml``, which the run also reads), kind, unit, required, minimum,
 values allowed, description.
 
 The known keys come from the year's parameter file, or, before ``envkpi new-year`` has written it, from
@@ -47,7 +47,7 @@ from pathlib import Path
 import pandas as pd
 
 from envkpi.core.boundary import fiscal_year_of, in_group
-from envkpi.core.inputs import Column, TableSpec, data_dir, read_table
+from envkpi.core.inputs import Column, TableSpec, data_dir, japanese_header, read_table
 from envkpi.core.parameters import Parameters, parameter_file
 from envkpi.core.sites import SITES
 
@@ -66,7 +66,6 @@ SPARE_ROWS = 200
 
 _GREY = "D9D9D9"
 _HEADER = "DDEBF7"
-_ALIASES = Path(__file__).resolve().parents[1] / "core" / "aliases_ja.yaml"
 
 
 class FormsError(ValueError):
@@ -99,7 +98,6 @@ class FormContext:
     sites: list[str]
     previous: dict[str, pd.DataFrame] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-    aliases: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 # --- what the forms are made from -------------------------------------------------------------------
@@ -203,27 +201,6 @@ def _previous_rows(root: Path, year: int, specs: Iterable[TableSpec]) -> dict[st
     return found
 
 
-def _aliases() -> dict[str, dict[str, str]]:
-    """Japanese names of columns (table → column → name; ``*`` for every table), when the project has them."""
-    if not _ALIASES.is_file():
-        return {}
-    import yaml
-
-    try:
-        loaded = yaml.safe_load(_ALIASES.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
-        return {}
-    if not isinstance(loaded, Mapping):
-        return {}
-    out: dict[str, dict[str, str]] = {}
-    for key, value in loaded.items():
-        if isinstance(value, Mapping):
-            out[str(key)] = {str(k): str(v[0] if isinstance(v, list) and v else v) for k, v in value.items()}
-        elif isinstance(value, (str, list)):
-            out.setdefault("*", {})[str(key)] = str(value[0] if isinstance(value, list) and value else value)
-    return out
-
-
 def form_context(root: Path, fiscal_year: int) -> FormContext:
     """Gather what the forms of ``fiscal_year`` are made from.
 
@@ -247,7 +224,7 @@ def form_context(root: Path, fiscal_year: int) -> FormContext:
         notes.append(f"no FY{fiscal_year - 1} data: the forms have no rows prefilled and no reference values")
     return FormContext(fiscal_year=fiscal_year, previous_year=fiscal_year - 1,
                        references=_table_references(params, sites), sites=sites, previous=previous,
-                       notes=notes, aliases=_aliases())
+                       notes=notes)
 
 
 # --- a table's sheet --------------------------------------------------------------------------------
@@ -479,11 +456,11 @@ def _dictionary(workbook, sheets: Sequence[_Sheet], context: FormContext, *, sit
         ws.cell(row=start, column=index, value=text).font = Font(bold=True)
     row = start + 1
     for sheet in sheets:
-        aliases = {**context.aliases.get("*", {}), **context.aliases.get(sheet.spec.name, {})}
         for column in sheet.spec.columns:
             values = sheet.lists.get(column.name) or list(column.allowed or ())
             unit = column.unit or (f"from column {column.unit_column}" if column.unit_column else "—")
-            cells = [sheet.spec.name, column.name, header_text(column), aliases.get(column.name, ""), column.kind,
+            cells = [sheet.spec.name, column.name, header_text(column),
+                     japanese_header(sheet.spec.name, column.name) or "", column.kind,
                      unit, "yes" if column.required else "no",
                      f"{column.minimum:g}" if column.minimum is not None else "",
                      ", ".join(values), column.description]
