@@ -1,4 +1,5 @@
-"""Input tables: read CSV files and validate them, reporting every problem with file, row and column.
+"""Input tables: read CSV files (or Parquet files, or Excel workbooks) and validate them, reporting every
+problem with file (and sheet), row and column.
 
 Each table has a :class:`TableSpec` (its data dictionary in code: columns, kinds, units allowed,
 values allowed, plausible ranges, keys). :func:`read_table` parses a CSV file as text first, so
@@ -8,6 +9,30 @@ and allowed values with a pandera schema (lazily: all failures at once), and dup
 A table may be given as ``<table>.parquet`` in place of ``<table>.csv`` (never both): its cells are
 read as the text a CSV file would hold, and validated the same way, with the same messages; its
 row ``n`` is reported as row ``n + 1``, as if the header were row 1.
+
+A table of the year's folder (``role="input"``) may also be given in Excel (read with openpyxl):
+
+- ``<table>.xlsx`` in place of ``<table>.csv``: its sheet named after the table, else its first sheet;
+- the sheets named exactly after the table in the *year workbooks* of the folder (:func:`year_workbooks`:
+  every other ``*.xlsx``, Excel's lock files ``~$*.xlsx`` skipped), several being read one after the
+  other in file-name order (one workbook per site team). Each row keeps its source
+  (:attr:`Table.source_of`), so that it is located in its own workbook and sheet, and every file read
+  has its provenance record (:attr:`Table.records`).
+
+Two files of a table, or a file and a sheet, are one problem naming both. A sheet's header is its row
+1 and its rows are Excel's row numbers; a problem is located as ``data/FY2019/fuel_use.xlsx, sheet
+'fuel_use', row 8, column 'quantity'``. Each cell becomes the text a CSV file would hold (a whole number
+without ``.0``, other numbers as ``repr``, ``true``/``false``, a date ``2018-04-01``, a date and time
+``2018-04-01T13:00:00``), so the checks and messages are those of a CSV file; a formula without its
+computed value, an error cell and merged cells are problems of their own.
+
+In every format the header is read the same way: a cell may give a unit in brackets (``quantity [t]``;
+for a column of a fixed unit, another unit is a problem in row 1), a cell ending with ``(reference,
+not read)`` is left out with its column, and a column may be named by its Japanese header
+(``aliases_ja.yaml``, :func:`japanese_header`: ``拠点コード`` for ``site_id``).
+
+A CSV file is UTF-8 unless the year's parameters declare its encoding (``inputs.encodings``: ``utf-8``,
+``utf-8-sig`` or ``cp932``, passed to :func:`read_table` as ``encodings``).
 
 The checks run column by column (NumPy and pandas, a table of 200,000 rows in about a second):
 numbers are converted together, other cells once per distinct text, and only the cells found wrong
@@ -854,7 +879,7 @@ def table_rows(path: str | Path, root: str | Path | None = None, encoding: str |
     path = Path(path)
     found: list[Problem] = []
     sources = _sources(path, root, found)
-    if sources is None:
+    if sources is None or (not sources and found):  # two files, or a year workbook that cannot be read
         raise InputError(found)
     if not sources:
         return None

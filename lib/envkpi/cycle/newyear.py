@@ -38,7 +38,7 @@ from ruamel.yaml.error import CommentMark
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 from ruamel.yaml.tokens import CommentToken
 
-from envkpi.core.inputs import Column, TableSpec, data_dir
+from envkpi.core.inputs import Column, TableSpec, data_dir, japanese_header
 from envkpi.core.parameters import (
     EXPLANATION_FORM,
     WHAT_CHANGED_PLACEHOLDER,
@@ -444,6 +444,10 @@ def template_dictionary(specs: Iterable[TableSpec], *, fiscal_year: int | None =
         "  unit string (e.g. `kWh`, `MWh`, `GJ`, `t`, `kNm3`, `kL`, `kW`); otherwise the fixed unit shown applies.",
         "- Keys (site ids, fuels, suppliers, regions, categories, host products …) must be spelled exactly",
         f"  as in `sites.csv` and the keys of `parameters/{year}.yaml` (with `parameters/common.yaml`).",
+        "- A table may instead be given as `<table>.xlsx`, or as a sheet named after it in another workbook",
+        "  of this folder; a header may be the column's name or its Japanese header (shown below), with a unit",
+        "  in brackets (`quantity [t]`). A CSV file saved by Japanese Excel as *CSV* (CP932) is read when the",
+        f"  year's parameters declare it: `inputs: {{encodings: {{<table>.csv: cp932}}}}` in `parameters/{year}.yaml`.",
         "- The full dictionary, with the formulas and examples, is `data/README.md`.",
         f"- To collect the tables from sites and departments: `envkpi forms --fy {fiscal_year or '<yyyy>'}` writes an Excel",
         "  form per table (`--site JP-01` or `--site all`: per site) with drop-down lists, number checks and last",
@@ -474,10 +478,16 @@ def template_dictionary(specs: Iterable[TableSpec], *, fiscal_year: int | None =
             minimum = f"{column.minimum:g}" if column.minimum is not None else "—"
             lines.append(
                 f"| `{column.name}` | {_type(column)} | {_unit(column)} | {'yes' if column.required else 'no'} "
-                f"| {minimum} | {allowed} | {_cell(column.description)} |"
+                f"| {minimum} | {allowed} | {_cell(column.description)}{_japanese(spec, column)} |"
             )
         lines.append("")
     return "\n".join(lines)
+
+
+def _japanese(spec: TableSpec, column: Column) -> str:
+    """The Japanese header that may stand for the column, as the end of its description."""
+    header = japanese_header(spec.name, column.name)
+    return f" (Japanese header: {header})" if header else ""
 
 
 def _header(spec: TableSpec) -> str:

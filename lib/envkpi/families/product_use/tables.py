@@ -50,7 +50,8 @@ def load_product_use_inputs(params: Parameters, folder: str | Path, *, root: str
     """
     __tracebackhide__ = True
     references = table_references(params)
-    table = read_table(Path(folder) / PRODUCT_USE.file_name, PRODUCT_USE, root=root, encodings=params.inputs.encodings, references=references)
+    table = read_table(Path(folder) / PRODUCT_USE.file_name, PRODUCT_USE, root=root, references=references,
+                       encodings=params.inputs.encodings)
     return ProductUseInputs(with_rows(table), [*params.files, *table.records], sorted(table.warnings))
 
 
