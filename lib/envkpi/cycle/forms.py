@@ -368,7 +368,7 @@ def _validation(column: Column, values: Sequence[str] | None, lists: _Lists):
     expected = _expected(column, values)
     options = dict(allow_blank=True, showInputMessage=True, showErrorMessage=True,
                    promptTitle=_clip(column.name, 32), prompt=_clip(f"{column.description}. Expected: {expected}.", 255),
-                   errorTitle=_clip(f"{column.name}: not accepted", 32), error=_clip(f"Expected {expected}.", 255))
+                   errorTitle=_clip(f"{column.name}: not accepted", 32), error=_clip(f"Expected {expected}.", 225))
     if column.kind in ("number", "integer"):
         kind = "decimal" if column.kind == "number" else "whole"
         if column.minimum is not None:
