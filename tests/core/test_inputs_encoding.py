@@ -135,3 +135,12 @@ def test_a_family_reads_its_tables_in_the_declared_encoding(root, parameters, tm
     loaded = family.load_inputs(families.load_parameters(parameters, root=tmp_path), folder, tmp_path)
     assert loaded.products.equals(expected.products)
     assert [r.path for r in loaded.files if r.role == "input"] == ["data/FY2018/product_use.csv"]
+
+
+def test_the_previous_years_files_read_by_logistics_use_that_years_declarations(root, parameters, tmp_path):
+    from envkpi.families.logistics.tables import _previous_encodings
+
+    declare(parameters, "    transport_records.csv: cp932\n")
+    assert _previous_encodings(tmp_path, 2019) == {"transport_records.csv": "cp932"}
+    assert _previous_encodings(tmp_path, 2018) == {}  # FY2017.yaml declares nothing
+    assert _previous_encodings(None, 2019) == {}

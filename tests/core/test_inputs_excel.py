@@ -325,3 +325,57 @@ def test_the_data_dictionary_shows_the_japanese_header_of_every_column(root):
         section = readme.split(f"### `FY<yyyy>/{spec.file_name}`", 1)[1].split("\n### ", 1)[0]
         for column in spec.columns:
             assert f"| `{column.name}` | {japanese_header(spec.name, column.name)} |" in section, (spec.name, column.name)
+
+
+# --- the preflight of envkpi run sees the tables given these ways ---------------------------------------------
+
+@pytest.fixture
+def project(root, tmp_path) -> Path:
+    import shutil
+
+    copy = tmp_path / "project"
+    for folder in ("data", "parameters"):
+        shutil.copytree(root / folder, copy / folder)
+    return copy
+
+
+def run_preflight(project: Path, names=("product_use",)) -> list[str]:
+    from envkpi.families import load_parameters
+    from envkpi.running.runner import preflight
+
+    params_path = project / "parameters" / "FY2018.yaml"
+    params = load_parameters(params_path, root=project)
+    return preflight(project, params, params_path, project / "data" / "FY2018", list(names), warn=lambda line: None)
+
+
+def product_use_rows(project: Path) -> list[list[str]]:
+    import csv
+
+    with (project / "data" / "FY2018" / "product_use.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def test_the_preflight_says_what_a_missing_table_may_be_given_as(project):
+    (project / "data" / "FY2018" / "product_use.csv").unlink()
+    assert run_preflight(project) == [
+        "data/FY2018/product_use.csv: missing (product_use reads it); expected product_use.csv, product_use.parquet "
+        "or product_use.xlsx, or a sheet 'product_use' in a workbook (*.xlsx) of data/FY2018"]
+
+
+def test_the_preflight_reads_a_table_from_the_sheets_of_site_workbooks(project):
+    folder = project / "data" / "FY2018"
+    header, *rows = product_use_rows(project)
+    (folder / "product_use.csv").unlink()
+    workbook(folder / "forms_a.xlsx", {"README": [["form"]], "product_use": [header, *rows[:5]]})
+    workbook(folder / "forms_b.xlsx", {"product_use": [header, *rows[5:]]})
+    assert run_preflight(project) == []
+    assert table_rows(folder / "product_use.csv", project) == len(rows)
+
+
+def test_the_preflight_refuses_a_sheet_left_as_an_empty_template(project):
+    folder = project / "data" / "FY2018"
+    header, *_ = product_use_rows(project)
+    (folder / "product_use.csv").unlink()
+    workbook(folder / "FY2018.xlsx", {"product_use": [header]})
+    assert run_preflight(project) == ["data/FY2018/FY2018.xlsx, sheet 'product_use': no rows — an empty template; "
+                                     "fill it"]

@@ -59,6 +59,7 @@ import functools
 import io
 import math
 import re
+import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -1043,8 +1044,10 @@ def _load_workbook(path: str, stamp: tuple[int, int]) -> dict[str, _Sheet]:
     """
     import openpyxl
 
-    values = openpyxl.load_workbook(path, data_only=True)
-    formulas = openpyxl.load_workbook(path, data_only=False, read_only=True)
+    with warnings.catch_warnings():  # "Data Validation extension is not supported": lists of a form, not read
+        warnings.simplefilter("ignore", UserWarning)
+        values = openpyxl.load_workbook(path, data_only=True)
+        formulas = openpyxl.load_workbook(path, data_only=False, read_only=True)
     sheets = {}
     for sheet in values.worksheets:
         formula_cells = set()

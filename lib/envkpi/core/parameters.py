@@ -53,6 +53,7 @@ from pydantic import (
 )
 
 from envkpi.core.catalogue import catalogue
+from envkpi.core.inputs import ENCODINGS
 from envkpi.core.provenance import FileRecord, file_record
 from envkpi.core.units import GASES, UnitError, format_unit, gas_unit, parse_unit, ureg
 
@@ -63,6 +64,8 @@ __all__ = [
     "Plausible",
     "Explanation",
     "Parameters",
+    "Inputs",
+    "INPUT_ENCODINGS",
     "ParameterError",
     "WHAT_CHANGED_PLACEHOLDER",
     "what_changed_placeholder",
@@ -494,8 +497,8 @@ class Changes(Strict):
     explanation_tolerance: Threshold
 
 
-#: The encodings a CSV input may be declared in (``inputs.encodings``); as :data:`envkpi.core.inputs.ENCODINGS`.
-INPUT_ENCODINGS = ("utf-8", "utf-8-sig", "cp932")
+#: The encodings a CSV input may be declared in (``inputs.encodings``).
+INPUT_ENCODINGS = ENCODINGS
 
 
 class Inputs(Strict):

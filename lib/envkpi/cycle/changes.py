@@ -78,7 +78,7 @@ GENERAL = "general"
 
 #: Top-level keys of the parameters that apply to every report.
 GENERAL_SECTIONS = ("standard", "organisation", "fiscal_year_start_month", "changes", "explanations", "what_changed",
-                    "restatement_reason")
+                    "restatement_reason", "inputs")
 
 
 def family_of_section() -> dict[str, str]:
@@ -92,8 +92,10 @@ def family_of_section() -> dict[str, str]:
 
 #: Keys that are not parameters of the method: the year itself, the file chain, the explanations of
 #: this year's changes (they are compared with the results, not with last year's file) and the year's
-#: statement of what changed (a statement about the diff, not a part of it), and why the year is restated.
-_IGNORED_SECTIONS = frozenset({"fiscal_year", "extends", "explanations", "what_changed", "restatement_reason"})
+#: statement of what changed (a statement about the diff, not a part of it), why the year is restated, and how
+#: the year's input files are read (``inputs``: their encodings, which change the bytes read, not the method).
+_IGNORED_SECTIONS = frozenset({"fiscal_year", "extends", "explanations", "what_changed", "restatement_reason",
+                               "inputs"})
 #: Fields that never make a change: the marker of ``envkpi new-year`` and free-text notes.
 _IGNORED_FIELDS = frozenset({"carried_over_from", "note"})
 

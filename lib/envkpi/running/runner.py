@@ -360,8 +360,9 @@ def preflight(root: Path, parameters, params_path: Path, data_path: Path, names:
                                 f"(*.xlsx) of {_relative(data_path, root)}")
                 continue
             empty = rows == 0
+            sheet = f", sheet {spec.name!r}" if file.suffix == ".xlsx" and file.stem != spec.name else ""
             if empty and not spec.may_be_empty:
-                problems.append(f"{_relative(file, root)}: no rows — an empty template; fill it")
+                problems.append(f"{_relative(file, root)}{sheet}: no rows — an empty template; fill it")
     previous = parameters.fiscal_year - 1
     needs = [(root / history.path, history.what) for name in names if name in families.names()
              for history in families.family(name).histories if history.needed(parameters, previous)]

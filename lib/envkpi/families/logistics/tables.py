@@ -35,7 +35,7 @@ from envkpi.core.inputs import (
     warnings_of,
     with_rows,
 )
-from envkpi.core.parameters import Parameters
+from envkpi.core.parameters import Inputs, Parameters, load_document, parameter_file
 from envkpi.core.provenance import FileRecord, history_record
 
 from .parameters import FUEL_METHODS, METHODS, MODES
@@ -331,10 +331,11 @@ def load_logistics_inputs(params: Parameters, folder: str | Path, history_file: 
     files: list[FileRecord] = []
     if changes:
         previous_folder = Path(previous_folder) if previous_folder else folder.parent / f"FY{fiscal_year - 1}"
+        encodings = _previous_encodings(root, fiscal_year)
         previous = read_table(previous_folder / TRANSPORT_RECORDS.file_name, TRANSPORT_RECORDS, root=root,
-                              problems=problems)
+                              problems=problems, encodings=encodings)
         previous_weight = read_table(previous_folder / SHIPPED_WEIGHT.file_name, SHIPPED_WEIGHT, root=root,
-                                     problems=problems)
+                                     problems=problems, encodings=encodings)
         for table, year in ((records, fiscal_year), (previous, fiscal_year - 1)):
             if table is None:
                 continue
@@ -381,6 +382,18 @@ def load_logistics_inputs(params: Parameters, folder: str | Path, history_file: 
                history_record(history_file, fiscal_year, root=root)],
         warnings=sorted(warnings),
     )
+
+
+def _previous_encodings(root: str | Path | None, fiscal_year: int) -> dict[str, str]:
+    """The encodings that the previous year's parameters declare for its input files (``inputs.encodings``;
+    none without a project root or a readable file: its files are then read as UTF-8)."""
+    path = parameter_file(Path(root), fiscal_year - 1) if root is not None else None
+    if path is None or not path.is_file():
+        return {}
+    try:
+        return Inputs.model_validate(load_document(path).get("inputs") or {}).encodings
+    except Exception:  # noqa: BLE001 - a broken file of another year: its run names the problem
+        return {}
 
 
 def load_inputs(params: Parameters, folder: Path, root: Path) -> LogisticsInputs:
