@@ -149,7 +149,8 @@ def test_a_form_per_table_with_units_validations_protection_and_last_years_value
     header = [cell.value for cell in product[1]]
     assert "units_sold [count]" in header and "model_kwh_per_year [kWh/year]" in header
     counts = next(v for v in product.data_validations.dataValidation if v.type == "whole")
-    assert counts.formula1 == "0"
+    assert (counts.operator, counts.formula1, counts.formula2) == ("between", "0", "1000000000")  # the run's error bound
+    assert "from 0 to 1,000,000,000" in counts.error
 
 
 def test_the_dictionary_sheet_lists_every_column(written):

@@ -16,7 +16,7 @@ cells to fill are unlocked. Each column has an input message saying what is expe
 validation: a drop-down list for the columns with allowed values and for the known keys the run checks
 (site ids of the register, and what each family declares from the parameters: fuels, carriers, gases,
 regions, categories …, :attr:`envkpi.core.family.Family.references`; units allowed), whole or decimal
-numbers (at least the column's minimum) for numbers. The lists are held in a hidden ``lists`` sheet.
+numbers for numbers, within the bounds beyond which the run refuses a value (:func:`bounds`). The lists are held in a hidden ``lists`` sheet.
 
 The previous year's rows prefill the key columns (``TableSpec.unique``, else the leading columns with a
 list of keys), rows of sites no longer in the group left out; their values (numbers, units, flags) are
@@ -52,7 +52,7 @@ from envkpi.core.parameters import Parameters, parameter_file
 from envkpi.core.sites import SITES
 
 __all__ = ["FormsError", "FormContext", "REFERENCE_SUFFIX", "LISTS_SHEET", "DICTIONARY_SHEET", "SPARE_ROWS",
-           "form_context", "header_text", "reference_header", "write_table_forms", "write_site_forms", "forms",
+           "form_context", "bounds", "header_text", "reference_header", "write_table_forms", "write_site_forms", "forms",
            "site_tables"]
 
 #: The end of the header of a column that the run ignores, with its whole column.
@@ -311,12 +311,33 @@ def _sheet(spec: TableSpec, context: FormContext, site: str | None = None) -> _S
     return _Sheet(spec, tuple(columns), tuple(records), keys, lists)
 
 
+def bounds(column: Column) -> tuple[float | None, float | None]:
+    """The lowest and highest values the run accepts in a number column of fixed unit: its minimum, and the
+    bounds of its plausible range in that unit beyond which a value is an error (None: no bound). A
+    column whose unit varies by row has only its minimum."""
+    low, high = column.minimum, None
+    if column.unit_column is None:
+        unit = column.unit or "dimensionless"
+        for plausible in column.plausible:
+            if plausible.unit == unit:
+                if plausible.error_below is not None:
+                    low = plausible.error_below if low is None else max(low, plausible.error_below)
+                high = plausible.error_above
+                break
+    return low, high
+
+
 def _expected(column: Column, values: Sequence[str] | None) -> str:
     """What a cell of ``column`` takes, in words (for the input and error messages)."""
     if column.kind in ("number", "integer"):
         what = "a number" if column.kind == "number" else "a whole number"
-        if column.minimum is not None:
-            what += f" ≥ {column.minimum:g}"
+        low, high = bounds(column)
+        if low is not None and high is not None:
+            what += f" from {low:,.15g} to {high:,.15g}"
+        elif low is not None:
+            what += f" ≥ {low:,.15g}"
+        elif high is not None:
+            what += f" ≤ {high:,.15g}"
         if column.unit:
             what += f" in {column.unit}"
         elif column.unit_column:
@@ -330,6 +351,11 @@ def _expected(column: Column, values: Sequence[str] | None) -> str:
     if column.kind == "unit":
         return "a unit" + (f" of dimension {' or '.join(column.dimensions)}" if column.dimensions else "")
     return "text"
+
+
+def _formula(value: float) -> str:
+    """A bound as an Excel formula: ``0``, ``2100``, ``0.5``, ``1E+300``."""
+    return f"{value:.15g}".replace("e", "E")
 
 
 def _clip(text: str, size: int) -> str:
@@ -371,10 +397,14 @@ def _validation(column: Column, values: Sequence[str] | None, lists: _Lists):
                    errorTitle=_clip(f"{column.name}: not accepted", 32), error=_clip(f"Expected {expected}.", 225))
     if column.kind in ("number", "integer"):
         kind = "decimal" if column.kind == "number" else "whole"
-        if column.minimum is not None:
-            return DataValidation(type=kind, operator="greaterThanOrEqual", formula1=f"{column.minimum:g}", **options)
-        return DataValidation(type=kind, operator="between", formula1="-1E+300" if kind == "decimal" else "-2147483647",
-                              formula2="1E+300" if kind == "decimal" else "2147483647", **options)
+        low, high = bounds(column)
+        if low is not None and high is None:
+            return DataValidation(type=kind, operator="greaterThanOrEqual", formula1=_formula(low), **options)
+        if high is not None and low is None:
+            return DataValidation(type=kind, operator="lessThanOrEqual", formula1=_formula(high), **options)
+        if low is None:
+            low, high = (-1e300, 1e300) if kind == "decimal" else (-2147483647, 2147483647)
+        return DataValidation(type=kind, operator="between", formula1=_formula(low), formula2=_formula(high), **options)
     if column.kind == "boolean":
         return DataValidation(type="list", formula1='"TRUE,FALSE"', **options)
     if values:
