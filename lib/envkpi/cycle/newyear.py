@@ -16,6 +16,9 @@
 - ``data/FY<year>/README.md``: the data dictionary of those tables, generated from their specs
   (:func:`template_dictionary`).
 
+The tables are collected from sites and departments with Excel forms (``envkpi forms --fy <year>``,
+:mod:`envkpi.cycle.forms`), which the data folder's README and the command's last message mention.
+
 Nothing is ever overwritten: if the year's parameter file or data folder exists, nothing is written.
 A run of the new year refuses it until every table is filled and every carried value confirmed
 (:func:`envkpi.core.parameters.carried_over` lists what is still marked).
