@@ -316,3 +316,34 @@ def test_prefilled_rows_are_filled_in_place_and_an_emptied_row_is_skipped(writte
     pd.testing.assert_frame_equal(read.data.sort_values(keys, ignore_index=True),
                                   whole.data.sort_values(keys, ignore_index=True), check_dtype=False)
     assert not set(emptied) & set(read.rows)
+
+
+def test_the_validations_accept_every_value_of_the_sample(written):
+    """A form filled with the FY2018 sample passes its own validations: every key is in its drop-down list,
+    every number within its bounds (the lists and bounds are those the run applies)."""
+    _, tables, _ = written
+    checked = 0
+    for spec in year_tables():
+        workbook = openpyxl.load_workbook(tables[spec.name])
+        sheet = workbook[spec.name]
+        names = {openpyxl.utils.get_column_letter(i): column_of(c.value, spec) for i, c in enumerate(sheet[1], start=1)}
+        rows = csv_rows(ROOT / "data" / "FY2018" / spec.file_name)
+        kinds = {c.name: c.kind for c in spec.columns}
+        for validation in sheet.data_validations.dataValidation:
+            name = names[str(validation.sqref).split(":")[0].rstrip("0123456789")]
+            values = [typed(row[name].strip(), kinds[name]) for row in rows if row[name].strip()]
+            if validation.type == "list" and validation.formula1.startswith("'"):
+                cells = workbook[LISTS_SHEET][validation.formula1.split("!")[1].replace("$", "")]
+                allowed = {cell.value for row in cells for cell in row}
+                assert set(values) <= allowed, (spec.name, name, set(values) - allowed)
+            elif validation.type == "list":
+                assert set(values) <= {True, False}, (spec.name, name)
+            elif validation.type in ("decimal", "whole"):
+                low = float(validation.formula1) if validation.operator != "lessThanOrEqual" else None
+                high = (float(validation.formula2) if validation.operator == "between" else
+                        float(validation.formula1) if validation.operator == "lessThanOrEqual" else None)
+                assert all((low is None or v >= low) and (high is None or v <= high) for v in values), (spec.name, name)
+            else:
+                continue
+            checked += 1
+    assert checked > 50
