@@ -280,9 +280,36 @@ def _new_year(args: argparse.Namespace) -> int:
     for path in written:
         print(path.relative_to(root))
     print(f"FY{args.year} created: confirm every value marked carried_over_from in parameters/FY{args.year}.yaml "
-          f"and fill the tables of data/FY{args.year}/; `envkpi run --fy {args.year}` lists what is left.",
+          f"and fill the tables of data/FY{args.year}/; `envkpi run --fy {args.year}` lists what is left.\n"
+          f"Excel collection forms of these tables, with last year's values beside the cells to fill: "
+          f"`envkpi forms --fy {args.year}` (one per table) or `envkpi forms --fy {args.year} --site all` (one per site).",
           file=sys.stderr)
     return 0
+
+
+def _forms(args: argparse.Namespace) -> int:
+    from envkpi.cycle.forms import FormsError, forms
+
+    root = project_root()
+    out = Path(args.out).resolve() if args.out else None
+    if out is not None and out.exists() and not out.is_dir():
+        raise UsageError(f"--out {args.out} is a file; expected a folder for the forms, e.g. forms/FY{args.fy}")
+    try:
+        written, notes = forms(root, args.fy, site=args.site, out=out, force=args.force)
+    except FormsError as exc:
+        print(f"envkpi forms: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    for path in written:
+        try:
+            print(path.relative_to(root))
+        except ValueError:
+            print(path)
+    where = f"data/FY{args.fy}/"
+    print(f"{len(written)} form{'s' if len(written) != 1 else ''} written: send them out; a returned form is placed "
+          f"in {where} as it is and read by `envkpi run --fy {args.fy}`.", file=sys.stderr)
+    return EXIT_OK
 
 
 def _diff(args: argparse.Namespace) -> int:
@@ -687,6 +714,14 @@ def _parser() -> argparse.ArgumentParser:
     year.add_argument("--source", type=_fiscal_year, metavar="YYYY",
                       help="the year to carry over from (default: the year before)")
     year.set_defaults(handler=_new_year)
+
+    forms = commands.add_parser("forms", help="write Excel collection forms of a fiscal year's tables (per table or per site)")
+    forms.add_argument("--fy", type=_fiscal_year, required=True, metavar="YYYY", help="the fiscal year collected, e.g. 2019")
+    forms.add_argument("--site", type=_name, metavar="SITE",
+                       help="one form per site instead of per table: a site id, e.g. JP-01, or 'all'")
+    forms.add_argument("--out", metavar="DIR", help="folder of the forms (default forms/FY<yyyy>)")
+    forms.add_argument("--force", action="store_true", help="replace forms that exist (they may have been filled)")
+    forms.set_defaults(handler=_forms)
 
     diff = commands.add_parser("diff", help="parameters that changed between two fiscal years, and their effects")
     diff.add_argument("--fy", type=_fiscal_year, required=True, metavar="YYYY", help="the fiscal year, e.g. 2018")

@@ -83,6 +83,11 @@ CASES = [
     case("new-year", "2019", "--source", "2030", names=("FY2030", "parameters/FY2030.yaml not found")),
     case("new-year", "2019", "--source", "x", names=("--source 'x'",)),
     case("run", "--fy", "2018", "--reason", " ", names=("--reason ' ' is blank", "why the year is restated")),
+    # forms
+    case("forms", names=("missing --fy",)),
+    case("forms", "--fy", "2030", names=("FY2030", "no data/FY2029", "years here: FY2017, FY2018")),
+    case("forms", "--fy", "2018", "--site", " ", names=("--site ' ' is blank",)),
+    case("forms", "--fy", "2018", "--out", "notes.txt", names=("--out notes.txt is a file", "folder for the forms")),
     # diff
     case("diff", "--fy", "2018", names=("missing --against",)),
     case("diff", "--fy", "abc", "--against", "2017", names=("--fy 'abc'",)),

@@ -173,6 +173,11 @@ class Family:
         Key paths of parameters its report shows in every fiscal year's file
         (:func:`envkpi.pages.report.show_parameter_across_years`): the only values of other years' files its
         results and report depend on (the execution cache keys them, :mod:`envkpi.running.cache`).
+    references : callable, optional
+        ``references(parameters, spec)``: the known keys of the columns of its table ``spec`` that come from
+        the parameters (column → values: fuels, carriers, gases, regions, categories …), as its loader
+        passes them to :func:`envkpi.core.inputs.read_table`. Site ids come from the site register and are
+        not given here. ``envkpi forms`` offers them as drop-down lists.
     needs_results : bool
         Whether its notebook reads this year's results of the other families (a family that follows
         the others, such as the progress against commitments). The runner executes it after the others and passes
@@ -193,3 +198,4 @@ class Family:
     explanation_example: tuple[str, str] | None = None
     across_years: tuple[str, ...] = ()
     needs_results: bool = False
+    references: Callable[[Parameters, TableSpec], dict[str, list[str]]] | None = None

@@ -16,6 +16,9 @@
 - ``data/FY<year>/README.md``: the data dictionary of those tables, generated from their specs
   (:func:`template_dictionary`).
 
+The tables are collected from sites and departments with Excel forms (``envkpi forms --fy <year>``,
+:mod:`envkpi.cycle.forms`), which the data folder's README and the command's last message mention.
+
 Nothing is ever overwritten: if the year's parameter file or data folder exists, nothing is written.
 A run of the new year refuses it until every table is filled and every carried value confirmed
 (:func:`envkpi.core.parameters.carried_over` lists what is still marked).
@@ -449,6 +452,9 @@ def template_dictionary(specs: Iterable[TableSpec], *, fiscal_year: int | None =
         "  in brackets (`quantity [t]`). A CSV file saved by Japanese Excel as *CSV* (CP932) is read when the",
         f"  year's parameters declare it: `inputs: {{encodings: {{<table>.csv: cp932}}}}` in `parameters/{year}.yaml`.",
         "- The full dictionary, with the formulas and examples, is `data/README.md`.",
+        f"- To collect the tables from sites and departments: `envkpi forms --fy {fiscal_year or '<yyyy>'}` writes an Excel",
+        "  form per table (`--site JP-01` or `--site all`: per site) with drop-down lists, number checks and last",
+        "  year's values; a returned form is put in this folder as it is (see the main README, \"Collection forms\").",
         "",
         "Read by the run but not in this folder (they serve every year): "
         + ", ".join(f"`{history.path}`" for history in histories())

@@ -18,6 +18,7 @@ FAMILY = Family(
     section=AvoidedEmissions,
     tables=tables.TABLES,
     load_inputs=tables.load_inputs,
+    references=tables.table_references,
     reads=("product_regions", "production.fuels"),
     reference_tables=(tables.OUTDOOR_TEMPERATURE,),
     histories=(HISTORY,),

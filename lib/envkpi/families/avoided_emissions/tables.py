@@ -166,6 +166,20 @@ def _read_family(specs, folder: Path, root, references: dict, problems: list[Pro
             for spec in specs}
 
 
+def table_references(params: Parameters, spec: TableSpec | None = None) -> dict[str, list[str]]:
+    """The known keys of the family's table ``spec`` from the parameters: regions, categories, host products
+    and vehicle types; the vacuum-insulation panels' host products are their own list."""
+    avoided = params.avoided_emissions
+    if spec is VACUUM_INSULATION:
+        return {"host_product": list(avoided.vacuum_insulation.host_lifetimes)}
+    return {
+        "region": list(params.product_regions),
+        "category": list(avoided.energy_saving.lifetimes),
+        "host_product": sorted({*avoided.compressors_motors.host_lifetimes}),
+        "vehicle_type": list(avoided.automotive_batteries.vehicle_types),
+    }
+
+
 def load_avoided_inputs(params: Parameters, folder: str | Path, temperature_file: str | Path, history_file: str | Path,
                         *, root: str | Path | None = None) -> AvoidedInputs:
     """Read and validate the inputs of CO2-01 … CO2-03: shipments, the temperature series, published history.
@@ -178,20 +192,12 @@ def load_avoided_inputs(params: Parameters, folder: str | Path, temperature_file
         of order in the temperature series) with file, row and column.
     """
     __tracebackhide__ = True
-    avoided = params.avoided_emissions
-    references = {
-        "region": list(params.product_regions),
-        "category": list(avoided.energy_saving.lifetimes),
-        "host_product": sorted({*avoided.compressors_motors.host_lifetimes}),
-        "vehicle_type": list(avoided.automotive_batteries.vehicle_types),
-    }
-    # vacuum-insulation hosts have their own list: read that table with its own references
+    # vacuum-insulation hosts have their own list: that table is read with its own references
     problems: list[Problem] = []
     specs = [s for s in TABLES if s is not VACUUM_INSULATION]
-    tables = _read_family(specs, Path(folder), root, references, problems, params.inputs.encodings)
-    tables.update(_read_family([VACUUM_INSULATION], Path(folder), root,
-                               {"host_product": list(avoided.vacuum_insulation.host_lifetimes)}, problems,
-                               params.inputs.encodings))
+    tables = _read_family(specs, Path(folder), root, table_references(params), problems, params.inputs.encodings)
+    tables.update(_read_family([VACUUM_INSULATION], Path(folder), root, table_references(params, VACUUM_INSULATION),
+                               problems, params.inputs.encodings))
     temperature = read_table(temperature_file, OUTDOOR_TEMPERATURE, root=root, role="reference", problems=problems)
     history = read_table(history_file, AVOIDED_HISTORY, root=root, role="history", problems=problems)
     if temperature is not None:

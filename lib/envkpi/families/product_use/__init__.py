@@ -18,6 +18,7 @@ FAMILY = Family(
     tables=tables.TABLES,
     alternatives=tables.ALTERNATIVES,
     load_inputs=tables.load_inputs,
+    references=tables.table_references,
     reads=("product_regions",),
     reconciliations=(
         BreakdownSum("CO2-04", "category", "CO2-04: sum over categories = total"),

@@ -62,6 +62,12 @@ class ProductUseInputs(NamedTuple):
     shipment_rows: int | None = None
 
 
+def table_references(params: Parameters, spec: TableSpec | None = None) -> dict[str, list[str]]:
+    """The known keys of ``product_use.csv`` (and of ``product_shipments.csv``) from the parameters: regions and
+    categories."""
+    return {"region": list(params.product_regions), "category": list(params.product_use.lifetimes)}
+
+
 def load_product_use_inputs(params: Parameters, folder: str | Path, *, root: str | Path | None = None) -> ProductUseInputs:
     """Read and validate ``product_use.csv`` (CO2-04), or derive it from ``product_shipments.csv``: known
     categories and regions, whole and plausible counts; in a ledger, one consumption per model and region.
@@ -78,7 +84,7 @@ def load_product_use_inputs(params: Parameters, folder: str | Path, *, root: str
         With every problem; also when both tables are given.
     """
     __tracebackhide__ = True
-    references = {"region": list(params.product_regions), "category": list(params.product_use.lifetimes)}
+    references = table_references(params)
     folder = Path(folder)
     ledger = table_file(folder / PRODUCT_SHIPMENTS.file_name)
     if not ledger.exists():

@@ -28,6 +28,7 @@ FAMILY = Family(
     section=Production,
     tables=tables.TABLES,
     load_inputs=tables.load_inputs,
+    references=tables.table_references,
     reads=("gwp_sets", "boundary"),
     histories=(HISTORY,),
     check_parameters=_gwp_set_known,

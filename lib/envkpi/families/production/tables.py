@@ -204,6 +204,17 @@ class ProductionInputs:
         return self.boundary.set_index("site_id")["country"]
 
 
+def table_references(params: Parameters, spec: TableSpec | None = None) -> dict[str, list[str]]:
+    """The known keys of the family's tables from the parameters: fuels, carriers and gases (the same for
+    every table ``spec``; site ids come from the site register)."""
+    production = params.production
+    return {
+        "fuel": list(production.fuels),
+        "carrier": ["electricity", *production.heat_carriers],
+        "gas": list(params.gwp_sets[str(production.gwp_set.value)].values),
+    }
+
+
 def load_production_inputs(
     params: Parameters, folder: str | Path, history_file: str | Path, *, root: str | Path | None = None
 ) -> ProductionInputs:
@@ -231,14 +242,9 @@ def load_production_inputs(
     """
     __tracebackhide__ = True
     folder = Path(folder)
-    production = params.production
     problems: list[Problem] = []
     sites = read_table(folder / SITES.file_name, SITES, root=root, encodings=params.inputs.encodings, problems=problems)
-    references = {
-        "fuel": list(production.fuels),
-        "carrier": ["electricity", *production.heat_carriers],
-        "gas": list(params.gwp_sets[str(production.gwp_set.value)].values),
-    }
+    references = table_references(params)
     if sites is not None:  # without a site register, site ids cannot be judged: say only that
         references["site_id"] = [s for s in sites.data["site_id"] if s]
     tables: dict[str, Table | None] = {

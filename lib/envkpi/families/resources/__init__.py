@@ -17,6 +17,7 @@ FAMILY = Family(
     section=Resources,
     tables=tables.TABLES,
     load_inputs=tables.load_inputs,
+    references=tables.table_references,
     reads=("boundary",),
     reconciliations=(
         BreakdownSum("RES-01", "site", "RES-01: sum over sites = group total"),

@@ -208,6 +208,12 @@ class ResourcesInputs:
         return in_boundary_sites(self.boundary)
 
 
+def table_references(params: Parameters, spec: TableSpec | None = None) -> dict[str, list[str]]:
+    """The known keys of the family's tables from the parameters: the appliance categories of the statutory
+    rates (the same for every table ``spec``; site ids come from the site register)."""
+    return {"category": list(params.resources.appliance_statutory_rates)}
+
+
 def load_resources_inputs(params: Parameters, folder: str | Path, *, root: str | Path | None = None) -> ResourcesInputs:
     """Read and validate the resources family's inputs; keep the per-site rows of sites inside the boundary.
 
@@ -230,7 +236,7 @@ def load_resources_inputs(params: Parameters, folder: str | Path, *, root: str |
     section = params.resources
     problems: list[Problem] = []
     sites = read_table(folder / SITES.file_name, SITES, root=root, encodings=params.inputs.encodings, problems=problems)
-    references = {"category": list(section.appliance_statutory_rates)}
+    references = table_references(params)
     if sites is not None:
         references["site_id"] = [s for s in sites.data["site_id"] if s]
     tables: dict[str, Table | None] = {
