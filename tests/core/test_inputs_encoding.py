@@ -120,7 +120,7 @@ def test_an_unknown_encoding_or_file_name_is_an_error_naming_the_key(parameters,
     assert ("  parameters/FY2018.yaml: inputs.encodings.sites.csv: unknown encoding 'latin-1'; expected one of utf-8, "
             "utf-8-sig, cp932") in lines
     assert ("  parameters/FY2018.yaml: inputs.encodings.sites: expected the name of a CSV file of the year's folder, "
-            "e.g. product_use.csv") in lines
+            "e.g. <table>.csv") in lines
 
 
 def test_a_family_reads_its_tables_in_the_declared_encoding(root, parameters, tmp_path):

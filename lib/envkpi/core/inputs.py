@@ -20,8 +20,8 @@ A table of the year's folder (``role="input"``) may also be given in Excel (read
   has its provenance record (:attr:`Table.records`).
 
 Two files of a table, or a file and a sheet, are one problem naming both. A sheet's header is its row
-1 and its rows are Excel's row numbers; a problem is located as ``data/FY2019/fuel_use.xlsx, sheet
-'fuel_use', row 8, column 'quantity'``. Each cell becomes the text a CSV file would hold (a whole number
+1 and its rows are Excel's row numbers; a problem is located as ``data/FY2019/<table>.xlsx, sheet
+'<table>', row 8, column 'quantity'``. Each cell becomes the text a CSV file would hold (a whole number
 without ``.0``, other numbers as ``repr``, ``true``/``false``, a date ``2018-04-01``, a date and time
 ``2018-04-01T13:00:00``), so the checks and messages are those of a CSV file; a formula without its
 computed value, an error cell and merged cells are problems of their own.
@@ -276,7 +276,7 @@ class Table:
 
     A table read from several places (the sheets named after it in several year workbooks) has one
     ``record`` per file in ``records`` (``record`` is the first), the place of each source in ``places``
-    (``data/FY2019/a.xlsx, sheet 'fuel_use'``) and the source of each data row in ``source_of``: each row
+    (``data/FY2019/a.xlsx, sheet '<table>'``) and the source of each data row in ``source_of``: each row
     is located in its own workbook and sheet (:meth:`place`, :meth:`problem`, :meth:`where`).
     """
 
@@ -646,7 +646,7 @@ def read_table(
         ``None`` when it cannot be read at all (no file, a broken header, not UTF-8). Otherwise an
         :class:`InputError` is raised at once.
     encodings : mapping, optional
-        CSV file name (``product_use.csv``) → its declared encoding (one of :data:`ENCODINGS`; the
+        CSV file name (``<table>.csv``) → its declared encoding (one of :data:`ENCODINGS`; the
         year's parameters, ``inputs.encodings``). A file not named is UTF-8.
 
     Returns

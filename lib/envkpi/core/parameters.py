@@ -503,7 +503,7 @@ INPUT_ENCODINGS = ENCODINGS
 
 class Inputs(Strict):
     """How the year's input files are read: ``encodings`` declares the encoding of a CSV file of the year's
-    folder that is not UTF-8, by file name (``product_use.csv: cp932``, as Japanese Excel saves *CSV*).
+    folder that is not UTF-8, by file name (``<table>.csv: cp932``, as Japanese Excel saves *CSV*).
     A file not declared is read as UTF-8 (a UTF-8 byte-order mark is accepted)."""
 
     encodings: dict[str, str] = {}
@@ -515,7 +515,7 @@ class Inputs(Strict):
         checked = {}
         for name, encoding in encodings.items():
             if not isinstance(name, str) or not name.endswith(".csv") or "/" in name or "\\" in name:
-                problems.append(f"{name}: expected the name of a CSV file of the year's folder, e.g. product_use.csv")
+                problems.append(f"{name}: expected the name of a CSV file of the year's folder, e.g. <table>.csv")
                 continue
             value = str(encoding).strip().lower().replace("_", "-")
             if value not in INPUT_ENCODINGS:
