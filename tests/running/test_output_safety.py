@@ -37,7 +37,8 @@ ONLY = ("--only", "production")
 KILLER = '''
 import os, signal, sys
 from envkpi import cli
-from envkpi.running import outfolder, runner
+from envkpi.pages import html
+from envkpi.running import outfolder
 
 def killing(module, name):
     original = getattr(module, name)
@@ -49,7 +50,7 @@ def killing(module, name):
 
 point = sys.argv.pop(1)
 if point == "export":            # the reader's pages of the run have been exported, not yet written
-    killing(runner, "render_pages")
+    killing(html, "render_pages")  # the runner imports it when it writes pages
 elif point == "swap":            # between the two renames: the previous outputs retired, the new not yet in place
     outfolder._exchange = lambda a, b: False
     killing(outfolder, "_retire")
