@@ -90,7 +90,8 @@ def make_year():
 #: with ``-n`` (``--dist loadfile`` hands out whole files in this order) the short tests fill the workers
 #: around them instead of one of them running alone at the end.
 LONG_FILES = ("tests/cycle/test_yearly_cycle.py", "tests/pages/test_browser.py", "tests/running/test_runner.py",
-              "tests/cycle/test_review_cycle.py")
+              "tests/cycle/test_review_cycle.py", "tests/cycle/test_forms.py", "tests/running/test_input_formats_xlsx.py",
+              "tests/running/test_input_formats_workbook.py", "tests/running/test_input_formats_cp932.py")
 
 
 def pytest_collection_modifyitems(session, config, items):
