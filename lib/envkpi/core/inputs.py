@@ -1624,6 +1624,8 @@ def data_rows(path: Path, root: Path | None = None, *, encoding: str | None = No
     text, problem = read_csv_text(path, _display(path, root), encoding)
     if problem is not None:
         raise InputError([problem])
+    if '"' not in text and "\r" not in text:  # one record per line: a line with a non-blank cell is a row
+        return sum(1 for line in text.split("\n")[1:] if line.replace(",", "").strip())
     return sum(1 for number, row in enumerate(csv.reader(io.StringIO(text, newline="")))
                if number and any(cell.strip() for cell in row))
 

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import multiprocessing
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 from pathlib import Path
 from typing import Protocol
@@ -118,6 +120,35 @@ def all_tables() -> tuple[TableSpec, ...]:
     return (*year_tables(), *extra)
 
 
+#: What the processes forked by :func:`_validations` validate: (parameters, folder, root), set before they fork.
+_VALIDATING: list[tuple[Parameters, Path, Path]] = []
+
+
+def _validations(params: Parameters, folder: Path, root: Path, names: list[str],
+                 workers: int) -> list[tuple[list[Problem], list[Problem]]]:
+    """The (problems, warnings) of the inputs of each family of ``names``, in order; ``workers`` at a time in
+    forked processes (the parameters reach them by the fork, not by pickling), else one after the other here."""
+    if workers <= 1 or len(names) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [_validation(params, folder, root, name) for name in names]
+    _VALIDATING.append((params, folder, root))
+    try:
+        with ProcessPoolExecutor(max_workers=min(workers, len(names)), mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_forked_validation, names))
+    finally:
+        _VALIDATING.pop()
+
+
+def _forked_validation(name: str) -> tuple[list[Problem], list[Problem]]:
+    return _validation(*_VALIDATING[-1], name)
+
+
+def _validation(params: Parameters, folder: Path, root: Path, name: str) -> tuple[list[Problem], list[Problem]]:
+    try:
+        return [], list(family(name).load_inputs(params, folder, root).warnings)
+    except InputError as exc:
+        return list(exc.problems), list(exc.warnings)
+
+
 def section_families() -> dict[str, list[str]]:
     """Parameter section or key path → the families whose results it can move: each family's own section
     and what it reads (a shared section such as ``boundary``, or a key path of another family's section
@@ -140,9 +171,9 @@ class ValidationMemo(Protocol):
 
 
 def validate_inputs(params: Parameters, folder: Path, root: Path, selected: Iterable[str],
-                    memo: ValidationMemo | None = None) -> list[Problem]:
+                    memo: ValidationMemo | None = None, workers: int = 1) -> list[Problem]:
     """Load and validate the inputs of several families, as their notebooks will (with ``memo``, only those
-    of the families it does not know valid).
+    of the families it does not know valid), ``workers`` families at a time in processes forked from this one.
 
     Returns
     -------
@@ -157,21 +188,19 @@ def validate_inputs(params: Parameters, folder: Path, root: Path, selected: Iter
     __tracebackhide__ = True
     problems: list[Problem] = []
     warnings: list[Problem] = []
+    names = []
     for declared in families():
         if declared.name not in selected:
             continue
         known = memo.get(declared.name) if memo is not None else None
         if known is not None:
             warnings += known
-            continue
-        try:
-            found = declared.load_inputs(params, Path(folder), Path(root)).warnings
-        except InputError as exc:
-            problems += exc.problems
-            warnings += exc.warnings
-            continue
+        else:
+            names.append(declared.name)
+    for name, (failed, found) in zip(names, _validations(params, Path(folder), Path(root), names, workers)):
+        problems += failed
         warnings += found
-        if memo is not None:
-            memo.put(declared.name, list(found))
+        if memo is not None and not failed:
+            memo.put(name, list(found))
     raise_problems(problems, warnings)
     return sorted(set(warnings), key=lambda p: (p.file, p.row or 0, p.column or "", p.message))

@@ -354,7 +354,8 @@ def _not_placed(exc: OSError, out: Path, root: Path) -> str:
 
 
 def preflight(root: Path, parameters, params_path: Path, data_path: Path, names: Sequence[str], *,
-              warn: Callable[[str], None] | None = None, memo: families.ValidationMemo | None = None) -> list[str]:
+              warn: Callable[[str], None] | None = None, memo: families.ValidationMemo | None = None,
+              workers: int = 1) -> list[str]:
     """What stops a year from running, before any notebook starts: every problem, one line each.
 
     First whether the year is ready: values that ``envkpi new-year`` carried over and nobody confirmed;
@@ -364,7 +365,8 @@ def preflight(root: Path, parameters, params_path: Path, data_path: Path, names:
     load them (each family's ``load_inputs``): the problems of all families are raised together as one
     :class:`envkpi.core.inputs.InputError`, and the warnings (values outside their typical range) are
     passed to ``warn`` as ``warning: file, row, column: ...`` lines (default: printed on stderr). With
-    ``memo``, a family whose inputs were found valid before (its cache key unchanged) is not read again.
+    ``memo``, a family whose inputs were found valid before (its cache key unchanged) is not read again; the
+    families are validated ``workers`` at a time.
 
     Raises
     ------
@@ -414,7 +416,7 @@ def preflight(root: Path, parameters, params_path: Path, data_path: Path, names:
     if problems:
         return problems
     try:
-        warnings = families.validate_inputs(parameters, data_path, root, names, memo)
+        warnings = families.validate_inputs(parameters, data_path, root, names, memo, workers)
     except InputError as exc:  # the warnings too, so that everything can be looked at in one go
         for warning in exc.warnings:
             (warn or _print_warning)(warning_line(warning))
@@ -580,7 +582,7 @@ def run_year(
     workers = workers or os.cpu_count() or 2
     plan = _resolve(fiscal_year, root, only=only, params=params, data=data, out=out, force_out=force_out)
     caching = _Caching.at(cache_dir or default_cache_dir(plan.root), plan.root) if cache else None
-    _check_ready(plan, progress, caching)
+    _check_ready(plan, progress, caching, workers)
 
     # the output folder is locked until the outputs are in place
     with claim(plan.out, plan.root, force=force_out, progress=progress) as staging:
@@ -638,7 +640,8 @@ def _resolve(fiscal_year: int, root: Path, *, only: Sequence[str] | None, params
                  started=started, clock=clock)
 
 
-def _check_ready(plan: _Plan, progress: Callable[[str], None], caching: _Caching | None = None) -> None:
+def _check_ready(plan: _Plan, progress: Callable[[str], None], caching: _Caching | None = None,
+                 workers: int = 1) -> None:
     """Refuse a year that is not ready to run (:func:`preflight`); say which superseded version it restates.
 
     Raises
@@ -651,7 +654,8 @@ def _check_ready(plan: _Plan, progress: Callable[[str], None], caching: _Caching
     fiscal_year, out, stale = plan.fiscal_year, plan.out, plan.stale
     memo = ValidatedInputs(caching.store, caching.context, plan.notebook_parameters, plan.params_path, plan.data_path) \
         if caching else None
-    blocking = preflight(plan.root, plan.parameters, plan.params_path, plan.data_path, plan.names, memo=memo)
+    blocking = preflight(plan.root, plan.parameters, plan.params_path, plan.data_path, plan.names, memo=memo,
+                         workers=workers)
     if blocking:
         raise RunRefused(f"FY{fiscal_year} is not ready to run "
                          f"({len(blocking)} problem{'s' if len(blocking) > 1 else ''}):\n"
